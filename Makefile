@@ -1,0 +1,66 @@
+# Rank & File — the two commands are `make demo` and `make test`. Everything else is a convenience.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint bench serve install install-dev migrate fmt clean
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (python3.11 not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install -q -e .
+	@touch $@
+
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PIP) install -q -e ".[dev]"
+	@touch $(STAMP) $@
+
+install: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+
+## make demo: install, migrate the embedded SQLite database, load the demo organization, serve on :8000
+demo: migrate
+	$(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+## make test: lint, types, migrations check, then the whole suite on SQLite (and PostgreSQL if DATABASE_URL says so)
+test: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy rankandfile
+	$(VENV)/bin/lint-imports
+	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run -v1
+	env -u DATABASE_URL $(PY) -m pytest
+	@case "$$DATABASE_URL" in postgres*) echo "--- again on PostgreSQL ($$DATABASE_URL)"; $(PY) -m pytest ;; *) echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped" ;; esac
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy rankandfile
+	$(VENV)/bin/lint-imports
+
+fmt: install-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install-dev
+	$(PIP) install -q -e ".[dev,bench]"
+	@for b in benchmarks/*.py; do echo "=== $$b"; $(PY) $$b || exit 1; done
+
+## make serve: production-like — uvicorn, 2 workers (set DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS)
+serve: migrate
+	$(PY) manage.py collectstatic --noinput -v0
+	RANKANDFILE_PLAIN_STATIC=0 $(VENV)/bin/uvicorn rankandfile.asgi:application --host 127.0.0.1 --port 8000 \
+		--workers 2 --ws websockets-sansio --proxy-headers
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,71 @@
+"""The HTTP API under /api/v1/ (django-ninja). Each app adds a router; auth is a per-member bearer token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from rankandfile.org.services import member_for_api_token
+
+
+class MemberToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        member = member_for_api_token(token)
+        if member is not None:
+            request.user = member
+        return member
+
+
+api = NinjaAPI(
+    title="Rank & File API",
+    version="1",
+    description="Read the organization and record appointments with a personal API token "
+    "(create one on your profile page; send it as `Authorization: Bearer <token>`).",
+    auth=MemberToken(),
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, detail: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail}, status=status)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, str(exc) or "Forbidden")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, str(exc) or "Not found")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "A valid API token is required (Authorization: Bearer <token>).")
+
+
+@api.exception_handler(ValidationError)
+def on_refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = (
+        [{"loc": ["body", field], "msg": msg} for field, msgs in exc.message_dict.items() for msg in msgs]
+        if hasattr(exc, "error_dict")
+        else [{"loc": ["body"], "msg": msg} for msg in exc.messages]
+    )
+    return _error(request, 422, detail)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _error(request, 422, exc.errors)
+
+
+from rankandfile.org.api import router as org_router  # noqa: E402  (routers import `api` helpers above)
+
+api.add_router("/", org_router)

@@ -1,0 +1,1 @@
+"""No admin for the audit chain: it is append-only and checked by `rankandfile verify-audit`."""

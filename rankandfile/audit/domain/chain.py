@@ -1,0 +1,91 @@
+"""The hash chain: how an entry's hash is made and how a chain is checked (DESIGN §9). No Django here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical_json(value: Any) -> bytes:
+    """One byte string per value: sorted keys, no spaces, UTF-8. Hashes must not depend on dict order."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def payload_digest(payload: Any) -> str:
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Link:
+    """The fields an entry's hash covers, in the form stored in the database."""
+
+    seq: int
+    created_at: str  # ISO 8601, microseconds, UTC
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    payload_digest: str
+    prev_hash: str
+    entry_hash: str = ""
+    # The digest recomputed from the payload as stored now; differs from payload_digest if it was edited.
+    recomputed_payload_digest: str | None = None
+
+
+def entry_hash(link: Link) -> str:
+    body = [
+        link.seq,
+        link.created_at,
+        link.actor,
+        link.action,
+        link.object_type,
+        link.object_id,
+        link.payload_digest,
+        link.prev_hash,
+    ]
+    return hashlib.sha256(canonical_json(body)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Problem:
+    seq: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"entry {self.seq}: {self.reason}"
+
+
+def first_problem(links: Iterable[Link], head: tuple[int, str] | None = None) -> Problem | None:
+    """The first altered, removed or reordered entry, or None if the chain is whole.
+
+    `head` is the last (seq, hash) recorded separately, which catches entries cut off the end.
+    """
+    previous_hash = GENESIS
+    expected_seq = 1
+    last: Link | None = None
+    for link in links:
+        if link.seq != expected_seq:
+            if link.seq > expected_seq:
+                return Problem(expected_seq, f"missing (next entry found is {link.seq})")
+            return Problem(link.seq, f"out of order (expected {expected_seq})")
+        if link.prev_hash != previous_hash:
+            return Problem(link.seq, "does not follow the entry before it (entries removed or reordered)")
+        if link.recomputed_payload_digest not in (None, link.payload_digest):
+            return Problem(link.seq, "payload altered (digest does not match)")
+        if entry_hash(link) != link.entry_hash:
+            return Problem(link.seq, "altered (hash does not match its contents)")
+        previous_hash = link.entry_hash
+        expected_seq += 1
+        last = link
+    if head is not None:
+        head_seq, head_hash = head
+        if last is None or last.seq < head_seq:
+            return Problem(expected_seq, f"missing (the recorded head is entry {head_seq})")
+        if last.seq == head_seq and last.entry_hash != head_hash:
+            return Problem(head_seq, "altered (does not match the recorded chain head)")
+    return None

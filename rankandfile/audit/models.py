@@ -1,0 +1,40 @@
+"""The one append-only, hash-chained log of security-relevant actions (DESIGN §9)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+
+
+class AuditEntry(models.Model):
+    # seq is assigned under the head's row lock; the gapless sequence is part of what the chain proves.
+    seq = models.PositiveBigIntegerField(unique=True)
+    created_at = models.DateTimeField()
+    actor = models.CharField(max_length=200, blank=True)
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=80, blank=True)
+    payload = models.JSONField(default=dict)
+    payload_digest = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["seq"]
+        verbose_name_plural = "audit entries"
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+
+class ChainHead(models.Model):
+    """A single row: the last entry's seq and hash. Appends lock it, so the chain never forks."""
+
+    seq = models.PositiveBigIntegerField(default=0)
+    entry_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq} {self.entry_hash[:12]}"

@@ -1,0 +1,56 @@
+"""Reading and checking the chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from rankandfile.audit.domain.chain import Link, Problem, first_problem, payload_digest
+from rankandfile.audit.models import AuditEntry, ChainHead
+
+
+def _links() -> Iterator[Link]:
+    # Fetched in seq order in chunks so a long chain is checked in constant memory.
+    fields = (
+        "seq",
+        "created_at",
+        "actor",
+        "action",
+        "object_type",
+        "object_id",
+        "payload",
+        "payload_digest",
+        "prev_hash",
+        "entry_hash",
+    )
+    for row in AuditEntry.objects.order_by("seq").values_list(*fields).iterator(chunk_size=2000):
+        seq, created_at, actor, action, object_type, object_id, payload, digest, prev_hash, hashed = row
+        yield Link(
+            seq=seq,
+            created_at=created_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            payload_digest=digest,
+            prev_hash=prev_hash,
+            entry_hash=hashed,
+            recomputed_payload_digest=payload_digest(payload),
+        )
+
+
+def verify_chain() -> Problem | None:
+    head = ChainHead.objects.filter(pk=1).values_list("seq", "entry_hash").first()
+    return first_problem(_links(), head=head)
+
+
+def chain_head() -> tuple[int, str] | None:
+    return ChainHead.objects.filter(pk=1).values_list("seq", "entry_hash").first()
+
+
+def recent_entries(limit: int = 100) -> list[AuditEntry]:
+    return list(AuditEntry.objects.order_by("-seq")[:limit])
+
+
+def entries_for(object_type: str, object_id: str | int) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("seq"))

@@ -1,0 +1,54 @@
+"""The `rankandfile` command. `tally` needs neither a database nor Django settings; the rest run Django."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """usage: rankandfile COMMAND [ARGS]
+
+commands:
+  tally FILE ...          count an election file (no database needed; see `rankandfile tally --help`)
+  verify-audit            check the audit chain; exits 1 at the first altered, removed or reordered entry
+  import-members FILE     import members from CSV into a unit (`--unit PATH`, `--skip-bad-rows`)
+  demo                    load the demo organization (safe to run twice)
+  manage ...              any Django management command (migrate, runserver, createsuperuser, ...)
+"""
+
+# Commands that are Django management commands of the same name (with dashes for underscores).
+DJANGO_COMMANDS = {
+    "verify-audit": "verify_audit",
+    "import-members": "import_members",
+    "demo": "load_demo",
+    "simulate": "simulate",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0 if args else 2
+    command, rest = args[0], args[1:]
+    if command == "tally":
+        from rankandfile.counting.cli import main as tally_main
+
+        return tally_main(rest)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rankandfile.settings")
+    from django.core.management import execute_from_command_line
+
+    if command == "manage":
+        execute_from_command_line(["rankandfile", *rest])
+        return 0
+    if command in DJANGO_COMMANDS:
+        try:
+            execute_from_command_line(["rankandfile", DJANGO_COMMANDS[command], *rest])
+        except SystemExit as stop:
+            return int(stop.code or 0)
+        return 0
+    print(f"rankandfile: unknown command '{command}'\n\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""What a role can allow. Each view and service names the capability it needs (DESIGN §3)."""
+
+from __future__ import annotations
+
+MANAGE_UNITS = "manage_units"
+MANAGE_MEMBERS = "manage_members"
+MANAGE_ROLES = "manage_roles"
+CHAIR_MEETINGS = "chair_meetings"
+MANAGE_BALLOTS = "manage_ballots"
+ACCOUNTABILITY_COMMITTEE = "accountability_committee"
+
+# Labels stay plain strings here (no Django import); templates translate them.
+CAPABILITY_CHOICES: list[tuple[str, str]] = [
+    (MANAGE_UNITS, "Create, rename, move and dissolve units"),
+    (MANAGE_MEMBERS, "See contact details, invite and import members, change membership status"),
+    (MANAGE_ROLES, "Define roles and appoint or end role terms"),
+    (CHAIR_MEETINGS, "Chair and run meetings"),
+    (MANAGE_BALLOTS, "Open and close ballots"),
+    (ACCOUNTABILITY_COMMITTEE, "Serve on the accountability committee (confidential cases)"),
+]
+ALL_CAPABILITIES = frozenset(code for code, _label in CAPABILITY_CHOICES)
+
+
+def unknown_capabilities(codes: list[str]) -> list[str]:
+    return [code for code in codes if code not in ALL_CAPABILITIES]

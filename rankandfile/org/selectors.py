@@ -1,0 +1,129 @@
+"""Reads that cross relations. Each page's queries are fixed in number, whatever the organization's size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit
+
+
+def subtree(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/"))
+
+
+def unit_tree() -> list[Unit]:
+    """All units in path order, with active member counts (one query)."""
+    return list(
+        Unit.objects.annotate(
+            active_members=Count("memberships", filter=Q(memberships__status=Membership.Status.ACTIVE))
+        ).order_by("path")
+    )
+
+
+def ancestors(unit: Unit) -> list[Unit]:
+    return list(Unit.objects.filter(path__in=unit.ancestor_paths()[:-1]).order_by("depth"))
+
+
+@dataclass
+class RoleSeats:
+    role_type: RoleType
+    current: list[RoleTerm] = field(default_factory=list)
+
+    @property
+    def vacancies(self) -> int:
+        return max(0, self.role_type.seats - len(self.current))
+
+
+def roles_of_unit(unit: Unit) -> list[RoleSeats]:
+    """Each role of the unit with its current holders and vacant seats (two queries)."""
+    today = timezone.localdate()
+    current_terms = RoleTerm.objects.current(today).select_related("holder").order_by("starts_on")
+    role_types = RoleType.objects.filter(unit=unit, retired_on__isnull=True).prefetch_related(
+        Prefetch("terms", queryset=current_terms, to_attr="current_terms")
+    )
+    return [RoleSeats(rt, list(rt.current_terms)) for rt in role_types]
+
+
+def vacancies(unit: Unit) -> list[RoleSeats]:
+    return [seats for seats in roles_of_unit(unit) if seats.vacancies]
+
+
+def role_history_of_unit(unit: Unit, limit: int = 200) -> list[RoleTerm]:
+    return list(
+        RoleTerm.objects.filter(role_type__unit=unit)
+        .select_related("role_type", "holder", "appointed_by")
+        .order_by("-starts_on", "role_type__name")[:limit]
+    )
+
+
+def role_history_of_member(member: Member) -> list[RoleTerm]:
+    return list(
+        RoleTerm.objects.filter(holder=member).select_related("role_type__unit", "appointed_by").order_by("-starts_on")
+    )
+
+
+def directory_page(
+    unit: Unit, *, page: int | str = 1, query: str = "", status: str = "active", per_page: int = 50
+) -> Page:
+    """One page of the unit's directory: memberships of this unit and the units inside it.
+
+    Three queries in all (count, page, current roles of the members on the page) whatever the unit's size.
+    """
+    memberships = Membership.objects.filter(Q(unit=unit) | Q(unit__path__startswith=unit.path + "/"))
+    if status:
+        memberships = memberships.filter(status=status)
+    if query:
+        memberships = memberships.filter(Q(member__full_name__icontains=query) | Q(unit__name__icontains=query))
+    memberships = memberships.select_related("member", "unit").order_by("member__full_name", "member_id", "unit__path")
+    paginator = Paginator(memberships, per_page)
+    page_obj = paginator.get_page(page)
+    member_ids = {m.member_id for m in page_obj.object_list}
+    roles: dict[int, list[str]] = defaultdict(list)
+    rows = (
+        RoleTerm.objects.current()
+        .filter(holder_id__in=member_ids)
+        .values_list("holder_id", "role_type__name", "role_type__unit__name")
+    )
+    for holder_id, role_name, unit_name in rows:
+        roles[holder_id].append(f"{role_name}, {unit_name}")
+    for membership in page_obj.object_list:
+        membership.current_roles = roles.get(membership.member_id, [])
+    return page_obj
+
+
+def memberships_of(member: Member) -> list[Membership]:
+    return list(member.memberships.select_related("unit").order_by("unit__path"))
+
+
+def candidates_for_role(role_type: RoleType) -> QuerySet[Member]:
+    unit = role_type.unit
+    return (
+        Member.objects.filter(
+            Q(memberships__unit=unit) | Q(memberships__unit__path__startswith=unit.path + "/"),
+            memberships__status=Membership.Status.ACTIVE,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def movable_parents(unit: Unit, allowed: QuerySet[Unit]) -> QuerySet[Unit]:
+    return allowed.exclude(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/")).filter(dissolved_on__isnull=True)
+
+
+def home_summary(member: Member) -> dict[str, Any]:
+    today = timezone.localdate()
+    return {
+        "memberships": memberships_of(member),
+        "current_terms": list(RoleTerm.objects.current(today).filter(holder=member).select_related("role_type__unit")),
+    }
+
+
+def active_api_tokens(member: Member) -> list[ApiToken]:
+    return list(member.api_tokens.filter(revoked_at__isnull=True))

@@ -1,0 +1,310 @@
+"""Pages of the organization. Each view names its rule: `access_*` fetches and checks, services write."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rankandfile.org import access, selectors, services
+from rankandfile.org.domain.capabilities import MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS
+from rankandfile.org.forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    AppointForm,
+    EndTermForm,
+    InviteForm,
+    MoveUnitForm,
+    ProfileForm,
+    RenameUnitForm,
+    RoleTypeForm,
+    UnitForm,
+)
+from rankandfile.web import add_service_errors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Rule: any logged-in account (a former member still sees their own memberships)."""
+    context = selectors.home_summary(request.user)  # type: ignore[arg-type]
+    context["in_good_standing"] = access.is_member_in_good_standing(request.user)
+    return render(request, "org/home.html", context)
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """Rule: members in good standing."""
+    access.require_member(request.user)
+    return render(request, "org/unit_list.html", {"units": selectors.unit_tree()})
+
+
+@login_required
+def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: members in good standing; management links only with the capability."""
+    unit = access.access_unit(request.user, unit_id)
+    caps = access.capabilities_in(request.user, unit)
+    context = {
+        "unit": unit,
+        "ancestors": selectors.ancestors(unit),
+        "children": unit.children.order_by("name"),
+        "roles": selectors.roles_of_unit(unit),
+        "history": selectors.role_history_of_unit(unit, limit=20),
+        "caps": caps,
+    }
+    return render(request, "org/unit_detail.html", context)
+
+
+@login_required
+def unit_directory(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: members in good standing see names, units, roles; contact details need `manage_members`."""
+    unit = access.access_unit(request.user, unit_id)
+    show_contacts = access.has_capability(request.user, unit, MANAGE_MEMBERS)
+    status = request.GET.get("status", "active") if show_contacts else "active"
+    page = selectors.directory_page(
+        unit, page=request.GET.get("page", 1), query=request.GET.get("q", "").strip()[:100], status=status
+    )
+    context = {
+        "unit": unit,
+        "page": page,
+        "show_contacts": show_contacts,
+        "q": request.GET.get("q", ""),
+        "status": status,
+    }
+    return render(request, "org/unit_directory.html", context)
+
+
+@login_required
+def unit_history(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: members in good standing (role history is public to members)."""
+    unit = access.access_unit(request.user, unit_id)
+    return render(request, "org/unit_history.html", {"unit": unit, "history": selectors.role_history_of_unit(unit)})
+
+
+@login_required
+def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: `manage_units` in the parent unit."""
+    parent = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
+    form = UnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.create_unit(actor=request.user, parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Unit created."))
+            return redirect(unit)
+    return render(request, "org/form.html", {"form": form, "title": _("New unit in %s") % parent, "unit": parent})
+
+
+@login_required
+def unit_rename(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: `manage_units` in the unit."""
+    unit = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
+    form = RenameUnitForm(request.POST or None, initial={"name": unit.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rename_unit(actor=request.user, unit=unit, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Unit renamed."))
+            return redirect(unit)
+    return render(request, "org/form.html", {"form": form, "title": _("Rename %s") % unit, "unit": unit})
+
+
+@login_required
+def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: `manage_units` in the unit and in the new parent."""
+    unit = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
+    parents = selectors.movable_parents(unit, access.units_where(request.user, MANAGE_UNITS))  # type: ignore[arg-type]
+    form = MoveUnitForm(request.POST or None, parents=parents)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_unit(actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Unit moved."))
+            return redirect(unit)
+    return render(request, "org/form.html", {"form": form, "title": _("Move %s") % unit, "unit": unit})
+
+
+@login_required
+@require_POST
+def unit_dissolve(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: `manage_units` in the unit. History is kept."""
+    unit = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
+    try:
+        services.dissolve_unit(actor=request.user, unit=unit)  # type: ignore[arg-type]
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Unit dissolved; its history is kept."))
+    return redirect(unit)
+
+
+@login_required
+def role_type_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: `manage_roles` in the unit."""
+    unit = access.access_unit_for(request.user, unit_id, MANAGE_ROLES)
+    form = RoleTypeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_role_type(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Role defined."))
+            return redirect(unit)
+    return render(request, "org/form.html", {"form": form, "title": _("New role in %s") % unit, "unit": unit})
+
+
+@login_required
+def role_appoint(request: HttpRequest, role_type_id: int) -> HttpResponse:
+    """Rule: `manage_roles` in the role's unit; the reason is required and public."""
+    role_type = access.access_role_type(request.user, role_type_id, MANAGE_ROLES)
+    form = AppointForm(
+        request.POST or None,
+        candidates=selectors.candidates_for_role(role_type),
+        initial={"starts_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fill_seat(
+                role_type=role_type,
+                holder=form.cleaned_data["holder"],
+                how_filled="appointed",
+                starts_on=form.cleaned_data["starts_on"],
+                appointed_by=request.user,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Appointment recorded in the role history."))
+            return redirect(role_type.unit)
+    title = _("Appoint to %(role)s, %(unit)s") % {"role": role_type.name, "unit": role_type.unit}
+    return render(request, "org/form.html", {"form": form, "title": title, "unit": role_type.unit})
+
+
+@login_required
+def term_end(request: HttpRequest, term_id: int) -> HttpResponse:
+    """Rule: `manage_roles` in the role's unit; the reason is public."""
+    term = access.access_role_term(request.user, term_id, MANAGE_ROLES)
+    form = EndTermForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_term(actor=request.user, term=term, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Term ended."))
+            return redirect(term.role_type.unit)
+    title = _("End %(holder)s's term as %(role)s") % {"holder": term.holder, "role": term.role_type.name}
+    return render(request, "org/form.html", {"form": form, "title": title, "unit": term.role_type.unit})
+
+
+@login_required
+def member_invite(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: `manage_members` in the unit."""
+    unit = access.access_unit_for(request.user, unit_id, MANAGE_MEMBERS)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, raw = services.invite_member(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            link = settings.SITE_URL + reverse("org:accept_invitation", args=[raw])
+            send_mail(
+                _("You are invited to %(unit)s on %(site)s") % {"unit": unit, "site": settings.SITE_NAME},
+                _("%(who)s invites you to join %(unit)s.\n\nSet your password here (valid 14 days):\n%(link)s\n")
+                % {"who": request.user, "unit": unit, "link": link},
+                None,
+                [invitation.email],
+            )
+            messages.success(request, _("Invitation sent to %s.") % invitation.email)
+            return redirect(unit)
+    return render(request, "org/form.html", {"form": form, "title": _("Invite to %s") % unit, "unit": unit})
+
+
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Rule: anyone holding a valid, unused, unexpired invitation link."""
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        raise Http404(_("This invitation link is not valid any more."))
+    form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    if request.method == "POST" and form.is_valid():
+        member = services.accept_invitation(
+            invitation=invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
+        )
+        login(request, member, backend="rankandfile.org.auth.ThrottledEmailBackend")
+        messages.success(request, _("Welcome to %s.") % invitation.unit)
+        return redirect("home")
+    title = _("Join %s") % invitation.unit
+    return render(request, "org/form.html", {"form": form, "title": title, "public": True})
+
+
+@login_required
+def member_profile(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Rule: members in good standing see names, units, role history; contacts as `can_see_contact_details`."""
+    member = access.access_member_profile(request.user, member_id)
+    context = {
+        "profile": member,
+        "memberships": selectors.memberships_of(member),
+        "history": selectors.role_history_of_member(member),
+        "show_contacts": access.can_see_contact_details(request.user, member),
+    }
+    return render(request, "org/member_profile.html", context)
+
+
+@login_required
+def my_profile(request: HttpRequest) -> HttpResponse:
+    """Rule: the logged-in account, about itself only."""
+    member = request.user
+    form = ProfileForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(member=member, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, _("Profile saved."))
+        return redirect("org:my_profile")
+    context = {
+        "form": form,
+        "token_form": ApiTokenForm(),
+        "tokens": selectors.active_api_tokens(member),  # type: ignore[arg-type]
+        "new_token": request.session.pop("new_api_token", None),
+    }
+    return render(request, "org/my_profile.html", context)
+
+
+@login_required
+@require_POST
+def api_token_create(request: HttpRequest) -> HttpResponse:
+    """Rule: the logged-in account creates tokens for itself."""
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        _token, raw = services.create_api_token(member=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+        # Shown once, on the next page, then gone: only the hash is kept.
+        request.session["new_api_token"] = raw
+    else:
+        messages.error(request, _("Give the token a name."))
+    return redirect("org:my_profile")
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Rule: only the token's owner (others get 404)."""
+    token = access.access_own_api_token(request.user, token_id)
+    services.revoke_api_token(member=request.user, token=token)  # type: ignore[arg-type]
+    messages.success(request, _("Token revoked."))
+    return redirect("org:my_profile")

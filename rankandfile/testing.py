@@ -1,0 +1,131 @@
+"""Named personas and a small organization for tests (HOUSE_STYLE: tests share setup between allow and deny)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from rankandfile.audit.services import record
+from rankandfile.org.domain.capabilities import (
+    ACCOUNTABILITY_COMMITTEE,
+    CHAIR_MEETINGS,
+    MANAGE_BALLOTS,
+    MANAGE_MEMBERS,
+    MANAGE_ROLES,
+    MANAGE_UNITS,
+)
+from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
+
+PASSWORD = "correct horse battery staple"  # noqa: S105  (test persona password)
+
+
+@dataclass
+class SmallOrg:
+    """national → district "north" → branches "leeds" and "york"; one person for each kind of access."""
+
+    national: Unit
+    north: Unit
+    leeds: Unit
+    york: Unit
+    alice: Member  # ordinary member of Leeds
+    bob: Member  # chair of Leeds (chair_meetings, manage_members)
+    carol: Member  # district organizer of North (manage_members, manage_roles, manage_units)
+    dave: Member  # national secretary (every capability but the committee's)
+    erin: Member  # accountability committee (national)
+    frank: Member  # former member: his Leeds membership has lapsed
+    otto: Member  # site operator (is_staff), member of York, no roles
+    chair_role: RoleType
+    organizer_role: RoleType
+    secretary_role: RoleType
+    committee_role: RoleType
+
+
+def make_unit(name: str, parent: Unit | None, kind: str = "") -> Unit:
+    slug = name.lower().replace(" ", "-")
+    path = f"{parent.path}/{slug}" if parent else slug
+    return Unit.objects.create(
+        name=name, slug=slug, parent=parent, path=path, depth=(parent.depth + 1) if parent else 0, kind=kind
+    )
+
+
+def make_member(name: str, unit: Unit | None, status: str = Membership.Status.ACTIVE, **extra: object) -> Member:
+    email = name.lower().replace(" ", ".") + "@example.org"
+    member = Member.objects.create_user(email, PASSWORD, full_name=name, **extra)
+    if unit is not None:
+        Membership.objects.create(member=member, unit=unit, status=status)
+    return member
+
+
+def give_role(member: Member, role_type: RoleType, *, how: str = RoleTerm.Filled.ELECTED) -> RoleTerm:
+    start = timezone.localdate() - dt.timedelta(days=30)
+    term = RoleTerm.objects.create(
+        role_type=role_type, holder=member, starts_on=start, ends_on=start + dt.timedelta(days=365), how_filled=how
+    )
+    record(f"role.{how}", obj=term, payload={"holder": member.pk, "role": role_type.pk})
+    return term
+
+
+def build_small_org() -> SmallOrg:
+    national = make_unit("National", None, "national")
+    north = make_unit("North", national, "district")
+    leeds = make_unit("Leeds", north, "branch")
+    york = make_unit("York", north, "branch")
+    alice = make_member("Alice Member", leeds)
+    bob = make_member("Bob Chair", leeds)
+    carol = make_member("Carol Organizer", york)
+    dave = make_member("Dave Secretary", york)
+    erin = make_member("Erin Committee", leeds)
+    frank = make_member("Frank Former", leeds, status=Membership.Status.LAPSED)
+    otto = make_member("Otto Operator", york, is_staff=True, is_superuser=True)
+    chair_role = RoleType.objects.create(
+        unit=leeds,
+        name="Branch chair",
+        seats=1,
+        term_months=12,
+        term_limit=3,
+        capabilities=[CHAIR_MEETINGS, MANAGE_MEMBERS],
+    )
+    organizer_role = RoleType.objects.create(
+        unit=north,
+        name="District organizer",
+        seats=2,
+        term_months=24,
+        capabilities=[MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS, CHAIR_MEETINGS],
+    )
+    secretary_role = RoleType.objects.create(
+        unit=national,
+        name="National secretary",
+        seats=1,
+        term_months=24,
+        capabilities=[MANAGE_UNITS, MANAGE_MEMBERS, MANAGE_ROLES, CHAIR_MEETINGS, MANAGE_BALLOTS],
+    )
+    committee_role = RoleType.objects.create(
+        unit=national,
+        name="Accountability committee",
+        seats=5,
+        term_months=24,
+        capabilities=[ACCOUNTABILITY_COMMITTEE],
+    )
+    give_role(bob, chair_role)
+    give_role(carol, organizer_role)
+    give_role(dave, secretary_role)
+    give_role(erin, committee_role)
+    return SmallOrg(
+        national,
+        north,
+        leeds,
+        york,
+        alice,
+        bob,
+        carol,
+        dave,
+        erin,
+        frank,
+        otto,
+        chair_role,
+        organizer_role,
+        secretary_role,
+        committee_role,
+    )

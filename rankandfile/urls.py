@@ -1,0 +1,27 @@
+"""Every URL of the project. tests/test_permission_matrix.py fails for a pattern it has no entry for."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from rankandfile.api import api
+from rankandfile.org import views as org_views
+from rankandfile.org.forms import EmailLoginForm
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailLoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("audit/", include("rankandfile.audit.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("rankandfile.org.urls")),
+]
+
+handler403 = "rankandfile.errors.permission_denied"
+handler404 = "rankandfile.errors.page_not_found"
+handler500 = "rankandfile.errors.server_error"
