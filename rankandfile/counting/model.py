@@ -1,0 +1,287 @@
+"""The data the counting package takes and gives: a ballot box in, a result out.
+
+A `BallotBox` holds every ballot of a file as a compact integer matrix (one row per distinct ballot line, its
+weight beside it), so that a million ballots cost tens of megabytes, not gigabytes. Each cell of a row is a *mark
+code*: a candidate's index (0 ... C-1), or one of the codes below for what voters really write on paper: the end of
+the ballot, a skipped rank, an overvote whose marks are unknown, or a set of candidates given the same rank. Each
+method then decides, by its own published rule, what such a mark means (see docs/counting.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+Codes = npt.NDArray[np.int16] | npt.NDArray[np.int32]
+Int64Array = npt.NDArray[np.int64]
+
+# Mark codes beyond the candidates, as offsets from the number of candidates C.
+END_OFFSET = 0  # padding after the last mark of a ballot
+SKIP_OFFSET = 1  # a rank left empty ("undervote", "-" in some BLT files)
+OVERVOTE_OFFSET = 2  # a rank marked for several candidates who are not recorded ("overvote", "-=-")
+DUPLICATE_OFFSET = 3  # a candidate already ranked higher on the same ballot (counts once: ignored here)
+GROUP_OFFSET = 4  # first code of the equal-rank groups listed in BallotBox.groups
+
+METHODS = ("yes-no", "plurality", "approval", "irv", "stv-scottish", "stv-meek", "schulze", "debian")
+Method = Literal["yes-no", "plurality", "approval", "irv", "stv-scottish", "stv-meek", "schulze", "debian"]
+
+
+class InputError(ValueError):
+    """A ballot file that cannot be read. `str()` is the one line the command prints: file, line and reason."""
+
+    def __init__(self, source: str, line: int | None, reason: str) -> None:
+        self.source = source
+        self.line = line
+        self.reason = reason
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {reason}")
+
+
+class CountError(ValueError):
+    """Ballots that can be read but not counted by the chosen method (e.g. IRV asked for two seats)."""
+
+
+@dataclass(frozen=True, eq=False)
+class BallotBox:
+    """Every ballot of an election, as read from a file or built by the app.
+
+    `codes[i]` is ballot line i's marks, best first, padded with `end`; `weights[i]` how many ballots it stands
+    for; `lines[i]` where it came from (a line of the file, or the ballot's position in a JSON export) so that an
+    invalid ballot can be pointed at.
+    """
+
+    candidates: tuple[str, ...]
+    codes: Codes
+    weights: Int64Array
+    lines: Int64Array
+    groups: tuple[tuple[int, ...], ...] = ()
+    withdrawn: frozenset[int] = frozenset()
+    receipts: tuple[str, ...] | None = None
+    title: str = ""
+    source: str = ""
+    seats: int | None = None
+    method: str | None = None
+    options: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def n_candidates(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def end(self) -> int:
+        return len(self.candidates) + END_OFFSET
+
+    @property
+    def skip(self) -> int:
+        return len(self.candidates) + SKIP_OFFSET
+
+    @property
+    def overvote(self) -> int:
+        return len(self.candidates) + OVERVOTE_OFFSET
+
+    @property
+    def duplicate(self) -> int:
+        return len(self.candidates) + DUPLICATE_OFFSET
+
+    @property
+    def group0(self) -> int:
+        return len(self.candidates) + GROUP_OFFSET
+
+    @property
+    def n_codes(self) -> int:
+        return self.group0 + len(self.groups)
+
+    @property
+    def total_weight(self) -> int:
+        return int(self.weights.sum())
+
+    @classmethod
+    def from_rankings(
+        cls,
+        candidates: Sequence[str],
+        rankings: Iterable[Sequence[str | Sequence[str]]],
+        weights: Iterable[int] | None = None,
+        *,
+        title: str = "",
+        seats: int | None = None,
+        receipts: Sequence[str] | None = None,
+    ) -> BallotBox:
+        """Build a box from rankings of names, best first.
+
+        Each rank is a name, a list of names given the same rank, or an empty list (a skipped rank).
+        """
+        builder = BoxBuilder(candidates, source="<ballots>")
+        weight_list = list(weights) if weights is not None else None
+        for i, ranking in enumerate(rankings):
+            marks: list[int] = []
+            for rank in ranking:
+                names = [rank] if isinstance(rank, str) else list(rank)
+                for name in names:
+                    if name not in builder.index:
+                        raise InputError("<ballots>", i + 1, f"unknown candidate {name!r}")
+                marks.append(builder.rank_code([builder.index[name] for name in names]))
+            weight = weight_list[i] if weight_list is not None else 1
+            if weight < 1:
+                raise InputError("<ballots>", i + 1, f"weight must be a positive integer, not {weight}")
+            builder.add(marks, weight, i + 1)
+        return builder.build(title=title, seats=seats, receipts=tuple(receipts) if receipts is not None else None)
+
+
+class BoxBuilder:
+    """Collects ballots one by one (small files, CSV, JSON) and packs them into a BallotBox."""
+
+    def __init__(self, candidates: Sequence[str], *, source: str) -> None:
+        self.candidates = tuple(candidates)
+        self.source = source
+        self.index = {name: i for i, name in enumerate(self.candidates)}
+        self.rows: list[list[int]] = []
+        self.weights: list[int] = []
+        self.lines: list[int] = []
+        self.group_codes: dict[tuple[int, ...], int] = {}
+        self.groups: list[tuple[int, ...]] = []
+        c = len(self.candidates)
+        self.end = c + END_OFFSET
+        self.skip = c + SKIP_OFFSET
+        self.overvote = c + OVERVOTE_OFFSET
+        self.group0 = c + GROUP_OFFSET
+
+    def rank_code(self, members: Sequence[int]) -> int:
+        """The code of one rank: a candidate, a skipped rank (no member) or an equal-rank group."""
+        unique = tuple(sorted(set(members)))
+        if not unique:
+            return self.skip
+        if len(unique) == 1:
+            return unique[0]
+        code = self.group_codes.get(unique)
+        if code is None:
+            code = self.group0 + len(self.groups)
+            self.groups.append(unique)
+            self.group_codes[unique] = code
+        return code
+
+    def add(self, marks: list[int], weight: int, line: int) -> None:
+        self.rows.append(marks)
+        self.weights.append(weight)
+        self.lines.append(line)
+
+    def build(
+        self,
+        *,
+        title: str = "",
+        seats: int | None = None,
+        withdrawn: frozenset[int] = frozenset(),
+        receipts: tuple[str, ...] | None = None,
+        method: str | None = None,
+        options: Mapping[str, object] | None = None,
+    ) -> BallotBox:
+        width = max((len(r) for r in self.rows), default=0) + 1
+        n_codes = self.group0 + len(self.groups)
+        dtype = np.int16 if n_codes < 32_000 else np.int32
+        codes = np.full((len(self.rows), width), self.end, dtype=dtype)
+        for i, row in enumerate(self.rows):
+            if row:
+                codes[i, : len(row)] = row
+        return BallotBox(
+            candidates=self.candidates,
+            codes=codes,
+            weights=np.array(self.weights, dtype=np.int64),
+            lines=np.array(self.lines, dtype=np.int64),
+            groups=tuple(self.groups),
+            withdrawn=withdrawn,
+            receipts=receipts,
+            title=title,
+            source=self.source,
+            seats=seats,
+            method=method,
+            options=dict(options or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every rule option of every method; each method reads the ones it knows (docs/counting.md)."""
+
+    overvote: Literal["exhaust", "skip"] = "exhaust"
+    batch_elimination: bool = False
+    default_option: str | None = None
+    threshold: Literal["majority", "two-thirds", "absolute"] = "majority"
+    eligible: int | None = None
+    quorum: int | None = None
+    majority_ratio: tuple[int, int] = (1, 1)
+    seed: str | None = None
+
+
+@dataclass(frozen=True)
+class InvalidBallot:
+    """Ballots set aside, with the rule's reason; `line` points into the file (or the JSON ballot list)."""
+
+    line: int
+    count: int
+    reason: str
+    receipt: str | None = None
+
+
+@dataclass(frozen=True)
+class TieBreak:
+    stage: int
+    kind: str  # "exclusion", "surplus", "election", "elimination", "winner", "ranking"
+    candidates: tuple[str, ...]
+    chosen: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of a count: the figures at its end. `non_transferable` and `rounding_loss` are running totals,
+    so that for every stage: sum(totals) + non_transferable + rounding_loss = valid poll."""
+
+    number: int
+    action: str
+    candidates: tuple[str, ...]
+    totals: Mapping[str, Decimal]
+    transfers: Mapping[str, Decimal]
+    non_transferable: Decimal
+    rounding_loss: Decimal
+    elected: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    quota: Decimal | None = None
+    keep_factors: Mapping[str, Decimal] | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    method: str
+    rule: str
+    title: str
+    seats: int
+    candidates: tuple[str, ...]
+    valid_ballots: int
+    invalid_ballots: int
+    quota: Decimal | None
+    elected: tuple[str, ...]
+    stages: tuple[Stage, ...]
+    tie_breaks: tuple[TieBreak, ...]
+    seed: str
+    decimals: int
+    invalid: tuple[InvalidBallot, ...] = ()
+    ranking: tuple[tuple[str, ...], ...] | None = None
+    pairwise: Mapping[str, Mapping[str, int]] | None = None
+    dropped: tuple[str, ...] = ()
+    outcome: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def scaled(value: int, decimals: int) -> Decimal:
+    """An exact decimal from an integer count of 10^-decimals units."""
+    return Decimal(value).scaleb(-decimals) if decimals else Decimal(value)
+
+
+def decimal_text(value: Decimal) -> str:
+    """The fixed-point text of an exact value ("1037.64000", "0.00000", "2951"): never an exponent."""
+    return format(value, "f")
