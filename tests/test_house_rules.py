@@ -1,0 +1,36 @@
+"""House rules that a grep can keep: views fetch through access_*/selectors and write through services."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "rankandfile"
+ORM_IN_VIEWS = re.compile(r"\.objects\.|\.save\(|\.delete\(\)")
+
+
+def thin_modules() -> list[Path]:
+    return sorted(p for name in ("views.py", "api.py", "consumers.py") for p in ROOT.rglob(name))
+
+
+def test_it_finds_the_view_modules() -> None:
+    assert any(p.parent.name == "org" and p.name == "views.py" for p in thin_modules())
+
+
+def test_it_keeps_the_orm_out_of_views_api_and_consumers() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in thin_modules()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if ORM_IN_VIEWS.search(line)
+    ]
+    assert offenders == [], "use access_*/selectors/services instead:\n" + "\n".join(offenders)
+
+
+def test_it_keeps_modules_small() -> None:
+    big = [
+        f"{p.relative_to(ROOT)} ({n} lines)"
+        for p in ROOT.rglob("*.py")
+        if "migrations" not in p.parts and (n := len(p.read_text().splitlines())) > 800
+    ]
+    assert big == [], "split these by concern: " + ", ".join(big)
