@@ -1,0 +1,503 @@
+"""Who gets what at every URL of the project (issue 2: the permission matrix).
+
+Every URL pattern reachable from `rankandfile.urls` (through every include) and every WebSocket route in
+`rankandfile.routing` needs an entry below, saying how to build its URL from the `org` fixture and what each
+persona gets. A new URL without an entry fails `test_it_has_an_entry_for_every_url_pattern`, so whoever adds a page
+also states its rule here. The Django admin's own patterns are left to Django; the admin is tested separately
+below (staff only, no confidential content).
+
+Personas (rankandfile/testing.py): anonymous; alice, an ordinary member of Leeds; bob, chair of Leeds
+(chair_meetings, manage_members); carol, organizer of the North district (manage_members/roles/units over North,
+Leeds and York); dave, national secretary (every capability but the committee's, everywhere); erin, on the national
+accountability committee; frank, whose Leeds membership has lapsed; otto, a site operator (is_staff) with no role.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from rankandfile.org import services
+from rankandfile.testing import SmallOrg
+
+PERSONAS = ("anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "otto")
+
+# Outcomes, as the test classifies each response.
+OK = "200 ok"
+CREATED = "201 created"
+REDIRECT = "redirect elsewhere"
+LOGIN = "redirect to login"
+UNAUTHORIZED = "401 unauthorized"
+FORBIDDEN = "403 forbidden"
+NOT_FOUND = "404 not found"
+NOT_ALLOWED = "405 method not allowed"
+
+MISSING_ID = 987654
+
+
+def expect(default: str, **overrides: str) -> dict[str, str]:
+    unknown = set(overrides) - set(PERSONAS)
+    assert not unknown, f"unknown personas {unknown}"
+    return {persona: overrides.get(persona, default) for persona in PERSONAS}
+
+
+# Common rules, named once.
+PUBLIC = expect(OK)
+LOGGED_IN = expect(OK, anonymous=LOGIN)
+MEMBERS = expect(OK, anonymous=LOGIN, frank=FORBIDDEN)
+MEMBERS_MISSING = expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN)
+POST_ONLY = expect(NOT_ALLOWED, anonymous=LOGIN)
+# manage_members over Leeds: bob (Leeds chair), carol (North), dave (national).
+MANAGE_MEMBERS_LEEDS = expect(FORBIDDEN, anonymous=LOGIN, bob=OK, carol=OK, dave=OK)
+# manage_units / manage_roles over Leeds or York: carol (North), dave (national).
+MANAGE_IN_NORTH = expect(FORBIDDEN, anonymous=LOGIN, carol=OK, dave=OK)
+MANAGE_AT_NATIONAL = expect(FORBIDDEN, anonymous=LOGIN, dave=OK)
+API_MEMBERS = expect(OK, anonymous=UNAUTHORIZED, frank=FORBIDDEN)
+API_MEMBERS_MISSING = expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN)
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    url: Callable[[SmallOrg], str]
+    expected: dict[str, str]
+    method: str = "get"
+    data: Callable[[SmallOrg], dict[str, Any]] | None = None
+    api: bool = False  # authenticate with a bearer token instead of a session
+    json: bool = False
+
+
+def get(label: str, url: Callable[[SmallOrg], str], expected: dict[str, str]) -> Case:
+    return Case(label, url, expected)
+
+
+def post(
+    label: str,
+    url: Callable[[SmallOrg], str],
+    expected: dict[str, str],
+    data: Callable[[SmallOrg], dict[str, Any]] | None = None,
+) -> Case:
+    return Case(label, url, expected, method="post", data=data)
+
+
+def api_get(label: str, path: Callable[[SmallOrg], str], expected: dict[str, str]) -> Case:
+    return Case(label, lambda o: "/api/v1" + path(o), expected, api=True)
+
+
+def password_reset_link(o: SmallOrg) -> str:
+    uid = urlsafe_base64_encode(force_bytes(o.alice.pk))
+    return reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(o.alice)])
+
+
+def invitation_link(o: SmallOrg) -> str:
+    _invitation, raw = services.invite_member(actor=o.bob, unit=o.leeds, email="new.person@example.org")
+    return reverse("org:accept_invitation", args=[raw])
+
+
+def alice_token_revoke(o: SmallOrg) -> str:
+    token, _raw = services.create_api_token(member=o.alice, name="sync")
+    return reverse("org:token_revoke", args=[token.pk])
+
+
+def appointment(o: SmallOrg) -> dict[str, Any]:
+    return {"holder_id": o.alice.pk, "reason": "Second organizer seat was vacant after the AGM."}
+
+
+# Pattern name → the cases that pin down its rule. Keep one entry per pattern; several cases where the rule has
+# edges (another unit, a missing object, the wrong method).
+MATRIX: dict[str, list[Case]] = {
+    "home": [get("home", lambda o: reverse("home"), LOGGED_IN)],
+    # --- accounts (django.contrib.auth views, email login form) ---
+    "login": [get("login page", lambda o: reverse("login"), expect(REDIRECT, anonymous=OK))],
+    "logout": [
+        post("log out", lambda o: reverse("logout"), expect(REDIRECT)),
+        get("log out by GET is refused", lambda o: reverse("logout"), expect(NOT_ALLOWED)),
+    ],
+    "password_change": [get("change password", lambda o: reverse("password_change"), LOGGED_IN)],
+    "password_change_done": [get("password changed", lambda o: reverse("password_change_done"), LOGGED_IN)],
+    "password_reset": [get("ask for a reset", lambda o: reverse("password_reset"), PUBLIC)],
+    "password_reset_done": [get("reset sent", lambda o: reverse("password_reset_done"), PUBLIC)],
+    "password_reset_confirm": [
+        # A valid link redirects to the set-password form (Django keeps the token out of the URL from there on).
+        get("valid reset link", password_reset_link, expect(REDIRECT)),
+        get("bad reset link", lambda o: reverse("password_reset_confirm", args=["MQ", "bad-token"]), PUBLIC),
+    ],
+    "password_reset_complete": [get("reset complete", lambda o: reverse("password_reset_complete"), PUBLIC)],
+    # --- audit ---
+    "audit:log": [get("audit log", lambda o: reverse("audit:log"), MEMBERS)],
+    # --- organization pages ---
+    "org:units": [get("unit tree", lambda o: reverse("org:units"), MEMBERS)],
+    "org:unit": [
+        get("unit page", lambda o: reverse("org:unit", args=[o.leeds.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("org:unit", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "org:directory": [
+        get("Leeds directory", lambda o: reverse("org:directory", args=[o.leeds.pk]), MEMBERS),
+        get("national directory", lambda o: reverse("org:directory", args=[o.national.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("org:directory", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "org:unit_history": [
+        get("Leeds role history", lambda o: reverse("org:unit_history", args=[o.leeds.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("org:unit_history", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "org:unit_create": [
+        get("new unit in Leeds", lambda o: reverse("org:unit_create", args=[o.leeds.pk]), MANAGE_IN_NORTH),
+        get("new unit in national", lambda o: reverse("org:unit_create", args=[o.national.pk]), MANAGE_AT_NATIONAL),
+        get("missing unit", lambda o: reverse("org:unit_create", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "org:unit_rename": [
+        get("rename York", lambda o: reverse("org:unit_rename", args=[o.york.pk]), MANAGE_IN_NORTH),
+        get("rename national", lambda o: reverse("org:unit_rename", args=[o.national.pk]), MANAGE_AT_NATIONAL),
+    ],
+    "org:unit_move": [
+        # The form offers only new parents where the mover also holds manage_units (checked again on POST).
+        get("move Leeds", lambda o: reverse("org:unit_move", args=[o.leeds.pk]), MANAGE_IN_NORTH),
+        get("missing unit", lambda o: reverse("org:unit_move", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "org:unit_dissolve": [
+        post(
+            "dissolve York",
+            lambda o: reverse("org:unit_dissolve", args=[o.york.pk]),
+            expect(FORBIDDEN, anonymous=LOGIN, carol=REDIRECT, dave=REDIRECT),
+        ),
+        get("dissolve by GET", lambda o: reverse("org:unit_dissolve", args=[o.york.pk]), POST_ONLY),
+    ],
+    "org:role_type_create": [
+        get("define a Leeds role", lambda o: reverse("org:role_type_create", args=[o.leeds.pk]), MANAGE_IN_NORTH),
+        get(
+            "define a national role",
+            lambda o: reverse("org:role_type_create", args=[o.national.pk]),
+            MANAGE_AT_NATIONAL,
+        ),
+    ],
+    "org:invite": [
+        get("invite to Leeds", lambda o: reverse("org:invite", args=[o.leeds.pk]), MANAGE_MEMBERS_LEEDS),
+        get("invite to York", lambda o: reverse("org:invite", args=[o.york.pk]), MANAGE_IN_NORTH),
+    ],
+    "org:appoint": [
+        get("appoint a Leeds chair", lambda o: reverse("org:appoint", args=[o.chair_role.pk]), MANAGE_IN_NORTH),
+        get(
+            "appoint a national secretary",
+            lambda o: reverse("org:appoint", args=[o.secretary_role.pk]),
+            MANAGE_AT_NATIONAL,
+        ),
+        get("missing role", lambda o: reverse("org:appoint", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "org:term_end": [
+        get(
+            "end the Leeds chair's term",
+            lambda o: reverse("org:term_end", args=[o.bob.role_terms.get().pk]),
+            MANAGE_IN_NORTH,
+        ),
+        get(
+            "end the national secretary's term",
+            lambda o: reverse("org:term_end", args=[o.dave.role_terms.get().pk]),
+            MANAGE_AT_NATIONAL,
+        ),
+        get("missing term", lambda o: reverse("org:term_end", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "org:member": [
+        get("a member's profile", lambda o: reverse("org:member", args=[o.bob.pk]), MEMBERS),
+        get("a former member's profile", lambda o: reverse("org:member", args=[o.frank.pk]), MEMBERS),
+        get("missing member", lambda o: reverse("org:member", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "org:my_profile": [get("my profile", lambda o: reverse("org:my_profile"), LOGGED_IN)],
+    "org:token_create": [
+        post("create a token", lambda o: reverse("org:token_create"), expect(REDIRECT, anonymous=LOGIN)),
+        get("create a token by GET", lambda o: reverse("org:token_create"), POST_ONLY),
+    ],
+    "org:token_revoke": [
+        post("revoke alice's token", alice_token_revoke, expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT)),
+    ],
+    "org:accept_invitation": [
+        get("valid invitation", invitation_link, PUBLIC),
+        get(
+            "unknown invitation", lambda o: reverse("org:accept_invitation", args=["no-such-token"]), expect(NOT_FOUND)
+        ),
+    ],
+    # --- API (bearer tokens; 401 without one) ---
+    "api:openapi-json": [get("OpenAPI schema", lambda o: "/api/v1/openapi.json", PUBLIC)],
+    "api:openapi-view": [get("API docs", lambda o: "/api/v1/docs", PUBLIC)],
+    "api:api-root": [get("API root", lambda o: "/api/v1/", expect(NOT_FOUND))],
+    "api:list_units": [api_get("units", lambda o: "/units", API_MEMBERS)],
+    "api:get_unit": [
+        api_get("a unit", lambda o: f"/units/{o.leeds.pk}", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:unit_members": [
+        api_get("a unit's members", lambda o: f"/units/{o.leeds.pk}/members", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/members", API_MEMBERS_MISSING),
+    ],
+    "api:unit_roles": [
+        api_get("a unit's roles", lambda o: f"/units/{o.leeds.pk}/roles", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/roles", API_MEMBERS_MISSING),
+    ],
+    "api:unit_terms": [
+        api_get("a unit's role history", lambda o: f"/units/{o.leeds.pk}/terms", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/terms", API_MEMBERS_MISSING),
+    ],
+    "api:get_member": [
+        api_get("a member", lambda o: f"/members/{o.bob.pk}", API_MEMBERS),
+        api_get("missing member", lambda o: f"/members/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:member_memberships": [
+        api_get("a member's units", lambda o: f"/members/{o.bob.pk}/memberships", API_MEMBERS),
+        api_get("missing member", lambda o: f"/members/{MISSING_ID}/memberships", API_MEMBERS_MISSING),
+    ],
+    "api:member_terms": [
+        api_get("a member's role history", lambda o: f"/members/{o.bob.pk}/terms", API_MEMBERS),
+        api_get("missing member", lambda o: f"/members/{MISSING_ID}/terms", API_MEMBERS_MISSING),
+    ],
+    "api:appoint": [
+        Case(
+            "appoint alice as second North organizer",
+            lambda o: f"/api/v1/roles/{o.organizer_role.pk}/appointments",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, carol=CREATED, dave=CREATED),
+            method="post",
+            data=appointment,
+            api=True,
+            json=True,
+        ),
+        Case(
+            "appoint to a missing role",
+            lambda o: f"/api/v1/roles/{MISSING_ID}/appointments",
+            API_MEMBERS_MISSING,
+            method="post",
+            data=appointment,
+            api=True,
+            json=True,
+        ),
+    ],
+}
+
+# WebSocket route (its name, or its pattern when unnamed) → the cases for it. Each case gives the path and, per
+# persona, whether the connection is accepted. The meetings work adds its routes here.
+WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str, bool]]]] = {}
+
+ADMIN_NAMESPACE = "admin"
+# The models the Django admin may show. None holds confidential content; adding one here needs that review.
+ADMIN_MODELS_ALLOWED = {"auth.group", "org.unit", "org.member", "org.membership", "org.roletype", "org.roleterm"}
+
+
+# --- walking the URL configuration -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pattern:
+    route: str
+    name: str
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[Pattern]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or ""
+            full = f"{namespace}:{name}" if namespace and name else name
+            yield Pattern(prefix + str(pattern.pattern), full or prefix + str(pattern.pattern))
+
+
+def project_patterns() -> list[Pattern]:
+    return [
+        p
+        for p in walk(get_resolver().url_patterns)
+        if not (p.name.startswith(ADMIN_NAMESPACE + ":") or p.route.startswith("admin/"))
+    ]
+
+
+def websocket_routes() -> list[str]:
+    from rankandfile.routing import websocket_urlpatterns
+
+    return [p.name for p in walk(list(websocket_urlpatterns))]
+
+
+# --- running a case ------------------------------------------------------------------------------------------
+def classify(response: Any) -> str:
+    if response.status_code in {301, 302, 303, 307, 308}:
+        login_url = resolve_url("login")
+        return LOGIN if response["Location"].startswith(login_url + "?next=") else REDIRECT
+    return {
+        200: OK,
+        201: CREATED,
+        401: UNAUTHORIZED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        405: NOT_ALLOWED,
+    }.get(response.status_code, str(response.status_code))
+
+
+def request_as(org: SmallOrg, persona: str, case: Case) -> str:
+    client = Client()
+    headers: dict[str, str] = {}
+    member = getattr(org, persona, None)
+    if member is not None:
+        if case.api:
+            _token, raw = services.create_api_token(member=member, name="matrix")
+            headers["Authorization"] = f"Bearer {raw}"
+        else:
+            client.force_login(member)
+    url = case.url(org)
+    data = case.data(org) if case.data else {}
+    if case.method == "get":
+        response = client.get(url, headers=headers)
+    elif case.json:
+        response = client.post(url, data, content_type="application/json", headers=headers)
+    else:
+        response = client.post(url, data, headers=headers)
+    return classify(response)
+
+
+def all_cases() -> Iterator[Any]:
+    for name, cases in MATRIX.items():
+        for case in cases:
+            yield pytest.param(case, id=f"{name}: {case.label}")
+
+
+def test_it_has_an_entry_for_every_url_pattern() -> None:
+    names = {p.name for p in project_patterns()}
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"URL patterns without a permission-matrix entry (add them to MATRIX): {missing}"
+
+
+def test_it_has_no_entry_for_a_url_that_is_gone() -> None:
+    names = {p.name for p in project_patterns()}
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"MATRIX entries for URL patterns that no longer exist: {stale}"
+
+
+def test_it_walks_into_included_url_configurations() -> None:
+    names = {p.name for p in project_patterns()}
+    # One from each include: auth, audit, the API and the org app.
+    assert {"password_reset_confirm", "audit:log", "api:appoint", "org:directory"} <= names
+
+
+def test_it_has_an_entry_for_every_websocket_route() -> None:
+    missing = sorted(set(websocket_routes()) - set(WEBSOCKET_MATRIX))
+    assert not missing, f"WebSocket routes without a permission-matrix entry (add to WEBSOCKET_MATRIX): {missing}"
+    stale = sorted(set(WEBSOCKET_MATRIX) - set(websocket_routes()))
+    assert not stale, f"WEBSOCKET_MATRIX entries for routes that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("case", list(all_cases()))
+def test_it_gives_each_persona_what_the_rule_says(org: SmallOrg, case: Case) -> None:
+    got: dict[str, str] = {}
+    for persona in PERSONAS:
+        # Each persona's request runs in a savepoint rolled back afterwards, so writes (dissolving a unit,
+        # appointing) by one persona do not change what the next one meets.
+        with transaction.atomic():
+            got[persona] = request_as(org, persona, case)
+            transaction.set_rollback(True)
+        # Logging in wrote last_login to the in-memory persona; forget it with the rolled-back rows.
+        for persona_field in dataclasses.fields(org):
+            getattr(org, persona_field.name).refresh_from_db()
+    wrong = {p: f"expected {case.expected[p]}, got {got[p]}" for p in PERSONAS if got[p] != case.expected[p]}
+    assert not wrong, f"{case.label} ({case.method.upper()} {case.url.__name__}): {wrong}"
+
+
+# --- WebSockets -------------------------------------------------------------------------------------------------
+def all_websocket_cases() -> Iterator[Any]:
+    for name, cases in WEBSOCKET_MATRIX.items():
+        for label, path, expected in cases:
+            yield pytest.param(path, expected, id=f"{name}: {label}")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("path", "expected"), list(all_websocket_cases()))
+async def test_it_lets_each_persona_subscribe_as_the_rule_says(
+    path: Callable[[SmallOrg], str], expected: dict[str, bool]
+) -> None:
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from rankandfile.asgi import application
+    from rankandfile.testing import build_small_org
+
+    org = await sync_to_async(build_small_org)()
+    for persona in PERSONAS:
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
+        member = getattr(org, persona, None)
+        if member is not None:
+            client = Client()
+            await sync_to_async(client.force_login)(member)
+            cookie = f"sessionid={client.cookies['sessionid'].value}"
+            headers.append((b"cookie", cookie.encode()))
+        url = await sync_to_async(path)(org)
+        communicator = WebsocketCommunicator(application, url, headers=headers)
+        connected, _subprotocol = await communicator.connect()
+        await communicator.disconnect()
+        assert connected == expected[persona], f"{persona} at {url}: expected connected={expected[persona]}"
+
+
+# --- the Django admin -------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "otto"])
+def test_it_refuses_the_admin_to_everyone_but_site_staff(org: SmallOrg, persona: str) -> None:
+    client = Client()
+    member = getattr(org, persona, None)
+    if member is not None:
+        client.force_login(member)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    response = client.get("/admin/org/member/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_it_opens_the_admin_to_site_staff(org: SmallOrg) -> None:
+    client = Client()
+    client.force_login(org.otto)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_it_registers_no_model_with_confidential_content_in_the_admin() -> None:
+    registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
+    assert registered <= ADMIN_MODELS_ALLOWED, f"review for confidential content: {registered - ADMIN_MODELS_ALLOWED}"
+    # The audit chain's payloads, invitation and API token hashes stay out of the admin.
+    assert not registered & {"audit.auditentry", "audit.chainhead", "org.invitation", "org.apitoken"}
+
+
+def test_it_shows_no_secret_on_any_admin_page(org: SmallOrg) -> None:
+    from rankandfile.audit.models import AuditEntry
+    from rankandfile.org.models import ApiToken, Invitation, Member
+
+    services.create_api_token(member=org.alice, name="sync")
+    services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    secrets = (
+        list(Member.objects.values_list("password", flat=True))
+        + list(ApiToken.objects.values_list("token_hash", flat=True))
+        + list(Invitation.objects.values_list("token_hash", flat=True))
+        + list(AuditEntry.objects.values_list("payload_digest", flat=True))
+    )
+    assert secrets
+    client = Client()
+    client.force_login(org.otto)
+    pages = ["/admin/"]
+    for model in admin.site._registry:
+        base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        pages.append(base)
+        obj = model._default_manager.first()
+        if obj is not None:
+            pages.append(f"{base}{obj.pk}/change/")
+    pages.append(f"/admin/org/member/{org.alice.pk}/change/")
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        html = response.content.decode()
+        for secret in secrets:
+            assert secret not in html, f"{page} shows a secret"
+        assert not re.search(r"(argon2|pbkdf2_sha256|md5)\$", html), f"{page} shows a password hash"
