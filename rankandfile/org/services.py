@@ -102,10 +102,11 @@ def dissolve_unit(*, actor: Member, unit: Unit, on: dt.date | None = None) -> Un
     with transaction.atomic():
         unit.dissolved_on = day
         unit.save(update_fields=["dissolved_on"])
-        ended = (
-            RoleTerm.objects.current(day)
-            .filter(role_type__unit=unit)
-            .update(ends_on=day + dt.timedelta(days=1), ended_early_reason="unit dissolved")
+        current = RoleTerm.objects.current(day).filter(role_type__unit=unit)
+        # Terms end on the day of dissolution, like `end_term`; one that began that very day lasts one day.
+        ended = current.filter(starts_on__lt=day).update(ends_on=day, ended_early_reason="unit dissolved")
+        ended += current.filter(starts_on=day).update(
+            ends_on=day + dt.timedelta(days=1), ended_early_reason="unit dissolved"
         )
         record("unit.dissolve", actor=actor, obj=unit, payload={"on": day.isoformat(), "terms_ended": ended})
     return unit
