@@ -1,0 +1,145 @@
+"""Memberships and invitations: status changes with dates, hashed invitation tokens, joining by link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from rankandfile.audit.models import AuditEntry
+from rankandfile.audit.selectors import verify_chain
+from rankandfile.org import services
+from rankandfile.org.access import forget_cached_capabilities, is_member_in_good_standing
+from rankandfile.org.models import Invitation, Member, Membership
+from rankandfile.testing import SmallOrg
+
+NEW_PASSWORD = "a long and new passphrase"
+
+
+def membership(member: Member, org: SmallOrg) -> Membership:
+    return Membership.objects.get(member=member, unit=org.leeds)
+
+
+def test_it_lapses_a_membership_with_the_date_and_loses_good_standing(org: SmallOrg) -> None:
+    day = dt.date(2026, 3, 1)
+    services.set_membership_status(actor=org.bob, membership=membership(org.alice, org), status="lapsed", on=day)
+    m = membership(org.alice, org)
+    assert (m.status, m.status_changed_on, m.left_on) == ("lapsed", day, None)
+    forget_cached_capabilities(org.alice)
+    assert not is_member_in_good_standing(org.alice)
+    assert AuditEntry.objects.filter(action="membership.status", payload__status="lapsed").exists()
+
+
+def test_it_records_leaving_with_a_reason_and_clears_it_on_return(org: SmallOrg) -> None:
+    day = dt.date(2026, 4, 1)
+    services.set_membership_status(
+        actor=org.carol, membership=membership(org.alice, org), status="left", reason="moved abroad", on=day
+    )
+    m = membership(org.alice, org)
+    assert (m.status, m.left_on, m.exit_reason) == ("left", day, "moved abroad")
+    services.set_membership_status(actor=org.carol, membership=m, status="active")
+    m.refresh_from_db()
+    assert (m.status, m.left_on) == ("active", None)
+    assert verify_chain() is None
+
+
+def test_it_renews_a_lapsed_membership(org: SmallOrg) -> None:
+    assert not is_member_in_good_standing(org.frank)
+    services.set_membership_status(actor=org.bob, membership=membership(org.frank, org), status="active")
+    forget_cached_capabilities(org.frank)
+    assert is_member_in_good_standing(org.frank)
+
+
+def test_it_refuses_status_changes_without_manage_members_or_with_an_unknown_status(org: SmallOrg) -> None:
+    for actor in (org.alice, org.erin, org.frank, org.otto):
+        with pytest.raises(PermissionDenied):
+            services.set_membership_status(actor=actor, membership=membership(org.bob, org), status="left")
+    york = Membership.objects.get(member=org.otto, unit=org.york)
+    with pytest.raises(PermissionDenied):  # bob chairs Leeds, not York
+        services.set_membership_status(actor=org.bob, membership=york, status="lapsed")
+    with pytest.raises(ValidationError) as refused:
+        services.set_membership_status(actor=org.bob, membership=membership(org.alice, org), status="expelled")
+    assert "status" in refused.value.message_dict
+    assert membership(org.bob, org).status == "active"
+
+
+def test_it_stores_only_the_hash_of_an_invitation_token(org: SmallOrg) -> None:
+    invitation, raw = services.invite_member(
+        actor=org.bob, unit=org.leeds, email="  New.Person@Example.ORG ", full_name="New Person"
+    )
+    assert len(raw) >= 40
+    assert invitation.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    stored = Invitation.objects.filter(pk=invitation.pk).values().get()
+    assert all(raw not in str(value) for value in stored.values())
+    assert invitation.email == "new.person@example.org"
+    assert invitation.expires_at > timezone.now() + dt.timedelta(days=13)
+    entry = AuditEntry.objects.get(action="member.invite")
+    assert raw not in str(entry.payload)
+    assert services.find_invitation(raw) == invitation
+    assert services.find_invitation(invitation.token_hash) is None  # the hash is not a token
+
+
+def test_it_refuses_invitations_without_manage_members_or_to_a_dissolved_unit(org: SmallOrg) -> None:
+    with pytest.raises(PermissionDenied):
+        services.invite_member(actor=org.alice, unit=org.leeds, email="x@example.org")
+    with pytest.raises(PermissionDenied):
+        services.invite_member(actor=org.bob, unit=org.york, email="x@example.org")
+    services.dissolve_unit(actor=org.dave, unit=org.york)
+    org.york.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.invite_member(actor=org.dave, unit=org.york, email="x@example.org")
+    assert not Invitation.objects.exists()
+
+
+def test_it_creates_the_member_and_the_membership_on_acceptance(org: SmallOrg) -> None:
+    invitation, _raw = services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    member = services.accept_invitation(invitation=invitation, full_name="New Person", password=NEW_PASSWORD)
+    assert (member.email, member.full_name) == ("new.person@example.org", "New Person")
+    assert member.check_password(NEW_PASSWORD)
+    assert Membership.objects.get(member=member, unit=org.leeds).status == "active"
+    assert is_member_in_good_standing(member)
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+    assert AuditEntry.objects.filter(action="member.join", actor="New Person").exists()
+
+
+def test_it_adds_an_existing_member_to_another_unit_without_a_duplicate(org: SmallOrg) -> None:
+    invitation, _raw = services.invite_member(actor=org.carol, unit=org.york, email="ALICE.member@example.org")
+    member = services.accept_invitation(invitation=invitation, full_name="Alice Member", password=NEW_PASSWORD)
+    assert member == org.alice
+    assert Member.objects.filter(email__iexact="alice.member@example.org").count() == 1
+    assert set(member.memberships.values_list("unit__name", "status")) == {("Leeds", "active"), ("York", "active")}
+
+
+def test_it_reactivates_a_former_member_who_accepts_an_invitation(org: SmallOrg) -> None:
+    invitation, _raw = services.invite_member(actor=org.bob, unit=org.leeds, email=org.frank.email)
+    services.accept_invitation(invitation=invitation, full_name="Frank Former", password=NEW_PASSWORD)
+    assert membership(org.frank, org).status == "active"
+
+
+def test_it_does_not_find_a_used_invitation(org: SmallOrg) -> None:
+    invitation, raw = services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    services.accept_invitation(invitation=invitation, full_name="New Person", password=NEW_PASSWORD)
+    assert services.find_invitation(raw) is None
+
+
+def test_it_does_not_find_an_expired_invitation(org: SmallOrg) -> None:
+    _invitation, raw = services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    with time_machine.travel(timezone.now() + dt.timedelta(days=13)):
+        assert services.find_invitation(raw) is not None
+    with time_machine.travel(timezone.now() + dt.timedelta(days=15)):
+        assert services.find_invitation(raw) is None
+    assert services.find_invitation("not-a-token") is None
+
+
+def test_it_updates_a_profile_with_field_checks(org: SmallOrg) -> None:
+    services.update_profile(member=org.alice, full_name=" Alice M. Member ", phone="0113 496 0000", pronouns="she/her")
+    org.alice.refresh_from_db()
+    assert (org.alice.full_name, org.alice.phone, org.alice.pronouns) == ("Alice M. Member", "0113 496 0000", "she/her")
+    with pytest.raises(ValidationError) as refused:
+        services.update_profile(member=org.alice, full_name="", phone="", pronouns="")
+    assert "full_name" in refused.value.message_dict
