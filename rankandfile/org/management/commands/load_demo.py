@@ -1,0 +1,53 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from rankandfile.org.demo import DEMO_PASSWORD, DEMO_URL, ORGANIZATION_NAME, DemoConflict, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo organization (safe to run twice: the second run changes nothing) and print the logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = load_demo()
+        except DemoConflict as conflict:
+            raise CommandError(str(conflict)) from conflict
+        counts = result.counts
+        if result.created:
+            self.stdout.write(self.style.SUCCESS(_("Loaded the demo organization: %s.") % ORGANIZATION_NAME))
+        else:
+            self.stdout.write(_("The demo organization is already loaded: %s (nothing changed).") % ORGANIZATION_NAME)
+        self.stdout.write(
+            _(
+                "  %(members)d members in %(branches)d branches and %(districts)d districts "
+                "(%(lapsed)d lapsed, %(left)d left); %(terms)d role terms over three years "
+                "(%(elected)d elected, %(acclaimed)d acclaimed, %(appointed)d appointed, %(ended)d ended early); "
+                "%(audit)d audit entries."
+            )
+            % {
+                "members": counts["members"],
+                "branches": counts["branches"],
+                "districts": counts["districts"],
+                "lapsed": counts["memberships_lapsed"],
+                "left": counts["memberships_left"],
+                "terms": counts["terms_elected"] + counts["terms_acclaimed"] + counts["terms_appointed"],
+                "elected": counts["terms_elected"],
+                "acclaimed": counts["terms_acclaimed"],
+                "appointed": counts["terms_appointed"],
+                "ended": counts["terms_ended_early"],
+                "audit": counts["audit_entries"],
+            }
+        )
+        self.stdout.write("")
+        self.stdout.write(
+            _("Open %(url)s and log in with the password %(password)s as:")
+            % {
+                "url": DEMO_URL,
+                "password": DEMO_PASSWORD,
+            }
+        )
+        width = max(len(login.email) for login in result.logins)
+        for login in result.logins:
+            self.stdout.write(f"  {login.email:<{width}}  {login.full_name} — {login.description}")
