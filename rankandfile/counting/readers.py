@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rankandfile.counting.fastblt import is_plain, parse_plain_section
+from rankandfile.counting.fastblt import parse_plain_section
 from rankandfile.counting.model import BallotBox, BoxBuilder, InputError
 
 FORMATS = ("blt", "choices-csv", "ranks-csv", "json")
@@ -148,18 +148,24 @@ def parse_blt(data: bytes, source: str, *, fast: bool | None = None) -> BallotBo
     else:
         section_start = maybe[2]
         first_ballot_line = maybe[0]
-    zero = _ZERO_LINE.search(data, section_start)
-    if zero is None:
+    # The ballots end at the first line '0'. For speed, try the last such line first (it sits just before the
+    # names): the fast reader accepts the section only if no line in it is a lone '0' (every line needs a
+    # weight and a closing 0), so when it succeeds that last line is also the first.
+    last_zero = _last_zero_line(data, section_start)
+    if last_zero is None:
         raise InputError(source, None, "the ballots are not closed by a line '0'")
-    section = data[section_start : zero.start()]
-    zero_line = first_ballot_line + section.count(b"\n")
+    use_fast = fast if fast is not None else last_zero[0] - section_start > 4096
+    parsed = None
+    if use_fast:
+        parsed = parse_plain_section(data, section_start, last_zero[0], first_ballot_line, n_candidates)
+    zero = last_zero if parsed is not None else _zero_line(data, section_start)
+    assert zero is not None
+    zero_start, zero_end = zero
+    zero_line = first_ballot_line + data.count(b"\n", section_start, zero_start)
 
-    names_lines = data[zero.end() :]
-    candidates, title = _blt_names(names_lines, source, zero_line, n_candidates)
+    candidates, title = _blt_names(data[zero_end:], source, zero_line, n_candidates)
 
     builder = BoxBuilder(candidates, source=source)
-    use_fast = is_plain(section) if fast is None else fast and is_plain(section)
-    parsed = parse_plain_section(section, first_ballot_line, n_candidates) if use_fast else None
     if parsed is not None:
         codes, weights, lines = parsed
         return BallotBox(
@@ -172,8 +178,48 @@ def parse_blt(data: bytes, source: str, *, fast: bool | None = None) -> BallotBo
             source=source,
             seats=seats,
         )
-    _blt_ballots(section, source, first_ballot_line, n_candidates, builder)
+    _blt_ballots(data[section_start:zero_start], source, first_ballot_line, n_candidates, builder)
     return builder.build(title=title, seats=seats, withdrawn=frozenset(withdrawn))
+
+
+def _last_zero_line(data: bytes, start: int) -> tuple[int, int] | None:
+    """Start and end of the last line at or after `start` that is just '0'."""
+    end = len(data)
+    while end > start:
+        begin = data.rfind(b"\n", start, end) + 1
+        if begin == 0:
+            begin = start
+        if data[begin:end].strip() == b"0":
+            return begin, end
+        if begin <= start:
+            return None
+        end = begin - 1
+    return None
+
+
+def _zero_line(data: bytes, start: int) -> tuple[int, int] | None:
+    """Start and end (before its newline) of the first line at or after `start` that is just '0'."""
+
+    def line_end(i: int) -> int:
+        end = data.find(b"\n", i)
+        return len(data) if end < 0 else end
+
+    if data[start : line_end(start)].strip() == b"0":
+        return start, line_end(start)
+    hit: tuple[int, int] | None = None
+    position = start
+    while (found := data.find(b"\n0", position)) >= 0:
+        end = line_end(found + 1)
+        if data[found + 1 : end].strip() == b"0":
+            hit = (found + 1, end)
+            break
+        position = found + 1
+    limit = hit[0] if hit is not None else len(data)
+    if any(data.find(b"\n" + blank, start, limit) >= 0 for blank in (b" ", b"\t", b"\r")):
+        match = _ZERO_LINE.search(data, start, limit)
+        if match is not None:
+            return match.start(), line_end(match.start())
+    return hit
 
 
 def _blt_ballots(section: bytes, source: str, first_line: int, n_candidates: int, builder: BoxBuilder) -> None:

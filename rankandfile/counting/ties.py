@@ -46,6 +46,17 @@ class TieBreaker:
         self.records.append(TieBreak(stage, kind, tuple(sorted(names)), chosen, reason))
         return self.candidates.index(chosen)
 
+    def weighted_draw(self, weights: Sequence[int]) -> int:
+        """Index i drawn with probability weights[i] / sum(weights), by the same SHA-256 rule as `draw_lot`."""
+        self.draws += 1
+        text = "\x1f".join([self.seed, str(self.draws), "weighted", *map(str, weights)])
+        point = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big") % sum(weights)
+        for i, w in enumerate(weights):
+            if point < w:
+                return i
+            point -= w
+        raise AssertionError("unreachable: point < sum(weights)")
+
     def record(self, tied: Sequence[int], chosen: int | None, *, stage: int, kind: str, reason: str) -> None:
         names = tuple(self.candidates[c] for c in sorted(tied))
         self.records.append(TieBreak(stage, kind, names, None if chosen is None else self.candidates[chosen], reason))

@@ -1,0 +1,226 @@
+"""STV by Meek's method: Hill, Wichmann & Woodall, "Algorithm 123", Computer Journal 30(3), 1987, as adopted for
+New Zealand local elections (Local Electoral Regulations 2001, Schedule 1A).
+
+Every candidate has a keep factor: 1 while hopeful, 0 once excluded, and for an elected candidate the share of
+each vote reaching them that they keep. A vote of value 1 goes down its preferences: each candidate keeps
+`value x keep factor` and passes the rest on; what is left after the last preference is non-transferable.
+
+- Quota = (valid votes - non-transferable) / (seats + 1), truncated to 9 decimals, plus 0.000000001; recomputed at
+  every iteration.
+- A hopeful with at least the quota is elected. The keep factor of each elected candidate is then set to
+  `keep factor x quota / votes`, rounded up to 9 decimals; distribution is repeated until the surpluses of the
+  elected together are below 0.00001 (or the keep factors stop changing).
+- When no one more is elected, the hopeful with fewest votes is excluded (keep factor 0), one at a time. Equal
+  lowest: fewer votes at the most recent earlier stage where they differed, else lot.
+- When elected + hopeful candidates are no more than the seats, the hopefuls are elected.
+
+Precision: the rule's own fixed point, 9 decimal places, as integers counting 10^-9 votes. The amount a candidate
+keeps is rounded up and the remainder passed on, so no vote is lost to rounding; figures are reported to 9
+decimals. Preferences after an equal preference, an overvote or a skipped rank are disregarded (Schedule 1A,
+Part 3); a ballot whose first preference is so disregarded, or blank, is invalid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import numpy.typing as npt
+
+from rankandfile.counting.model import BallotBox, Int64Array, Options, Result, scaled
+from rankandfile.counting.prepare import blank_rows, clean_codes, invalid_list
+from rankandfile.counting.ties import TieBreaker
+from rankandfile.counting.transfer import EXHAUSTED, PASS, StageLog
+
+DECIMALS = 9
+SCALE = 10**DECIMALS
+CONVERGED = 10**4  # 0.00001 in units of 10^-9
+MAX_ITERATIONS = 10_000
+RULE = "Meek STV (Hill, Wichmann & Woodall 1987; New Zealand Schedule 1A), 9 decimal places"
+
+
+def _preferences(box: BallotBox) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], list[tuple[int, str]]]:
+    """Each ballot's usable preferences as candidate indices, left-packed and padded with C; the rows kept; and
+    for each other row why it is invalid."""
+    c_count = box.n_candidates
+    codes, groups = clean_codes(box)
+    lut: Int64Array = np.full(box.group0 + len(groups), EXHAUSTED, dtype=np.int64)
+    lut[:c_count] = np.arange(c_count)
+    lut[box.duplicate] = PASS
+    for w in box.withdrawn:
+        lut[w] = PASS
+    meaning = lut[codes]
+    stopped = np.maximum.accumulate(meaning == EXHAUSTED, axis=1)
+    usable = (meaning >= 0) & ~stopped
+    order = np.argsort(~usable, axis=1, kind="stable")
+    packed = np.take_along_axis(np.where(usable, meaning, c_count), order, axis=1)
+    width = max(int(usable.sum(axis=1).max(initial=0)), 1)
+    packed = packed[:, :width]
+    blank = blank_rows(box, codes)
+    reasons: list[tuple[int, str]] = []
+    first_unusable = ~blank & (packed[:, 0] == c_count)
+    for r in np.flatnonzero(blank).tolist():
+        reasons.append((r, "blank ballot"))
+    for r in np.flatnonzero(first_unusable).tolist():
+        reasons.append((r, "no usable first preference (equal, skipped or overvoted first rank)"))
+    keep = np.flatnonzero(~blank & ~first_unusable)
+    return packed[keep], keep, reasons
+
+
+def _distribute(
+    prefs: npt.NDArray[np.int64], weights: Int64Array, keep: Int64Array, c_count: int
+) -> tuple[list[int], int]:
+    """Votes of each candidate and the non-transferable remainder, in 10^-9 units, for the given keep factors."""
+    votes = np.zeros(c_count + 1, dtype=np.int64)
+    rows = np.arange(prefs.shape[0])
+    value = np.full(prefs.shape[0], SCALE, dtype=np.int64)
+    w = weights
+    for j in range(prefs.shape[1]):
+        cand = prefs[rows, j]
+        kept = (value * keep[cand] + (SCALE - 1)) // SCALE
+        np.add.at(votes, cand, kept * w)
+        value = value - kept
+        going = np.flatnonzero(value > 0)
+        if going.size < rows.size:
+            rows = rows[going]
+            value = value[going]
+            w = w[going]
+        if rows.size == 0:
+            break
+    exhausted = int((value * w).sum()) + int(votes[c_count])
+    return [int(v) for v in votes[:c_count]], exhausted
+
+
+class _Count:
+    """The state of one Meek count between stages."""
+
+    def __init__(self, box: BallotBox, seats: int, prefs: npt.NDArray[np.int64], weights: Int64Array) -> None:
+        self.c_count = box.n_candidates
+        self.seats = seats
+        self.prefs = prefs
+        self.weights = weights
+        self.total = int(weights.sum()) * SCALE
+        self.keep_factor = [SCALE] * self.c_count
+        self.state = ["hopeful"] * self.c_count
+        for w in box.withdrawn:
+            self.state[w] = "withdrawn"
+            self.keep_factor[w] = 0
+        self.elected: list[int] = []
+        self.log = StageLog(box.candidates, DECIMALS)
+        self.votes = [0] * self.c_count
+        self.quota = 0
+        self.settled = False  # surpluses below the threshold, or keep factors no longer moving
+
+    def hopeful(self) -> list[int]:
+        return [c for c in range(self.c_count) if self.state[c] == "hopeful"]
+
+    def _update_keep_factors(self) -> bool:
+        changed = False
+        for c in self.elected:
+            votes = self.votes[c]
+            new = min(SCALE, -(-self.keep_factor[c] * self.quota // votes)) if votes else SCALE
+            changed = changed or new != self.keep_factor[c]
+            self.keep_factor[c] = new
+        return changed
+
+    def run(self, action: str, acted: list[int], excluded: list[int], *, update_first: bool) -> None:
+        """Distribute, elect, adjust keep factors, until convergence or a new election; then log the stage."""
+        before = list(self.votes)
+        keep_array = np.zeros(self.c_count + 1, dtype=np.int64)
+        iterations = 0
+        newly: list[int] = []
+        self.settled = False
+        if update_first and not self._update_keep_factors():
+            self.settled = True
+        while True:
+            iterations += 1
+            keep_array[: self.c_count] = self.keep_factor
+            self.votes, exhausted = _distribute(self.prefs, self.weights, keep_array, self.c_count)
+            self.quota = (self.total - exhausted) // (self.seats + 1) + 1
+            reaching = [c for c in self.hopeful() if self.votes[c] >= self.quota]
+            if reaching:
+                reaching.sort(key=lambda c: (-self.votes[c], c))
+                newly = reaching[: self.seats - len(self.elected)]
+                for c in newly:
+                    self.state[c] = "elected"
+                    self.elected.append(c)
+                break
+            if self.surplus() < CONVERGED or iterations >= MAX_ITERATIONS or self.settled:
+                self.settled = True
+                break
+            if not self._update_keep_factors():
+                self.settled = True
+        self.log.add(
+            action,
+            acted,
+            self.votes,
+            [self.votes[c] - before[c] for c in range(self.c_count)],
+            non_transferable=exhausted,
+            rounding_loss=self.total - exhausted - sum(self.votes),
+            elected=newly,
+            excluded=excluded,
+            quota=self.quota,
+            keep_factors=list(self.keep_factor),
+            keep_decimals=DECIMALS,
+            note=f"{iterations} iteration{'s' if iterations != 1 else ''}",
+        )
+
+    def surplus(self) -> int:
+        return sum(self.votes[c] - self.quota for c in self.elected if self.votes[c] > self.quota)
+
+
+def count_stv_meek(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
+    prefs, rows, reasons = _preferences(box)
+    weights = box.weights[rows]
+    invalid = []
+    for r, reason in reasons:
+        invalid += invalid_list(box, np.array([r]), reason)
+    meek = _Count(box, seats, prefs, weights)
+    log = meek.log
+    valid = int(weights.sum())
+    notes: list[str] = []
+    meek.run("first_preferences", [], [], update_first=False)
+    if valid == 0:
+        notes.append("no valid ballots: nobody is elected")
+    while valid and len(meek.elected) < seats:
+        hopeful = meek.hopeful()
+        if len(hopeful) + len(meek.elected) <= seats:
+            hopeful.sort(key=lambda c: (-meek.votes[c], c))
+            meek.elected.extend(hopeful)
+            last = log.stages[-1]
+            log.stages[-1] = dataclasses.replace(
+                last,
+                elected=last.elected + tuple(box.candidates[c] for c in hopeful),
+                note=last.note + "; hopefuls no more than the seats left: elected",
+            )
+            break
+        if not meek.settled:
+            meek.run("surplus", list(meek.elected), [], update_first=True)
+            continue
+        lowest = min(meek.votes[c] for c in hopeful)
+        tied = [c for c in hopeful if meek.votes[c] == lowest]
+        if len(tied) > 1:
+            chosen = ties.backward(tied, log.history, pick="lowest", stage=log.number + 1, kind="exclusion")
+            assert chosen is not None
+        else:
+            chosen = tied[0]
+        meek.state[chosen] = "excluded"
+        meek.keep_factor[chosen] = 0
+        meek.run("exclusion", [chosen], [chosen], update_first=False)
+    return Result(
+        method="stv-meek",
+        rule=RULE,
+        title=box.title,
+        seats=seats,
+        candidates=box.candidates,
+        valid_ballots=valid,
+        invalid_ballots=int(box.weights.sum()) - valid,
+        quota=scaled(meek.quota, DECIMALS) if valid else None,
+        elected=tuple(box.candidates[c] for c in meek.elected),
+        stages=tuple(log.stages),
+        tie_breaks=tuple(ties.records),
+        seed=ties.seed,
+        decimals=DECIMALS,
+        invalid=tuple(invalid),
+        notes=tuple(notes),
+    )
