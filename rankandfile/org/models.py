@@ -90,6 +90,8 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["full_name", "id"]
+        # Lists of members sort by name; at 100,000 members the index spares the sort (docs/performance.md).
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["full_name", "id"], name="member_name_order")]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -123,7 +125,10 @@ class Membership(models.Model):
         constraints: ClassVar[list[Any]] = [
             models.UniqueConstraint(fields=["member", "unit"], name="membership_unique_member_unit"),
         ]
-        indexes: ClassVar[list[Any]] = [models.Index(fields=["unit", "status"], name="membership_unit_status")]
+        # Covers the directory's subtree filter and its join to members (docs/performance.md).
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["unit", "status", "member"], name="membership_unit_status_member")
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} in {self.unit} ({self.status})"
