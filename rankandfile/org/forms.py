@@ -115,3 +115,23 @@ class ProfileForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("e.g. 'spreadsheet sync'"))
+
+
+class ImportMembersForm(forms.Form):
+    MAX_BYTES = 50 * 1024 * 1024  # 100,000 rows with every column filled are about 10 MB
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma-separated, with a header row: email, full_name, and optional columns."),
+    )
+    skip_bad_rows = forms.BooleanField(
+        label=_("Skip bad rows"),
+        required=False,
+        help_text=_("Import the good rows and list the bad ones. Without it, one bad row means nothing is written."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB; split it into several files."))
+        return upload

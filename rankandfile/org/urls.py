@@ -15,6 +15,7 @@ urlpatterns = [
     path("units/<int:unit_id>/dissolve/", views.unit_dissolve, name="unit_dissolve"),
     path("units/<int:unit_id>/roles/new/", views.role_type_create, name="role_type_create"),
     path("units/<int:unit_id>/invite/", views.member_invite, name="invite"),
+    path("units/<int:unit_id>/import/", views.member_import, name="import"),
     path("roles/<int:role_type_id>/appoint/", views.role_appoint, name="appoint"),
     path("terms/<int:term_id>/end/", views.term_end, name="term_end"),
     path("members/<int:member_id>/", views.member_profile, name="member"),

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rankandfile.org import access, selectors, services
+from rankandfile.org import access, importing, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS
 from rankandfile.org.forms import (
     AcceptInvitationForm,
     ApiTokenForm,
     AppointForm,
     EndTermForm,
+    ImportMembersForm,
     InviteForm,
     MoveUnitForm,
     ProfileForm,
@@ -236,6 +237,37 @@ def member_invite(request: HttpRequest, unit_id: int) -> HttpResponse:
             messages.success(request, _("Invitation sent to %s.") % invitation.email)
             return redirect(unit)
     return render(request, "org/form.html", {"form": form, "title": _("Invite to %s") % unit, "unit": unit})
+
+
+IMPORT_PROBLEMS_SHOWN = 500  # a page listing 100,000 bad rows helps nobody; the count is always shown
+
+
+@login_required
+def member_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+    """Rule: `manage_members` in the unit (rows may go to the units under it). All or nothing unless skipping."""
+    unit = access.access_unit_for(request.user, unit_id, MANAGE_MEMBERS)
+    # Bound on every POST: a POST with no file at all must show the field's error, not a blank form.
+    form = ImportMembersForm(request.POST, request.FILES) if request.method == "POST" else ImportMembersForm()
+    report = None
+    if form.is_bound and form.is_valid():
+        try:
+            report = importing.import_members(
+                actor=request.user,  # type: ignore[arg-type]
+                unit=unit,
+                file=form.cleaned_data["file"],
+                skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+    problems = report.problems if report else ()
+    context = {
+        "form": form,
+        "unit": unit,
+        "report": report,
+        "problems": problems[:IMPORT_PROBLEMS_SHOWN],
+        "problems_hidden": max(0, len(problems) - IMPORT_PROBLEMS_SHOWN),
+    }
+    return render(request, "org/member_import.html", context)
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
