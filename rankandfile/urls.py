@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from rankandfile.api import api
 from rankandfile.org import views as org_views
+from rankandfile.org.auth import ResetPasswordForm
 from rankandfile.org.forms import EmailLoginForm
 
 urlpatterns = [
@@ -14,6 +15,11 @@ urlpatterns = [
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailLoginForm, redirect_authenticated_user=True),
         name="login",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=ResetPasswordForm),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("audit/", include("rankandfile.audit.urls")),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -65,4 +66,13 @@ class ThrottledEmailBackend(ModelBackend):
             note_failure(email, ip)
         else:
             clear_failures(email)
+        return user
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """Setting a new password from a reset link also lifts the account's throttle: the reset is the way out."""
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit)
+        clear_failures(user.email)
         return user
