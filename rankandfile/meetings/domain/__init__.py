@@ -1,0 +1,1 @@
+"""Pure meeting logic: standard library only, no Django (see `docs/meetings.md`)."""
