@@ -12,7 +12,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, NamedTuple
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from rankandfile.audit.services import record
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS
-from rankandfile.org.domain.member_csv import MemberRow, ParsedFile, Problem, parse_members
+from rankandfile.org.domain.member_csv import MemberRow, Problem, parse_members
 from rankandfile.org.models import Member, Membership, Unit
 
 BATCH_SIZE = 1000
@@ -113,9 +113,12 @@ def import_members(
     if parsed.is_fatal or (parsed.problems and not skip_bad_rows):
         return report
 
+    # Read and compare outside the transaction, so that the write lock (SQLite takes it at BEGIN) is held only
+    # for the writes. A member added meanwhile with one of these emails makes the insert fail: nothing is written.
+    plan = _plan(parsed.rows, unit_ids, today)
     try:
         with transaction.atomic():
-            counts = _write(parsed, unit_ids, today)
+            counts = _write(plan, unit_ids, today)
             record(
                 "member.import",
                 actor=actor,
@@ -130,7 +133,6 @@ def import_members(
                 },
             )
     except IntegrityError as error:
-        # Someone added a member with one of these emails while the file was being imported: nothing is written.
         raise ValidationError(
             {"file": _("The members changed while the file was being imported; nothing was written. Try again.")}
         ) from error
@@ -183,9 +185,19 @@ class _Counts(NamedTuple):
     unchanged: int
 
 
-def _write(parsed: ParsedFile, unit_ids: dict[str, int], today: dt.date) -> _Counts:
-    """Create and update members and memberships for the good rows. Runs inside the caller's transaction."""
-    rows = parsed.rows
+@dataclass
+class _Plan:
+    new_members: list[Member] = field(default_factory=list)
+    new_member_rows: list[MemberRow] = field(default_factory=list)
+    changed_members: list[Member] = field(default_factory=list)
+    new_memberships: list[Membership] = field(default_factory=list)
+    changed_memberships: list[Membership] = field(default_factory=list)
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _plan(rows: tuple[MemberRow, ...], unit_ids: dict[str, int], today: dt.date) -> _Plan:
+    """Compare the rows with what the database holds (two queries) and prepare every object to write."""
     emails = [row.email for row in rows]
     existing = {
         member.email.lower(): member
@@ -199,18 +211,12 @@ def _write(parsed: ParsedFile, unit_ids: dict[str, int], today: dt.date) -> _Cou
             member__email__in=_emails_in(emails), unit_id__in={unit_ids[row.unit_path] for row in rows}
         ).only("pk", "member_id", "unit_id", "status", "joined_on", "status_changed_on", "left_on")
     }
-
-    new_members: list[Member] = []
-    new_member_rows: list[MemberRow] = []
-    changed_members: list[Member] = []
-    new_memberships: list[Membership] = []
-    changed_memberships: list[Membership] = []
-    updated = unchanged = 0
+    plan = _Plan()
     now = timezone.now()
     for row in rows:
         member = existing.get(row.email)
         if member is None:
-            new_members.append(
+            plan.new_members.append(
                 Member(
                     email=row.email,
                     full_name=row.full_name,
@@ -220,34 +226,38 @@ def _write(parsed: ParsedFile, unit_ids: dict[str, int], today: dt.date) -> _Cou
                     date_joined=now,
                 )
             )
-            new_member_rows.append(row)
+            plan.new_member_rows.append(row)
             continue
         member_changed = _apply_member(member, row)
         if member_changed:
-            changed_members.append(member)
+            plan.changed_members.append(member)
         membership = memberships.get((member.pk, unit_ids[row.unit_path]))
         if membership is None:
-            new_memberships.append(_new_membership(member.pk, unit_ids[row.unit_path], row, today))
+            plan.new_memberships.append(_new_membership(member.pk, unit_ids[row.unit_path], row, today))
             membership_changed = True
         else:
             membership_changed = _apply_membership(membership, row, today)
             if membership_changed:
-                changed_memberships.append(membership)
+                plan.changed_memberships.append(membership)
         if member_changed or membership_changed:
-            updated += 1
+            plan.updated += 1
         else:
-            unchanged += 1
+            plan.unchanged += 1
+    return plan
 
-    Member.objects.bulk_create(new_members, batch_size=BATCH_SIZE)
-    _ensure_pks(new_members)
-    new_memberships.extend(
+
+def _write(plan: _Plan, unit_ids: dict[str, int], today: dt.date) -> _Counts:
+    """Create and update members and memberships in batches. Runs inside the caller's transaction."""
+    Member.objects.bulk_create(plan.new_members, batch_size=BATCH_SIZE)
+    _ensure_pks(plan.new_members)
+    new_memberships = plan.new_memberships + [
         _new_membership(member.pk, unit_ids[row.unit_path], row, today)
-        for member, row in zip(new_members, new_member_rows, strict=True)
-    )
+        for member, row in zip(plan.new_members, plan.new_member_rows, strict=True)
+    ]
     Membership.objects.bulk_create(new_memberships, batch_size=BATCH_SIZE)
-    _bulk_set(Member, ["full_name", "phone", "pronouns"], changed_members)
-    _bulk_set(Membership, ["status", "joined_on", "status_changed_on", "left_on"], changed_memberships)
-    return _Counts(created=len(new_members), updated=updated, unchanged=unchanged)
+    _bulk_set(Member, ["full_name", "phone", "pronouns"], plan.changed_members)
+    _bulk_set(Membership, ["status", "joined_on", "status_changed_on", "left_on"], plan.changed_memberships)
+    return _Counts(created=len(plan.new_members), updated=plan.updated, unchanged=plan.unchanged)
 
 
 def _bulk_set(model: type[Model], fields: list[str], objects: list[Any]) -> None:
