@@ -263,12 +263,14 @@ def _blt_names(rest: bytes, source: str, zero_line: int, n_candidates: int) -> t
     names: list[str] = []
     title: str | None = None
     lines = rest.split(b"\n")
+    last_line = zero_line
     # rest starts right after the '0' line's content: its first element is the '0' line's end.
     for offset, raw in enumerate(lines[1:], start=1):
         line = zero_line + offset
         text = _decode(raw, source, line).strip()
         if not text or text.startswith("#"):
             continue
+        last_line = line
         found = _QUOTED.findall(text) if text.startswith('"') else [text]
         if text.startswith('"') and not found:
             raise InputError(source, line, "unclosed quote in a name")
@@ -285,7 +287,7 @@ def _blt_names(rest: bytes, source: str, zero_line: int, n_candidates: int) -> t
     if len(names) < n_candidates:
         raise InputError(
             source,
-            zero_line + len(lines) - 1,
+            last_line,
             f"the header announces {n_candidates} candidates but {len(names)} names follow the ballots",
         )
     return tuple(names), title or ""

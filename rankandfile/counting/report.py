@@ -154,6 +154,7 @@ def to_text(result: Result) -> str:
     name_width = max([len(n) for n in result.candidates] + [len("non-transferable")])
     increments = _increments(result)
     has_transfers = any(stage.action in ("surplus", "exclusion", "elimination") for stage in result.stages)
+    has_loss = any(stage.rounding_loss for stage in result.stages) or result.method == "stv-scottish"
     for stage, (nt_step, loss_step) in zip(result.stages, increments, strict=True):
         out += ["", f"Stage {stage.number} — {stage_title(stage)}"]
         if stage.quota is not None:
@@ -174,10 +175,10 @@ def to_text(result: Result) -> str:
             else:
                 out.append(f"  {name.ljust(name_width)}  {total.rjust(16)}{status}")
         if has_transfers:
-            for label, step, total_value in (
-                ("non-transferable", nt_step, stage.non_transferable),
-                ("rounding loss", loss_step, stage.rounding_loss),
-            ):
+            residuals = [("non-transferable", nt_step, stage.non_transferable)]
+            if has_loss:
+                residuals.append(("rounding loss", loss_step, stage.rounding_loss))
+            for label, step, total_value in residuals:
                 shown = "" if step == 0 else _signed(step)
                 out.append(f"  {label.ljust(name_width)}  {shown.rjust(16)}{decimal_text(total_value).rjust(18)}")
         if stage.keep_factors is not None:
