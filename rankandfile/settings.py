@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rankandfile.audit",
     "rankandfile.org",
+    "rankandfile.proposals",
+    "rankandfile.ballots",
 ]
 
 MIDDLEWARE = [

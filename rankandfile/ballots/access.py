@@ -1,0 +1,86 @@
+"""Who may see, manage and vote in ballots and elections. Views, the API and the consumer fetch through here.
+
+Rules (docs/ballots.md):
+- Members in good standing see every ballot that is not a draft, and every election; a draft ballot only those
+  with `manage_ballots` in its unit (others get 404).
+- Creating, opening and closing ballots and elections needs `manage_ballots` in the unit.
+- Voting needs a place on the ballot's roll, frozen when it opened; the roll, not today's status, decides.
+- Results, the published box and receipt checks exist only once the ballot is closed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from rankandfile.ballots import selectors
+from rankandfile.ballots.models import Ballot, Election, Nomination
+from rankandfile.org.access import has_capability, is_member_in_good_standing, require_capability, require_member
+from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
+
+
+def can_manage(member: Any, ballot: Ballot) -> bool:
+    return has_capability(member, ballot.unit, MANAGE_BALLOTS)
+
+
+def _visible(member: Any, ballot: Ballot | None) -> Ballot:
+    if ballot is None:
+        raise Http404("No such ballot.")
+    if ballot.status == Ballot.Status.DRAFT and not can_manage(member, ballot):
+        raise Http404("No such ballot.")
+    return ballot
+
+
+def access_ballot(member: Any, ballot_id: int) -> Ballot:
+    require_member(member)
+    return _visible(member, selectors.ballot_by_id(ballot_id))
+
+
+def access_ballot_to_manage(member: Any, ballot_id: int) -> Ballot:
+    ballot = access_ballot(member, ballot_id)
+    require_capability(member, ballot.unit, MANAGE_BALLOTS)
+    return ballot
+
+
+def access_ballot_to_vote(member: Any, ballot_id: int) -> Ballot:
+    """A member in good standing, or anyone on the roll (a membership that lapsed after the roll froze)."""
+    if not getattr(member, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to vote."))
+    ballot = selectors.ballot_by_id(ballot_id)
+    if ballot is not None and ballot.status != Ballot.Status.DRAFT and selectors.is_on_roll(ballot, member):
+        return ballot
+    require_member(member)
+    return _visible(member, ballot)
+
+
+def access_published_ballot(member: Any, ballot_id: int) -> Ballot:
+    """The published box and receipt checks: closed ballots only, and never a survey's (aggregate only)."""
+    ballot = access_ballot(member, ballot_id)
+    if not ballot.is_closed or ballot.kind == Ballot.Kind.SURVEY:
+        raise Http404("The ballot box is published when the ballot closes (never for surveys).")
+    return ballot
+
+
+def access_election(member: Any, election_id: int) -> Election:
+    require_member(member)
+    election = selectors.election_by_id(election_id)
+    if election is None:
+        raise Http404("No such election.")
+    return election
+
+
+def access_election_to_manage(member: Any, election_id: int) -> Election:
+    election = access_election(member, election_id)
+    require_capability(member, election.role_type.unit, MANAGE_BALLOTS)
+    return election
+
+
+def access_own_nomination(member: Any, nomination_id: int) -> Nomination:
+    """The nominee accepts or withdraws; anyone else gets 404."""
+    nomination = selectors.nomination_by_id(nomination_id)
+    if nomination is None or nomination.nominee_id != member.pk or not is_member_in_good_standing(member):
+        raise Http404("No such nomination.")
+    return nomination

@@ -1,0 +1,184 @@
+"""Reads of ballots: lists, the roll, turnout, the published box and its export (docs/ballots.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from rankandfile.ballots.domain import kinds
+from rankandfile.ballots.models import (
+    Ballot,
+    BallotOption,
+    CastBallot,
+    Election,
+    EligibleVoter,
+    Nomination,
+    Participation,
+)
+from rankandfile.org.models import Member, Membership, RoleTerm, Unit
+from rankandfile.proposals.selectors import active_members_of, in_unit
+
+BALLOT_BOX_FORMAT = "rankandfile-ballot-box"  # docs/counting.md: what `rankandfile tally --input json` reads
+
+
+def ballot_by_id(ballot_id: int) -> Ballot | None:
+    return Ballot.objects.select_related("unit", "proposal", "amendment__proposal").filter(pk=ballot_id).first()
+
+
+def ballots_of_unit(unit: Unit) -> list[Ballot]:
+    rows = Ballot.objects.filter(unit=unit).annotate(n_cast=Count("participations")).order_by("-created_at", "-id")
+    return list(rows[:200])
+
+
+def open_ballots_for(member: Member) -> list[Ballot]:
+    """Open ballots on whose roll the member is and in which they have not voted yet."""
+    voted = Participation.objects.filter(member=member).values("ballot_id")
+    return list(
+        Ballot.objects.filter(status=Ballot.Status.OPEN, roll__member=member)
+        .exclude(pk__in=voted)
+        .select_related("unit")
+        .order_by("closes_at", "id")
+    )
+
+
+def options_of(ballot: Ballot) -> list[BallotOption]:
+    return list(ballot.options.select_related("proposal", "candidate").order_by("position"))
+
+
+def option_labels(ballot: Ballot) -> list[str]:
+    return list(ballot.options.order_by("position").values_list("label", flat=True))
+
+
+# --- the roll and turnout -----------------------------------------------------------------------------------
+def eligible_members(unit: Unit, cutoff_on: dt.date) -> QuerySet[Member]:
+    """Members in good standing of the unit (or a unit inside it) who joined on or before the cut-off."""
+    return Member.objects.filter(
+        in_unit(unit, "memberships__"),
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__joined_on__lte=cutoff_on,
+        is_active=True,
+    ).distinct()
+
+
+def is_on_roll(ballot: Ballot, member: Any) -> bool:
+    return EligibleVoter.objects.filter(ballot=ballot, member_id=member.pk).exists()
+
+
+def has_voted(ballot: Ballot, member: Any) -> bool:
+    return Participation.objects.filter(ballot=ballot, member_id=member.pk).exists()
+
+
+def participation_count(ballot_id: int) -> int:
+    return Participation.objects.filter(ballot_id=ballot_id).count()
+
+
+def roll_size(ballot: Ballot) -> int:
+    return ballot.roll.count()
+
+
+def members_to_remind(ballot: Ballot) -> QuerySet[Member]:
+    voted = Participation.objects.filter(ballot=ballot).values("member_id")
+    return Member.objects.filter(pk__in=ballot.roll.values("member_id"), is_active=True).exclude(pk__in=voted)
+
+
+def due_for_reminder(now: dt.datetime, within: dt.timedelta) -> QuerySet[Ballot]:
+    return Ballot.objects.filter(
+        status=Ballot.Status.OPEN,
+        mode=Ballot.Mode.REMOTE,
+        reminded_at__isnull=True,
+        closes_at__gt=now,
+        closes_at__lte=now + within,
+    )
+
+
+def due_for_closing(now: dt.datetime) -> QuerySet[Ballot]:
+    return Ballot.objects.filter(status=Ballot.Status.OPEN, closes_at__lte=now)
+
+
+# --- the box ------------------------------------------------------------------------------------------------
+def box(ballot: Ballot) -> QuerySet[CastBallot]:
+    """The ballot papers in the order of their random ids: never the order in which they were cast."""
+    return CastBallot.objects.filter(ballot=ballot).order_by("id")
+
+
+def find_receipt(ballot: Ballot, receipt: str) -> CastBallot | None:
+    return CastBallot.objects.filter(ballot=ballot, receipt=receipt).first()
+
+
+def counting_options(ballot: Ballot) -> dict[str, Any]:
+    """The rule options the count uses, written into the export so that `rankandfile tally` repeats the count."""
+    options: dict[str, Any] = {}
+    if ballot.seed:
+        options["seed"] = ballot.seed
+    if ballot.method == kinds.Method.YES_NO:
+        options["threshold"] = ballot.threshold
+        if ballot.eligible_count:
+            options["eligible"] = ballot.eligible_count
+        if ballot.quorum:
+            options["quorum"] = ballot.quorum
+    return options
+
+
+def box_document(ballot: Ballot) -> dict[str, Any]:
+    """The anonymized ballot box as the JSON document of docs/counting.md (format rankandfile-ballot-box, v1)."""
+    papers = [{"receipt": paper.receipt, **paper.content} for paper in box(ballot).only("content", "receipt")]
+    return {
+        "format": BALLOT_BOX_FORMAT,
+        "version": 1,
+        "title": ballot.title,
+        "method": ballot.method,
+        "seats": ballot.seats,
+        "candidates": option_labels(ballot),
+        "options": counting_options(ballot),
+        "ballots": papers,
+    }
+
+
+def box_bytes(ballot: Ballot) -> bytes:
+    """The exact bytes published for download (one ballot per line), whose SHA-256 the audit chain records."""
+    document = box_document(ballot)
+    papers = document.pop("ballots")
+    head = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+    lines = ",\n".join("  " + json.dumps(p, ensure_ascii=False, sort_keys=True) for p in papers)
+    body = head[:-1] + (', "ballots": [\n' + lines + "\n]}\n" if papers else ', "ballots": []}\n')
+    return body.encode()
+
+
+# --- elections ----------------------------------------------------------------------------------------------
+def election_by_id(election_id: int) -> Election | None:
+    return Election.objects.select_related("role_type__unit", "ballot").filter(pk=election_id).first()
+
+
+def elections_of_unit(unit: Unit) -> list[Election]:
+    return list(Election.objects.filter(role_type__unit=unit).select_related("role_type").order_by("-created_at")[:50])
+
+
+def nominations_of(election: Election) -> list[Nomination]:
+    return list(election.nominations.select_related("nominee", "nominated_by").order_by("created_at", "id"))
+
+
+def standing_candidates(election: Election) -> list[Nomination]:
+    return [n for n in nominations_of(election) if n.is_standing]
+
+
+def nomination_by_id(nomination_id: int) -> Nomination | None:
+    return Nomination.objects.select_related("election__role_type__unit", "nominee").filter(pk=nomination_id).first()
+
+
+def terms_held(role_type_id: int, member: Member) -> int:
+    return RoleTerm.objects.filter(role_type_id=role_type_id, holder=member).count()
+
+
+def nominees_for(election: Election) -> QuerySet[Member]:
+    """Who may be nominated: active members of the role's unit."""
+    return active_members_of(election.role_type.unit).order_by("full_name")
+
+
+def unit_ballot_summary(unit: Unit) -> dict[str, int]:
+    counts = Ballot.objects.filter(unit=unit).aggregate(
+        open=Count("id", filter=Q(status=Ballot.Status.OPEN)), closed=Count("id", filter=Q(status=Ballot.Status.CLOSED))
+    )
+    return {k: int(v or 0) for k, v in counts.items()}

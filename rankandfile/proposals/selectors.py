@@ -1,0 +1,165 @@
+"""Reads of proposals that cross relations or apply the rules of who sees what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from rankandfile.org.models import Member, Membership, Unit
+from rankandfile.proposals.domain import texts
+from rankandfile.proposals.domain.lifecycle import OPEN_FOR_DEBATE
+from rankandfile.proposals.models import Amendment, CoSignature, DecisionRules, Proposal, Revision
+
+
+# --- membership of a unit (a member of a branch is a member of its district too) ---------------------------
+def in_unit(unit: Unit, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}unit": unit}) | Q(**{f"{prefix}unit__path__startswith": unit.path + "/"})
+
+
+def is_active_member_of(member: Member, unit: Unit) -> bool:
+    return Membership.objects.filter(in_unit(unit), member=member, status=Membership.Status.ACTIVE).exists()
+
+
+def active_members_of(unit: Unit) -> QuerySet[Member]:
+    return Member.objects.filter(
+        in_unit(unit, "memberships__"), memberships__status=Membership.Status.ACTIVE, is_active=True
+    ).distinct()
+
+
+# --- rules ----------------------------------------------------------------------------------------------
+def rules_for(unit: Unit) -> DecisionRules:
+    """The unit's own rules, else its nearest ancestor's, else the defaults (unsaved)."""
+    found = {
+        r.unit.path: r
+        for r in DecisionRules.objects.select_related("unit").filter(unit__path__in=unit.ancestor_paths())
+    }
+    for path in reversed(unit.ancestor_paths()):
+        if path in found:
+            return found[path]
+    return DecisionRules(unit=unit)
+
+
+def cosigners_required(unit: Unit) -> int:
+    rules = rules_for(unit)
+    members = active_members_of(unit).count() if rules.counter_cosigner_percent is not None else 0
+    return texts.cosigners_required(rules.counter_cosigners, rules.counter_cosigner_percent, members)
+
+
+# --- proposals ------------------------------------------------------------------------------------------
+def proposal_by_id(proposal_id: int) -> Proposal | None:
+    return (
+        Proposal.objects.select_related("unit", "author", "answers")
+        .annotate(n_signatures=Count("cosignatures", distinct=True))
+        .filter(pk=proposal_id)
+        .first()
+    )
+
+
+def amendment_by_id(amendment_id: int) -> Amendment | None:
+    return (
+        Amendment.objects.select_related("proposal__unit", "proposal__author", "author").filter(pk=amendment_id).first()
+    )
+
+
+def proposals_of_unit(unit: Unit, viewer: Member, *, status: str = "") -> list[Proposal]:
+    """The unit's proposals (not counter-proposals, which show under theirs), the viewer's drafts included."""
+    visible = ~Q(status=Proposal.Status.DRAFT) | Q(author=viewer)
+    rows = (
+        Proposal.objects.filter(visible, unit=unit, answers__isnull=True)
+        .select_related("author")
+        .annotate(
+            n_signatures=Count("cosignatures", distinct=True),
+            n_counters=Count(
+                "counter_proposals", filter=~Q(counter_proposals__status=Proposal.Status.DRAFT), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    return list(rows[:200])
+
+
+@dataclass
+class CounterSummary:
+    proposal: Proposal
+    signatures: int
+    qualifies: bool
+
+
+def counter_proposals(proposal: Proposal, viewer: Member | None = None) -> list[CounterSummary]:
+    """The counter-proposals answering `proposal`, each with its signatures and whether it must be on the ballot."""
+    needed = cosigners_required(proposal.unit)
+    visible = ~Q(status=Proposal.Status.DRAFT)
+    if viewer is not None:
+        visible |= Q(author=viewer)
+    rows = (
+        Proposal.objects.filter(visible, answers=proposal)
+        .select_related("author")
+        .annotate(n_signatures=Count("cosignatures", distinct=True))
+        .order_by("created_at", "id")
+    )
+    return [
+        CounterSummary(
+            row,
+            row.n_signatures,
+            row.status in OPEN_FOR_DEBATE and row.n_signatures >= needed,
+        )
+        for row in rows
+    ]
+
+
+def qualifying_counter_proposals(proposal: Proposal) -> list[Proposal]:
+    """Counter-proposals that have the unit's number of co-signers: the ballot on `proposal` must carry them."""
+    return [c.proposal for c in counter_proposals(proposal) if c.qualifies]
+
+
+def pending_amendments(proposal: Proposal) -> list[Amendment]:
+    return list(
+        proposal.amendments.filter(status__in=[Amendment.Status.PROPOSED, Amendment.Status.ON_BALLOT]).select_related(
+            "author"
+        )
+    )
+
+
+def cosigners(proposal: Proposal) -> list[CoSignature]:
+    return list(proposal.cosignatures.select_related("member").order_by("signed_at", "id"))
+
+
+def has_signed(proposal: Proposal, member: Any) -> bool:
+    return proposal.cosignatures.filter(member_id=member.pk).exists()
+
+
+def signature_count(proposal: Proposal) -> int:
+    return proposal.cosignatures.count()
+
+
+def revisions(proposal: Proposal) -> list[Revision]:
+    return list(proposal.revisions.select_related("author").order_by("number"))
+
+
+def revision(proposal: Proposal, number: int) -> Revision | None:
+    return proposal.revisions.filter(number=number).first()
+
+
+def amendments_of(proposal: Proposal) -> list[Amendment]:
+    return list(proposal.amendments.select_related("author").order_by("created_at", "id"))
+
+
+def proposals_ready_for_ballot(unit: Unit) -> QuerySet[Proposal]:
+    """Main proposals of the unit that may be put to a ballot (submitted or on an agenda)."""
+    return (
+        Proposal.objects.filter(unit=unit, answers__isnull=True, status__in=[s.value for s in OPEN_FOR_DEBATE])
+        .select_related("author")
+        .order_by("title")
+    )
+
+
+def amendments_ready_for_ballot(unit: Unit) -> QuerySet[Amendment]:
+    return (
+        Amendment.objects.filter(proposal__unit=unit, status=Amendment.Status.PROPOSED)
+        .select_related("proposal", "author")
+        .order_by("created_at")
+    )
