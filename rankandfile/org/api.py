@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rankandfile.org import access, selectors, services
@@ -174,7 +174,7 @@ def unit_terms(request: HttpRequest, unit_id: int) -> list[RoleTerm]:
 
 
 @router.post("/roles/{role_type_id}/appointments", response={201: RoleTermOut, **ERRORS})
-def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> tuple[int, RoleTerm]:
+def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Status[RoleTerm]:
     """Appoint a member to a role (needs `manage_roles`); the written reason is required and public."""
     role_type = access.access_role_type(request.user, role_type_id, MANAGE_ROLES)
     holder = selectors.candidates_for_role(role_type).filter(pk=body.holder_id).first()
@@ -190,4 +190,4 @@ def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> tup
         appointed_by=request.user,
         reason=body.reason,
     )
-    return 201, term
+    return Status(201, term)
