@@ -2,4 +2,10 @@
 
 from typing import Any
 
-websocket_urlpatterns: list[Any] = []
+from django.urls import path
+
+from rankandfile.meetings.consumers import MeetingConsumer
+
+websocket_urlpatterns: list[Any] = [
+    path("ws/meetings/<int:meeting_id>/", MeetingConsumer.as_asgi(), name="meeting_ws"),
+]

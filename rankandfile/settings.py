@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rankandfile.org",
     "rankandfile.proposals",
     "rankandfile.ballots",
+    "rankandfile.meetings",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,11 @@ if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'rankandfile.sqlite3'}"
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Browser tests run the server in another process (ChannelsLiveServerTestCase): the test database must be a
+    # file. One per test process, so that parallel runs in one tree do not share it.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels and cache ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ urlpatterns = [
     path("audit/", include("rankandfile.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("rankandfile.meetings.urls")),
     path("", include("rankandfile.org.urls")),
 ]
 
