@@ -108,8 +108,8 @@ def directory_page(
     for holder_id, role_name, unit_name in current:
         roles[holder_id].append(f"{role_name}, {unit_name}")
     for membership in rows:
-        membership.current_roles = roles.get(membership.member_id, [])
-    page_obj.object_list = rows
+        membership.current_roles = roles.get(membership.member_id, [])  # type: ignore[attr-defined]  # for display
+    page_obj.object_list = rows  # type: ignore[assignment]  # the page of ids becomes the page of rows
     return page_obj
 
 
