@@ -187,6 +187,12 @@ MATRIX: dict[str, list[Case]] = {
         get("invite to Leeds", lambda o: reverse("org:invite", args=[o.leeds.pk]), MANAGE_MEMBERS_LEEDS),
         get("invite to York", lambda o: reverse("org:invite", args=[o.york.pk]), MANAGE_IN_NORTH),
     ],
+    "org:import": [
+        get("import into Leeds", lambda o: reverse("org:import", args=[o.leeds.pk]), MANAGE_MEMBERS_LEEDS),
+        get("import into York", lambda o: reverse("org:import", args=[o.york.pk]), MANAGE_IN_NORTH),
+        get("import into national", lambda o: reverse("org:import", args=[o.national.pk]), MANAGE_AT_NATIONAL),
+        get("missing unit", lambda o: reverse("org:import", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
     "org:appoint": [
         get("appoint a Leeds chair", lambda o: reverse("org:appoint", args=[o.chair_role.pk]), MANAGE_IN_NORTH),
         get(
