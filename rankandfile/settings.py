@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_htmx",
+    "ninja",  # serves Swagger UI from our own static files (the CSP allows no CDN)
     "rankandfile.audit",
     "rankandfile.org",
     "rankandfile.proposals",

@@ -120,3 +120,13 @@ def test_it_refuses_a_wrong_password_in_the_browser(org: SmallOrg, live_server: 
     page.get_by_label("Password").press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("correct email and password")
     assert page.url.startswith(live_server.url + "/accounts/login/")
+
+
+def test_it_renders_the_api_documentation_without_outside_resources(live_server: Any, page: Page) -> None:
+    # Swagger UI must come from our own static files: the CSP allows only 'self', and servers may be offline.
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(live_server.url) else outside.append(request.url))
+    page.goto(live_server.url + "/api/v1/docs")
+    expect(page.get_by_text("Rank & File API").first).to_be_visible()
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/units").first).to_be_visible()
+    assert not [url for url in outside if not url.startswith("data:")], outside
