@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from rankandfile.audit.models import AuditEntry
@@ -24,10 +26,20 @@ from rankandfile.org.domain.capabilities import (
 )
 from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """Load the demo once for the module, inside a transaction rolled back at the end (each test nests in it)."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic():
+        yield load_demo()
+        transaction.set_rollback(True)
+
 
 @pytest.fixture
-def demo(db: Any) -> Any:
-    return load_demo()
+def demo(loaded: Any, db: Any) -> Any:
+    return loaded
 
 
 def _counts() -> dict[str, int]:
@@ -174,19 +186,26 @@ def test_it_changes_nothing_when_loaded_twice(demo: Any) -> None:
 def test_it_plans_the_same_organization_every_time() -> None:
     today = dt.date(2026, 6, 15)
     first, second = plan_demo(today), plan_demo(today)
-    assert [p.full_name for p in first.people] == [p.full_name for p in second.people]
-    assert [(t.holder, t.starts_on, t.how) for t in first.terms()] == [
-        (t.holder, t.starts_on, t.how) for t in second.terms()
+    assert [(p.full_name, p.email, p.phone) for p in first.people] == [
+        (p.full_name, p.email, p.phone) for p in second.people
+    ]
+    assert [(t.holder, t.starts_on, t.how, t.reason) for t in first.terms()] == [
+        (t.holder, t.starts_on, t.how, t.reason) for t in second.terms()
     ]
 
 
-def test_it_prints_the_logins_and_the_address_from_the_command(db: Any) -> None:
+def test_it_keeps_the_same_members_whatever_the_date() -> None:
+    june, december = plan_demo(dt.date(2026, 6, 15)), plan_demo(dt.date(2027, 12, 3))
+    assert [p.email for p in june.people] == [p.email for p in december.people]
+    assert [m.unit for m in june.memberships[:600]] == [m.unit for m in december.memberships[:600]]
+
+
+def test_it_prints_the_logins_and_the_address_from_the_command(demo: Any) -> None:
     out = StringIO()
-    call_command("load_demo", stdout=out)
     call_command("load_demo", stdout=out)
     text = out.getvalue()
     assert "http://127.0.0.1:8000" in text and DEMO_PASSWORD in text
     for login in ("member", "chair", "organizer", "secretary", "committee", "admin"):
         assert f"{login}@{DEMO_DOMAIN}" in text
-    assert "already loaded" in text
+    assert "already loaded" in text and "600 members in 11 branches and 3 districts" in text
     assert Unit.objects.filter(parent__isnull=True).count() == 1
