@@ -116,6 +116,64 @@ def appointment(o: SmallOrg) -> dict[str, Any]:
     return {"holder_id": o.alice.pk, "reason": "Second organizer seat was vacant after the AGM."}
 
 
+# --- meetings: a Leeds branch meeting chaired by bob, open, with two agenda items ---
+def leeds_meeting(o: SmallOrg, *, is_open: bool = True) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rankandfile.meetings import services as meeting_services
+
+    meeting = meeting_services.meeting_create(
+        actor=o.bob,
+        unit=o.leeds,
+        title="Leeds branch meeting",
+        starts_at=timezone.now() - dt.timedelta(minutes=5),
+        mode="online",
+        online_link="https://meet.example.org/leeds",
+        chair=o.bob,
+        agenda=["Rent strike", "Any other business"],
+    )
+    if is_open:
+        meeting_services.meeting_open(actor=o.bob, meeting=meeting)
+    return meeting
+
+
+def meeting_url(name: str, *extra: Any, is_open: bool = True) -> Callable[[SmallOrg], str]:
+    def build(o: SmallOrg) -> str:
+        return reverse(f"meetings:{name}", args=[leeds_meeting(o, is_open=is_open).pk, *extra])
+
+    build.__name__ = f"meeting_url_{name}"
+    return build
+
+
+def meeting_item_url(name: str) -> Callable[[SmallOrg], str]:
+    def build(o: SmallOrg) -> str:
+        meeting = leeds_meeting(o)
+        return reverse(f"meetings:{name}", args=[meeting.pk, meeting.items.last().pk])
+
+    build.__name__ = f"meeting_item_url_{name}"
+    return build
+
+
+def leeds_check_in_link(o: SmallOrg) -> str:
+    meeting = leeds_meeting(o)
+    return reverse("meetings:check_in_code", args=[meeting.pk, meeting.checkin_code])
+
+
+def leeds_meeting_ws(o: SmallOrg) -> str:
+    return f"/ws/meetings/{leeds_meeting(o).pk}/"
+
+
+# Members of Leeds (alice, bob, erin) and those who may chair its meetings (bob; carol over North; dave national).
+TAKE_PART_LEEDS = expect(OK, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN)
+RUN_LEEDS = expect(FORBIDDEN, anonymous=LOGIN, bob=OK, carol=OK, dave=OK)
+# Actions answer a browser (no htmx) with a redirect back, whether the service accepted or refused.
+TAKE_PART_ACTION = expect(REDIRECT, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN)
+RUN_ACTION = expect(FORBIDDEN, anonymous=LOGIN, bob=REDIRECT, carol=REDIRECT, dave=REDIRECT)
+MEETING_MISSING = MEMBERS_MISSING
+
+
 # Pattern name → the cases that pin down its rule. Keep one entry per pattern; several cases where the rule has
 # edges (another unit, a missing object, the wrong method).
 MATRIX: dict[str, list[Case]] = {
@@ -234,6 +292,100 @@ MATRIX: dict[str, list[Case]] = {
             "unknown invitation", lambda o: reverse("org:accept_invitation", args=["no-such-token"]), expect(NOT_FOUND)
         ),
     ],
+    # --- meetings (issue 4) ---
+    "meetings:unit_meetings": [
+        get("Leeds meetings", lambda o: reverse("meetings:unit_meetings", args=[o.leeds.pk]), TAKE_PART_LEEDS),
+        get("missing unit", lambda o: reverse("meetings:unit_meetings", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "meetings:create": [
+        get("new Leeds meeting", lambda o: reverse("meetings:create", args=[o.leeds.pk]), RUN_LEEDS),
+        get("new national meeting", lambda o: reverse("meetings:create", args=[o.national.pk]), MANAGE_AT_NATIONAL),
+    ],
+    "meetings:meeting": [
+        get("member view", meeting_url("meeting"), TAKE_PART_LEEDS),
+        get("missing meeting", lambda o: reverse("meetings:meeting", args=[MISSING_ID]), MEETING_MISSING),
+    ],
+    "meetings:chair": [get("chair console", meeting_url("chair"), RUN_LEEDS)],
+    "meetings:projector": [get("projector (shows the check-in code)", meeting_url("projector"), RUN_LEEDS)],
+    "meetings:qr": [get("check-in QR code", meeting_url("qr"), RUN_LEEDS)],
+    "meetings:live": [
+        get("live fragments", meeting_url("live"), TAKE_PART_LEEDS),
+        get("missing meeting", lambda o: reverse("meetings:live", args=[MISSING_ID]), MEETING_MISSING),
+    ],
+    "meetings:me": [get("my panel", meeting_url("me"), TAKE_PART_LEEDS)],
+    "meetings:edit": [get("edit meeting", meeting_url("edit"), RUN_LEEDS)],
+    "meetings:check_in": [
+        post("check in", meeting_url("check_in"), TAKE_PART_ACTION),
+        get("check in by GET", meeting_url("check_in"), POST_ONLY),
+    ],
+    "meetings:check_in_code": [
+        get("QR check-in link", leeds_check_in_link, TAKE_PART_LEEDS),
+        get(
+            "wrong code",
+            meeting_url("check_in_code", "not-the-code"),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN),
+        ),
+    ],
+    "meetings:hand_raise": [
+        post("raise a hand", meeting_url("hand_raise"), TAKE_PART_ACTION, data=lambda o: {"stance": "for"}),
+        get("raise by GET", meeting_url("hand_raise"), POST_ONLY),
+    ],
+    "meetings:hand_withdraw": [post("withdraw a hand", meeting_url("hand_withdraw"), TAKE_PART_ACTION)],
+    "meetings:speech_summary": [
+        post(
+            "summarize a missing speech",
+            meeting_url("speech_summary"),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN),
+            data=lambda o: {"speech_id": MISSING_ID, "summary": "x"},
+        )
+    ],
+    "meetings:dissent": [get("attach a dissent", meeting_url("dissent"), TAKE_PART_LEEDS)],
+    "meetings:open": [post("open the meeting", meeting_url("open", is_open=False), RUN_ACTION)],
+    "meetings:close": [post("close the meeting", meeting_url("close"), RUN_ACTION)],
+    "meetings:item_add": [post("add an item", meeting_url("item_add"), RUN_ACTION, data=lambda o: {"title": "Budget"})],
+    "meetings:item_move": [
+        post("move an item up", meeting_item_url("item_move"), RUN_ACTION, data=lambda o: {"direction": "up"})
+    ],
+    "meetings:item_select": [post("take up an item", meeting_item_url("item_select"), RUN_ACTION)],
+    "meetings:attendance_add": [post("check a member in", meeting_url("attendance_add"), RUN_ACTION)],
+    "meetings:speaker_add": [post("add a speaker", meeting_url("speaker_add"), RUN_ACTION)],
+    "meetings:request_insert": [post("insert a speaker", meeting_url("request_insert"), RUN_ACTION)],
+    "meetings:request_move": [post("move a request", meeting_url("request_move"), RUN_ACTION)],
+    "meetings:request_remove": [post("remove a request", meeting_url("request_remove"), RUN_ACTION)],
+    "meetings:speech_next": [
+        post("call the next speaker", meeting_url("speech_next"), RUN_ACTION),
+        get("call by GET", meeting_url("speech_next"), POST_ONLY),
+    ],
+    "meetings:speech_pause": [post("pause the speech", meeting_url("speech_pause"), RUN_ACTION)],
+    "meetings:speech_resume": [post("resume the speech", meeting_url("speech_resume"), RUN_ACTION)],
+    "meetings:speech_end": [post("end the speech", meeting_url("speech_end"), RUN_ACTION)],
+    "meetings:speech_extend": [post("extend the speech", meeting_url("speech_extend"), RUN_ACTION)],
+    "meetings:speech_note": [
+        post(
+            "note on a missing speech",
+            meeting_url("speech_note"),
+            expect(FORBIDDEN, anonymous=LOGIN, bob=NOT_FOUND, carol=NOT_FOUND, dave=NOT_FOUND),
+            data=lambda o: {"speech_id": MISSING_ID},
+        )
+    ],
+    "meetings:motion_add": [
+        post("put a motion", meeting_url("motion_add"), RUN_ACTION, data=lambda o: {"text": "That we"})
+    ],
+    "meetings:motion_count": [
+        post(
+            "count a missing motion",
+            meeting_url("motion_count"),
+            expect(FORBIDDEN, anonymous=LOGIN, bob=NOT_FOUND, carol=NOT_FOUND, dave=NOT_FOUND),
+            data=lambda o: {"motion_id": MISSING_ID},
+        )
+    ],
+    "meetings:minutes": [
+        get("minutes", meeting_url("minutes"), TAKE_PART_LEEDS),
+        get("missing meeting", lambda o: reverse("meetings:minutes", args=[MISSING_ID]), MEETING_MISSING),
+    ],
+    "meetings:minutes_md": [get("minutes in Markdown", meeting_url("minutes_md"), TAKE_PART_LEEDS)],
+    "meetings:minutes_edit": [get("edit the minutes' narrative", meeting_url("minutes_edit"), RUN_LEEDS)],
+    "meetings:minutes_approve": [post("approve earlier minutes", meeting_url("minutes_approve"), RUN_ACTION)],
     # --- API (bearer tokens; 401 without one) ---
     "api:openapi-json": [get("OpenAPI schema", lambda o: "/api/v1/openapi.json", PUBLIC)],
     "api:openapi-view": [get("API docs", lambda o: "/api/v1/docs", PUBLIC)],
@@ -291,7 +443,16 @@ MATRIX: dict[str, list[Case]] = {
 
 # WebSocket route (its name, or its pattern when unnamed) → the cases for it. Each case gives the path and, per
 # persona, whether the connection is accepted. The meetings work adds its routes here.
-WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str, bool]]]] = {}
+WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str, bool]]]] = {
+    "meeting_ws": [
+        (
+            "follow a Leeds meeting live",
+            leeds_meeting_ws,
+            {p: p in {"alice", "bob", "carol", "dave", "erin"} for p in PERSONAS},
+        ),
+        ("a missing meeting", lambda o: f"/ws/meetings/{MISSING_ID}/", dict.fromkeys(PERSONAS, False)),
+    ],
+}
 
 ADMIN_NAMESPACE = "admin"
 # The models the Django admin may show. None holds confidential content; adding one here needs that review.
