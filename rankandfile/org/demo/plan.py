@@ -39,6 +39,7 @@ from rankandfile.org.demo.texts import (
     NAMES,
     NATIONAL_VACANCY_REASONS,
     NO_NOMINATION_REASONS,
+    SHORT_VACANCY_REASONS,
     STEP_DOWN_REASONS,
     TREASURER_REASONS,
     ascii_name,
@@ -476,10 +477,14 @@ class _Planner:
             return
         first = self.people[holders[0]].full_name.split(" ")[0]
         body = ["national executive", "district's branch chairs", "branch steering committee"][role.unit.count("/")]
-        values = {"first": first, "role": role.spec.name.lower(), "meeting": meeting, "body": body}
+        name = role.spec.name.lower()
+        post = f"the post of {name}" if role.spec.seats == 1 else f"their seat on the {name}"
+        values = {"first": first, "role": name, "post": post, "meeting": meeting, "body": body}
         if previous is not None:
             values["previous"] = self.people[previous.holder].full_name
             pool = NATIONAL_VACANCY_REASONS if role.unit == ROOT_SLUG else CASUAL_VACANCY_REASONS
+            if role.unit != ROOT_SLUG and (ends - starts).days <= 150:
+                pool = SHORT_VACANCY_REASONS
         elif role.spec.key == "treasurer":
             pool = TREASURER_REASONS + NO_NOMINATION_REASONS
         else:

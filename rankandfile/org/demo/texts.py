@@ -171,7 +171,7 @@ NO_NOMINATION_REASONS = [
     "{body} supported the appointment until the next election.",
     "The seat was left empty at the {meeting}. After an open call for volunteers in the bulletin drew one "
     "response, {first} was appointed to serve until the next election.",
-    "Nobody stood at the {meeting}. Appointed so that the {role} is not left unattended; {first} agreed to "
+    "Nobody stood at the {meeting}. Appointed so that the {role}'s work is not left undone; {first} agreed to "
     "stand for election at the next opportunity.",
 ]
 TREASURER_REASONS = [
@@ -179,17 +179,20 @@ TREASURER_REASONS = [
     "{first} has book-keeping experience and the branch meeting raised no objection.",
 ]
 CASUAL_VACANCY_REASONS = [
-    "Casual vacancy after {previous} stepped down. Appointed for the rest of the term; an election would have "
-    "fallen within a few months of the regular one.",
     "Appointed to serve out {previous}'s term on the recommendation of the {body}, after {first} was the only "
     "member to put their name forward.",
-    "Interim appointment for the remainder of the term after {previous}'s resignation; {first} had been "
+    "Interim appointment for the remainder of the term after {previous} left {post}; {first} had been "
     "covering the work informally and knows the records.",
+]
+# Only when little of the term is left.
+SHORT_VACANCY_REASONS = [
+    "Casual vacancy after {previous} left {post}. Appointed for the rest of the term: a by-election would have "
+    "fallen within a few months of the regular election.",
 ]
 NATIONAL_VACANCY_REASONS = [
     "Casual vacancy filled for the remainder of the term under the constitution's vacancy clause, pending the "
     "next convention; {first} was the next-placed candidate at the last election.",
-    "Appointed after {previous} stood down, so that the {role} keeps its full number until the convention.",
+    "Appointed after {previous} left {post}, so that the work is covered until the next convention.",
 ]
 
 
