@@ -103,11 +103,14 @@ def percentile(values: list[float], q: float) -> float:
 @dataclass
 class PageFigures:
     times_ms: list[float] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
     queries: list[int] = field(default_factory=list)
     by_kind: dict[str, list[float]] = field(default_factory=dict)
+    load_average: tuple[float, float] = (0.0, 0.0)
 
-    def add(self, kind: str, elapsed_ms: float, queries: int) -> None:
+    def add(self, kind: str, elapsed_ms: float, cpu_ms: float, queries: int) -> None:
         self.times_ms.append(elapsed_ms)
+        self.cpu_ms.append(cpu_ms)
         self.queries.append(queries)
         self.by_kind.setdefault(kind, []).append(elapsed_ms)
 
@@ -117,6 +120,11 @@ class PageFigures:
             "p50_ms": round(percentile(self.times_ms, 50), 1),
             "p95_ms": round(percentile(self.times_ms, 95), 1),
             "max_ms": round(max(self.times_ms), 1),
+            # CPU time of this process (Django and, on SQLite, the database): what the wall time would be on an
+            # idle machine, less the PostgreSQL server's own work. The load average says how idle it was.
+            "cpu_p50_ms": round(percentile(self.cpu_ms, 50), 1),
+            "cpu_p95_ms": round(percentile(self.cpu_ms, 95), 1),
+            "load_average_1min": {"before": self.load_average[0], "after": self.load_average[1]},
             "queries_min": min(self.queries),
             "queries_max": max(self.queries),
             "by_kind": {
@@ -434,14 +442,17 @@ def measure(client: Any, urls: list[tuple[str, str]], warmup: int = 10) -> PageF
     for _kind, url in urls[:warmup]:
         client.get(url)
     figures = PageFigures()
+    load_before = os.getloadavg()[0]
     for kind, url in urls:
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             response = client.get(url)
             elapsed = (time.perf_counter() - start) * 1000
+            cpu = (time.process_time() - cpu_start) * 1000
         if response.status_code != 200:
             raise RuntimeError(f"GET {url} answered {response.status_code}")
-        figures.add(kind, elapsed, len(captured.captured_queries))
+        figures.add(kind, elapsed, cpu, len(captured.captured_queries))
+    figures.load_average = (round(load_before, 2), round(os.getloadavg()[0], 2))
     return figures
 
 
@@ -616,9 +627,12 @@ SERIES = (
 
 
 def print_table(runs: dict[str, dict[str, dict[str, Any]]], checks: list[dict[str, Any]]) -> None:
-    width = 104
+    width = 112
     print("\n" + "=" * width)
-    print(f"{'database':<9} {'organization':<28} {'page':<20} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>9}")
+    print(
+        f"{'database':<9} {'organization':<28} {'page':<20} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} "
+        f"{'cpu p50':>8} {'cpu p95':>8} {'queries':>8} {'load':>5}"
+    )
     print("-" * width)
     for db, sizes in runs.items():
         for size in ("small", "large"):
@@ -628,9 +642,10 @@ def print_table(runs: dict[str, dict[str, dict[str, Any]]], checks: list[dict[st
                 f = run[key]
                 low, high = f["queries_min"], f["queries_max"]
                 queries = str(high) if low == high else f"{low}-{high}"
+                load = max(f["load_average_1min"].values())
                 print(
-                    f"{db:<9} {org:<28} {label:<20} "
-                    f"{f['p50_ms']:>8.1f} {f['p95_ms']:>8.1f} {f['max_ms']:>8.1f} {queries:>9}"
+                    f"{db:<9} {org:<28} {label:<20} {f['p50_ms']:>7.1f} {f['p95_ms']:>7.1f} {f['max_ms']:>7.1f} "
+                    f"{f['cpu_p50_ms']:>8.1f} {f['cpu_p95_ms']:>8.1f} {queries:>8} {load:>5.1f}"
                 )
         for key, _label in SERIES[:2]:
             kinds = sizes["large"][key]["by_kind"]
