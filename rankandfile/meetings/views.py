@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rankandfile.meetings import access, live, selectors, services
 from rankandfile.meetings import forms as mforms
-from rankandfile.meetings.models import Meeting, Speech
+from rankandfile.meetings.models import Meeting, Speech, StanceChoice
 from rankandfile.org.models import Member
 from rankandfile.web import add_service_errors, first_message
 
@@ -266,6 +266,7 @@ def _panel_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "panel": panel,
         "stance_form": mforms.StanceForm(auto_id="stance_%s"),
         "check_in_form": mforms.CheckInForm(auto_id="checkin_%s"),
+        "stances": StanceChoice.choices,
     }
 
 

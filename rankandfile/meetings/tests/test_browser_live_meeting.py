@@ -1,0 +1,177 @@
+"""A live meeting in three browsers and on a projector (issue 4), in Debian's chromium.
+
+The chair (bob) and two members (alice, erin) each have their own browser context; the projector is a second tab
+of the chair's. Members raise hands, the chair calls the next speaker and overrides the order with a reason, and
+every page follows without a reload; a page that loses its connection catches up when it comes back; the minutes
+show the speeches and the override with its reason.
+
+`ChannelsLiveServerTestCase` serves the ASGI app (HTTP and WebSockets) from another process, so the test database
+is a file (settings.py) and everything a page does goes through that server.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from channels.testing import ChannelsLiveServerTestCase
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+
+from rankandfile.meetings.models import Meeting
+from rankandfile.meetings.tests.conftest import make_meeting
+from rankandfile.org.models import Member
+from rankandfile.testing import build_small_org
+
+pytestmark = pytest.mark.browser
+CLOCK = re.compile(r"^\+?\d+:\d\d$")  # what a timer shows: 2:59, or +0:04 past the time
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.browser
+class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
+    playwright: ClassVar[Playwright]
+    browser: ClassVar[Browser]
+    previous_async_unsafe: ClassVar[str | None]
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        if not Path(CHROMIUM).exists():
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+        # Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
+        cls.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        super().setUpClass()
+        cls.playwright = sync_playwright().start()
+        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.browser.close()
+        cls.playwright.stop()
+        super().tearDownClass()
+        if cls.previous_async_unsafe is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls.previous_async_unsafe
+
+    def setUp(self) -> None:
+        self.org = build_small_org()
+        self.meeting: Meeting = make_meeting(self.org)
+        self.contexts: list[BrowserContext] = []
+        self.problems: list[str] = []
+
+    def tearDown(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+    # --- helpers ---------------------------------------------------------------------------------------------
+    def context_for(self, member: Member, *, width: int = 390, height: int = 844) -> BrowserContext:
+        client = Client()
+        client.force_login(member)
+        context = self.browser.new_context(viewport={"width": width, "height": height})
+        context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": self.live_server_url}]
+        )
+        self.contexts.append(context)
+        return context
+
+    def open(self, context: BrowserContext, name: str) -> Page:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("console", self.note_console_error)
+        page.goto(self.live_server_url + reverse(f"meetings:{name}", args=[self.meeting.pk]))
+        expect(page.locator("[data-live-status].is-live").first).to_be_visible()
+        return page
+
+    def note_console_error(self, message: Any) -> None:
+        # A refused form answers 422 on purpose (the field errors are the content); anything else is a problem.
+        if message.type == "error" and "status of 422" not in message.text:
+            self.problems.append(f"console: {message.text}")
+
+    def url(self, name: str) -> str:
+        return self.live_server_url + reverse(f"meetings:{name}", args=[self.meeting.pk])
+
+    # --- the flow --------------------------------------------------------------------------------------------
+    def test_it_keeps_every_screen_live_and_minutes_the_speeches_and_overrides(self) -> None:
+        chair = self.open(self.context_for(self.org.bob, width=1280, height=900), "chair")
+        projector = self.open(chair.context, "projector")
+        alice = self.open(self.context_for(self.org.alice), "meeting")
+        erin = self.open(self.context_for(self.org.erin), "meeting")
+        everyone = [chair, projector, alice, erin]
+
+        # Members raise hands: every screen shows the queue, each member sees their own place.
+        alice.locator(".raise-hand").get_by_role("button", name="for", exact=True).click()
+        for page in everyone:
+            expect(page.locator("#meeting-queue")).to_contain_text("Alice Member")
+        expect(alice.locator("[data-my-position]")).to_have_text("1")
+        erin.locator(".raise-hand").get_by_role("button", name="against", exact=True).click()
+        for page in everyone:
+            expect(page.locator("#meeting-queue .queue-row")).to_have_count(2)
+        expect(erin.locator("[data-my-position]")).to_have_text("2")
+        expect(chair.locator("#meeting-queue")).to_contain_text("in order of request")
+
+        # The chair calls the next speaker: the current speaker and a running timer appear everywhere.
+        chair.get_by_role("button", name="Call next speaker").click()
+        for page in everyone:
+            expect(page.locator("#meeting-now .speaker-name")).to_have_text("Alice Member")
+            expect(page.locator("#meeting-now [data-timer-display]")).to_have_text(CLOCK)
+        expect(erin.locator("[data-my-position]")).to_have_text("1")
+        expect(alice.locator("#my-panel")).to_contain_text("You have the floor")
+        chair.get_by_role("button", name="End speech").click()
+        for page in everyone:
+            expect(page.locator("#meeting-now")).to_contain_text("Nobody is speaking")
+        expect(alice.locator(".summary-form")).to_be_visible()
+        alice.locator(".summary-form input[name=summary]").fill("Strike until the repairs are done")
+        alice.locator(".summary-form").get_by_role("button").click()
+        expect(erin.locator("#meeting-speeches")).to_contain_text("Strike until the repairs are done")
+
+        # Alice asks again; erin's page loses its connection while the chair overrides the order.
+        alice.locator(".raise-hand").get_by_role("button", name="reply", exact=True).click()
+        expect(chair.locator("#meeting-queue .queue-row")).to_have_count(2)
+        erin.evaluate("window.meetingLive.disconnect()")
+        expect(erin.locator("[data-live-status]").first).not_to_have_class("live-status is-live")
+        version_before = erin.evaluate("window.meetingLive.version()")
+        row = chair.locator(f'#meeting-queue .queue-row[data-member-id="{self.org.alice.pk}"]')
+        row.get_by_role("button", name="Move…", exact=True).click()
+        dialog = chair.locator("#dialog-move")
+        expect(dialog).to_be_visible()
+        dialog.get_by_role("button", name="Move", exact=True).click()  # no reason: refused with a field error
+        expect(dialog).to_contain_text("Give a reason")
+        dialog.get_by_label("Reason").fill("Alice was misquoted and asked to correct the record")
+        dialog.get_by_role("button", name="Move", exact=True).click()
+        expect(dialog).to_be_hidden()
+        for page in (chair, projector, alice):
+            expect(page.locator("#meeting-queue .queue-row").first).to_contain_text("Alice Member")
+            expect(page.locator("#meeting-overrides")).to_contain_text("asked to correct the record")
+        expect(erin.locator("#meeting-queue .queue-row").first).to_contain_text("Erin Committee")  # still stale
+        assert erin.evaluate("window.meetingLive.version()") == version_before
+
+        erin.evaluate("window.meetingLive.connect()")
+        expect(erin.locator("#meeting-queue .queue-row").first).to_contain_text("Alice Member")
+        expect(erin.locator("#meeting-overrides")).to_contain_text("asked to correct the record")
+        expect(erin.locator("[data-my-position]")).to_have_text("2")
+
+        # The minutes, produced from the meeting, show the speech, its summary and the override with its reason.
+        alice.goto(self.url("minutes"))
+        minutes = alice.locator("article.minutes")
+        expect(minutes).to_contain_text("Alice Member")
+        expect(minutes).to_contain_text("Strike until the repairs are done")
+        expect(minutes).to_contain_text("Alice was misquoted and asked to correct the record")
+        assert not self.problems, self.problems
