@@ -456,7 +456,15 @@ WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str,
 
 ADMIN_NAMESPACE = "admin"
 # The models the Django admin may show. None holds confidential content; adding one here needs that review.
-ADMIN_MODELS_ALLOWED = {"auth.group", "org.unit", "org.member", "org.membership", "org.roletype", "org.roleterm"}
+ADMIN_MODELS_ALLOWED = {
+    "auth.group",
+    "org.unit",
+    "org.member",
+    "org.membership",
+    "org.roletype",
+    "org.roleterm",
+    "meetings.meeting",  # view only: titles, times, places and status; no speeches, notes or dissents
+}
 
 
 # --- walking the URL configuration -------------------------------------------------------------------------
