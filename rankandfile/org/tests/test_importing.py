@@ -195,3 +195,20 @@ def test_it_imports_and_reimports_10000_rows_in_a_bounded_number_of_queries(
     assert report.updated == 10_000
     assert Member.objects.get(email="m9999@example.org").full_name == "Member 9999 II, Jr"
     assert Member.objects.filter(email__startswith="m", email__endswith="@example.org").count() == 10_000
+
+
+def test_it_writes_nothing_when_a_member_appears_during_the_import(org: SmallOrg, monkeypatch: Any) -> None:
+    from rankandfile.org import importing
+
+    plan = importing._plan
+
+    def plan_then_someone_adds_ann(*args: Any) -> Any:
+        result = plan(*args)
+        Member.objects.create_user("ann@example.org", None, full_name="Ann, added meanwhile")
+        return result
+
+    monkeypatch.setattr(importing, "_plan", plan_then_someone_adds_ann)
+    with pytest.raises(ValidationError, match="nothing was written"):
+        import_members(actor=org.carol, unit=org.north, file=GOOD.encode())
+    assert not Member.objects.filter(email__in=["bo@example.org", "cy@example.org"]).exists()
+    assert import_entries() == []
