@@ -38,7 +38,7 @@ def rank_matrix(box: BallotBox) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.i
     """Each valid row's rank of every candidate (smaller is better, UNRANKED if not ranked), the rows kept, and
     the blank rows."""
     c_count = box.n_candidates
-    codes, groups = clean_codes(box)
+    codes, groups = clean_codes(box, groups_only=True)
     blank = blank_rows(box, codes)
     rows = np.flatnonzero(~blank)
     codes = codes[rows]
@@ -46,7 +46,8 @@ def rank_matrix(box: BallotBox) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.i
     ranks = np.full((n, c_count), UNRANKED, dtype=np.int16)
     everyone = np.arange(n)
     group0 = box.group0
-    for j in range(codes.shape[1]):
+    # Last rank first, so that a candidate marked twice keeps the higher of its ranks.
+    for j in range(codes.shape[1] - 1, -1, -1):
         column = codes[:, j]
         single = np.flatnonzero(column < c_count)
         ranks[everyone[single], column[single]] = j
@@ -63,12 +64,13 @@ def pairwise(ranks: npt.NDArray[np.int16], weights: npt.NDArray[np.int64], optio
     size = len(options)
     v = [[0] * size for _ in range(size)]
     unit = bool((weights == 1).all())
-    for i, a in enumerate(options):
-        column = ranks[:, a]
-        for j, b in enumerate(options):
+    by_option = np.ascontiguousarray(ranks.T[options])  # one contiguous row per option
+    for i in range(size):
+        row = by_option[i]
+        for j in range(size):
             if i == j:
                 continue
-            better = column < ranks[:, b]
+            better = row < by_option[j]
             v[i][j] = int(np.count_nonzero(better)) if unit else int(weights[better].sum())
     return v
 

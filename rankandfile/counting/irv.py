@@ -29,7 +29,7 @@ def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) ->
     if seats != 1:
         raise CountError("irv fills one seat; use stv-scottish or stv-meek for several")
     c_count = box.n_candidates
-    codes, groups = clean_codes(box)
+    codes, groups = clean_codes(box, groups_only=True)
     papers = Papers(codes, box.weights, box.end)
     weights = box.weights
     group0 = box.group0
@@ -53,7 +53,7 @@ def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) ->
     blank = blank_rows(box, codes)
     invalid = invalid_list(box, np.flatnonzero(blank), "blank ballot")
     rows = np.flatnonzero(~blank)
-    meaning = papers.advance(rows, lut)
+    meaning = papers.first(lut)[rows]
     papers.holder[rows] = np.where(meaning >= 0, meaning, EXHAUSTED)
     valid = int(weights[rows].sum())
     first = sum_by(np.where(meaning >= 0, meaning, c_count), weights[rows], c_count + 1)

@@ -17,18 +17,27 @@ from rankandfile.counting.model import BallotBox, Codes, InvalidBallot
 BoolArray = npt.NDArray[np.bool_]
 
 
-def clean_codes(box: BallotBox) -> tuple[Codes, tuple[tuple[int, ...], ...]]:
-    """The box's marks with repeated candidates marked `duplicate` (and groups reduced), and the group table."""
+def clean_codes(box: BallotBox, *, groups_only: bool = False) -> tuple[Codes, tuple[tuple[int, ...], ...]]:
+    """The box's marks with repeated candidates marked `duplicate` (and groups reduced), and the group table.
+
+    With `groups_only`, only ballots holding an equal-rank group are cleaned: methods that pass over every
+    candidate no longer continuing (IRV, Scottish STV) meet a repeated single mark only once it is out of the
+    count, so the mark changes nothing there and the scan of every ballot is saved.
+    """
     codes = box.codes
     c = box.n_candidates
     if codes.shape[0] == 0 or codes.shape[1] < 2:
         return codes, box.groups
-    ordered: npt.NDArray[np.integer[Any]] = np.sort(codes, axis=1)
-    repeated = ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] < c)).any(axis=1)
-    del ordered
-    needs_work = repeated
-    if box.groups:
-        needs_work = needs_work | (codes >= box.group0).any(axis=1)
+    if groups_only:
+        if not box.groups:
+            return codes, box.groups
+        needs_work = (codes >= box.group0).any(axis=1)
+    else:
+        ordered: npt.NDArray[np.integer[Any]] = np.sort(codes, axis=1)
+        needs_work = ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] < c)).any(axis=1)
+        del ordered
+        if box.groups:
+            needs_work |= (codes >= box.group0).any(axis=1)
     rows = np.flatnonzero(needs_work)
     if rows.size == 0:
         return codes, box.groups
@@ -64,9 +73,13 @@ def clean_codes(box: BallotBox) -> tuple[Codes, tuple[tuple[int, ...], ...]]:
 
 
 def blank_rows(box: BallotBox, codes: Codes) -> BoolArray:
-    """Rows with no mark at all: every rank empty."""
-    marked = (codes != box.end) & (codes != box.skip)
-    result: BoolArray = ~marked.any(axis=1)
+    """Rows with no mark at all: every rank empty. Only rows starting with an empty rank or the end are looked at."""
+    first = codes[:, 0] if codes.shape[1] else np.full(codes.shape[0], box.end)
+    result: BoolArray = np.zeros(codes.shape[0], dtype=bool)
+    maybe = np.flatnonzero((first == box.end) | (first == box.skip))
+    if maybe.size:
+        sub = codes[maybe]
+        result[maybe] = ~((sub != box.end) & (sub != box.skip)).any(axis=1)
     return result
 
 

@@ -48,7 +48,7 @@ _VOID_REASONS = {
 
 def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
     c_count = box.n_candidates
-    codes, groups = clean_codes(box)
+    codes, groups = clean_codes(box, groups_only=True)
     papers = Papers(codes, box.weights, box.end)
     n_codes = box.group0 + len(groups)
 
@@ -65,14 +65,13 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
     first_lut[box.skip] = _VOID_SKIPPED
     first_lut[box.overvote] = _VOID_MULTIPLE
     first_lut[box.group0 :] = _VOID_MULTIPLE
-    rows = np.flatnonzero(~blank)
-    first = papers.advance(rows, first_lut)
+    first = papers.first(first_lut)
     invalid: list[InvalidBallot] = invalid_list(box, np.flatnonzero(blank), "blank ballot")
     for code, reason in _VOID_REASONS.items():
-        invalid += invalid_list(box, rows[first == code], reason)
+        invalid += invalid_list(box, np.flatnonzero((first == code) & ~blank), reason)
     ok = first >= 0
-    valid_rows = rows[ok]
-    papers.holder[valid_rows] = first[ok]
+    valid_rows = np.flatnonzero(ok)
+    papers.holder[valid_rows] = first[valid_rows]
     weights = box.weights
     values: Int64Array = np.full(len(weights), SCALE, dtype=np.int64)
     valid = int(weights[valid_rows].sum())

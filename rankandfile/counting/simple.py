@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import numpy as np
-import numpy.typing as npt
 
 from rankandfile.counting.model import BallotBox, CountError, InvalidBallot, Options, Result
 from rankandfile.counting.prepare import blank_rows, clean_codes, invalid_list
@@ -29,7 +28,7 @@ _UNKNOWN = -4
 def _first_choices(box: BallotBox) -> tuple[list[int], list[InvalidBallot], int]:
     """Votes per candidate from first preferences; invalid ballots; valid ballots."""
     c_count = box.n_candidates
-    codes, groups = clean_codes(box)
+    codes, groups = clean_codes(box, groups_only=True)
     papers = Papers(codes, box.weights, box.end)
     lut = np.full(box.group0 + len(groups), _MULTIPLE, dtype=np.int64)
     lut[:c_count] = np.arange(c_count)
@@ -42,7 +41,7 @@ def _first_choices(box: BallotBox) -> tuple[list[int], list[InvalidBallot], int]
     blank = blank_rows(box, codes)
     invalid = invalid_list(box, np.flatnonzero(blank), "blank ballot")
     rows = np.flatnonzero(~blank)
-    meaning = papers.advance(rows, lut)
+    meaning = papers.first(lut)[rows]
     invalid += invalid_list(box, rows[meaning == _MULTIPLE], "more than one choice marked")
     invalid += invalid_list(box, rows[meaning == EXHAUSTED], "no choice for a standing candidate")
     ok = rows[meaning >= 0]
@@ -76,21 +75,19 @@ def _approvals(box: BallotBox) -> tuple[list[int], list[InvalidBallot], int]:
     return votes, invalid, int(weights[keep].sum())
 
 
-def _top(
-    votes: list[int], seats: int, box: BallotBox, ties: TieBreaker, kind: str
-) -> tuple[list[int], npt.NDArray[np.intp]]:
+def _top(votes: list[int], seats: int, box: BallotBox, ties: TieBreaker) -> list[int]:
+    """The `seats` standing candidates with most votes; equal votes for the last seat decided by lot."""
     standing = [c for c in range(box.n_candidates) if c not in box.withdrawn]
     ordered = sorted(standing, key=lambda c: -votes[c])
     if len(ordered) <= seats:
-        return ordered, np.array([], dtype=np.intp)
+        return ordered
     cut = votes[ordered[seats - 1]]
-    sure = [c for c in ordered if votes[c] > cut]
+    chosen = [c for c in ordered if votes[c] > cut]
     tied = [c for c in ordered if votes[c] == cut]
-    chosen: list[int] = []
-    while len(sure) + len(chosen) < seats:
-        pick = ties.lot([c for c in tied if c not in chosen], stage=1, kind=kind, why="equal votes for the last seat")
-        chosen.append(pick)
-    return sure + chosen, np.array([], dtype=np.intp)
+    while len(chosen) < seats:
+        left = [c for c in tied if c not in chosen]
+        chosen.append(ties.lot(left, stage=1, kind="election", why="equal votes for the last seat"))
+    return chosen
 
 
 def _result(
@@ -131,14 +128,14 @@ def _result(
 
 def count_plurality(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
     votes, invalid, valid = _first_choices(box)
-    elected, _ = _top(votes, seats, box, ties, "election")
+    elected = _top(votes, seats, box, ties)
     rule = "Plurality: most first preferences" + (" (one vote each, several seats)" if seats > 1 else "")
     return _result(box, "plurality", rule, seats, votes=votes, elected=elected, invalid=invalid, valid=valid, ties=ties)
 
 
 def count_approval(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
     votes, invalid, valid = _approvals(box)
-    elected, _ = _top(votes, seats, box, ties, "election")
+    elected = _top(votes, seats, box, ties)
     rule = "Approval voting: most approvals"
     return _result(box, "approval", rule, seats, votes=votes, elected=elected, invalid=invalid, valid=valid, ties=ties)
 

@@ -29,23 +29,33 @@ class Papers:
         if codes.shape[1] == 0 or bool((codes[:, -1] != end).any()):
             pad = np.full((codes.shape[0], 1), end, dtype=codes.dtype)
             codes = np.concatenate([codes, pad], axis=1)
-        self.codes = codes
+        self.codes = np.ascontiguousarray(codes)
+        self.flat = self.codes.reshape(-1)
+        self.width = self.codes.shape[1]
         self.weights = weights
         n = codes.shape[0]
-        self.pos = np.full(n, -1, dtype=np.int32)
+        self.at = np.arange(n, dtype=np.int64) * self.width  # index in `flat` of the mark each paper sits on
         self.holder = np.full(n, EXHAUSTED, dtype=np.int32)
+
+    def first(self, lut: Int64Array) -> Int64Array:
+        """Put every paper on its first mark that `lut` does not say to pass over; return that mark's meaning."""
+        meaning: Int64Array = lut[self.codes[:, 0]]
+        pending = np.flatnonzero(meaning == PASS)
+        if pending.size:
+            meaning[pending] = self.advance(pending, lut)
+        return meaning
 
     def advance(self, rows: IntpArray, lut: Int64Array) -> Int64Array:
         """Move each given paper on to its next mark that `lut` does not say to pass over; return that meaning."""
-        codes = self.codes
-        p = self.pos[rows] + 1
-        meaning = lut[codes[rows, p]]
+        flat = self.flat
+        at = self.at[rows] + 1
+        meaning = lut[flat[at]]
         pending = np.flatnonzero(meaning == PASS)
         while pending.size:
-            p[pending] += 1
-            meaning[pending] = lut[codes[rows[pending], p[pending]]]
+            at[pending] += 1
+            meaning[pending] = lut[flat[at[pending]]]
             pending = pending[meaning[pending] == PASS]
-        self.pos[rows] = p
+        self.at[rows] = at
         result: Int64Array = meaning
         return result
 
