@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", metavar="FILE", help="the ballot file; '-' reads standard input")
     parser.add_argument("--method", choices=METHODS, help="counting rule (may come from a JSON ballot box)")
-    parser.add_argument("--seats", type=_positive, help="seats to fill (default: the BLT header or JSON, else 1)")
+    parser.add_argument(
+        "--seats", type=_positive, metavar="N", help="seats to fill (default: the BLT header or JSON, else 1)"
+    )
     parser.add_argument("--input", choices=FORMATS, help="input format (default: guessed)")
     parser.add_argument("--output", choices=OUTPUTS, default="text", help="report format (default: text)")
     parser.add_argument(
