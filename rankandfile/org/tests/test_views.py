@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rankandfile.org import services
-from rankandfile.org.models import Member, Membership, RoleTerm, RoleType
+from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType
 from rankandfile.testing import SmallOrg
 
 REASON = "Nobody stood at the AGM; appointed until the next election."
@@ -287,3 +290,24 @@ def test_it_keeps_the_profile_s_query_count_small_and_flat(
     with django_assert_max_num_queries(12):
         client.get(url)
     assert count_queries(member, url) == small
+
+
+# --- API tokens on the profile page ----------------------------------------------------------------------------
+def test_it_shows_a_new_api_token_once_and_keeps_only_its_hash(org: SmallOrg) -> None:
+    client = client_for(org.alice)
+    response = client.post(reverse("org:token_create"), {"name": "spreadsheet sync"}, follow=True)
+    html = response.content.decode()
+    raw = re.search(r"<code>(rf_[\w-]+)</code>", html)
+    assert raw, html
+    token = ApiToken.objects.get(member=org.alice)
+    assert token.token_hash == hashlib.sha256(raw.group(1).encode()).hexdigest()
+    assert raw.group(1) not in client.get(reverse("org:my_profile")).content.decode()
+    with connection.cursor() as cursor:
+        for table in ("org_apitoken", "audit_auditentry"):
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608  (fixed table names)
+            assert raw.group(1) not in repr(cursor.fetchall()), table
+    # Nor in the session (stored encoded) once it has been shown.
+    assert all(raw.group(1) not in repr(s.get_decoded()) for s in Session.objects.all())
+    client.post(reverse("org:token_revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
