@@ -22,6 +22,7 @@ target is missed (it reports) and non-zero when something fails to run.
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import datetime as dt
 import json
@@ -513,6 +514,7 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         os.environ.pop("REDIS_URL", None)  # a self-contained run: local-memory cache and channel layer
         os.environ.setdefault("RANKANDFILE_VAR_DIR", tempfile.gettempdir())
         static_root = Path(tempfile.mkdtemp(prefix="rankandfile-bench-static-"))
+        atexit.register(shutil.rmtree, static_root, True)
         os.environ["STATIC_ROOT"] = str(static_root)  # whitenoise wants the folder to exist
         import django
 
