@@ -52,11 +52,14 @@ def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) ->
     resolve_groups()
     blank = blank_rows(box, codes)
     invalid = invalid_list(box, np.flatnonzero(blank), "blank ballot")
-    rows = np.flatnonzero(~blank)
-    meaning = papers.first(lut)[rows]
-    papers.holder[rows] = np.where(meaning >= 0, meaning, EXHAUSTED)
-    valid = int(weights[rows].sum())
-    first = sum_by(np.where(meaning >= 0, meaning, c_count), weights[rows], c_count + 1)
+    unit = bool((weights == 1).all())
+    meaning = papers.first(lut)
+    meaning[meaning < 0] = c_count  # exhausted from the start: held by no candidate
+    blank_rows_ = np.flatnonzero(blank)
+    meaning[blank_rows_] = c_count + 1  # set aside
+    papers.holder[:] = meaning
+    valid = int(weights.sum()) - int(weights[blank_rows_].sum())
+    first = sum_by(meaning, None if unit else weights, c_count + 2)
     totals = first[:c_count]
     exhausted = first[c_count]
 
@@ -89,8 +92,9 @@ def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) ->
             lut[c] = PASS
         resolve_groups()
         meaning = papers.advance(moving, lut)
-        papers.holder[moving] = np.where(meaning >= 0, meaning, EXHAUSTED)
-        moved = sum_by(np.where(meaning >= 0, meaning, c_count), weights[moving], c_count + 1)
+        meaning[meaning < 0] = c_count
+        papers.holder[moving] = meaning
+        moved = sum_by(meaning, None if unit else weights[moving], c_count + 1)
         for c in range(c_count):
             transfers[c] += moved[c]
             totals[c] += moved[c]

@@ -66,21 +66,26 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
     first_lut[box.overvote] = _VOID_MULTIPLE
     first_lut[box.group0 :] = _VOID_MULTIPLE
     first = papers.first(first_lut)
-    invalid: list[InvalidBallot] = invalid_list(box, np.flatnonzero(blank), "blank ballot")
-    for code, reason in _VOID_REASONS.items():
-        invalid += invalid_list(box, np.flatnonzero((first == code) & ~blank), reason)
-    ok = first >= 0
-    valid_rows = np.flatnonzero(ok)
-    papers.holder[valid_rows] = first[valid_rows]
     weights = box.weights
+    unit = bool((weights == 1).all())
+    bad = np.flatnonzero(first < 0)
+    invalid: list[InvalidBallot] = []
+    if bad.size:
+        blank_bad = blank[bad]
+        invalid += invalid_list(box, bad[blank_bad], "blank ballot")
+        for code, reason in _VOID_REASONS.items():
+            invalid += invalid_list(box, bad[(first[bad] == code) & ~blank_bad], reason)
+    papers.holder[:] = first  # void papers hold a negative code: never a candidate's
     values: Int64Array = np.full(len(weights), SCALE, dtype=np.int64)
-    valid = int(weights[valid_rows].sum())
-    invalid_count = int(box.weights.sum()) - valid
+    invalid_count = int(weights[bad].sum())
+    valid = int(weights.sum()) - invalid_count
 
     quota = valid // (seats + 1) + 1
     q = quota * SCALE
     log = StageLog(box.candidates, DECIMALS)
-    totals = sum_by(papers.holder[valid_rows].astype(np.int64), weights[valid_rows] * SCALE, c_count)
+    first[bad] = c_count
+    firsts = sum_by(first, None if unit else weights, c_count + 1)
+    totals = [firsts[c] * SCALE for c in range(c_count)]
 
     elected: list[int] = []
     excluded: set[int] = set(box.withdrawn)
@@ -132,7 +137,7 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
             surplus = total - q
             moving = papers.rows_of([chosen])
             new_values = (surplus * values[moving]) // total
-            amounts = weights[moving] * new_values
+            amounts = new_values if unit else weights[moving] * new_values
             values[moving] = new_values
             action = "surplus"
             stage_loss = surplus - int(amounts.sum())
@@ -150,15 +155,16 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
             excluded.add(chosen)
             lut[chosen] = PASS
             moving = papers.rows_of([chosen])
-            amounts = weights[moving] * values[moving]
+            amounts = values[moving] if unit else weights[moving] * values[moving]
             action = "exclusion"
             stage_loss = 0
             transfers[chosen] = -totals[chosen]
             totals[chosen] = 0
             newly_excluded = [chosen]
         meaning = papers.advance(moving, lut)
-        papers.holder[moving] = np.where(meaning >= 0, meaning, EXHAUSTED)
-        moved = sum_by(np.where(meaning >= 0, meaning, c_count), amounts, c_count + 1)
+        meaning[meaning < 0] = c_count  # non-transferable: held by no candidate from now on
+        papers.holder[moving] = meaning
+        moved = sum_by(meaning, amounts, c_count + 1)
         for c in range(c_count):
             transfers[c] += moved[c]
             totals[c] += moved[c]

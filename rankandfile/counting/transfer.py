@@ -65,8 +65,10 @@ class Papers:
         return np.flatnonzero(np.isin(self.holder, np.asarray(candidates, dtype=np.int32)))
 
 
-def sum_by(index: Int64Array, amounts: Int64Array, size: int) -> list[int]:
-    """Exact integer sums of `amounts` grouped by `index` (0 ... size-1)."""
+def sum_by(index: Int64Array, amounts: Int64Array | None, size: int) -> list[int]:
+    """Exact integer sums of `amounts` grouped by `index` (0 ... size-1); None counts each index once."""
+    if amounts is None:
+        return [int(x) for x in np.bincount(index, minlength=size)]
     acc = np.zeros(size, dtype=np.int64)
     np.add.at(acc, index, amounts)
     return [int(x) for x in acc]
