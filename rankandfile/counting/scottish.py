@@ -1,18 +1,18 @@
 """STV under the Scottish Local Government Elections Order 2007 (SSI 2007/42), Schedule 1, rules 45-52.
 
-- Quota = floor(valid ballots / (seats + 1)) + 1, an integer, fixed for the count (rule 46).
+- Quota = floor(valid ballots / (seats + 1)) + 1, an integer, fixed for the count.
 - At the end of each stage a continuing candidate with at least the quota is elected; elected and excluded
   candidates are passed over on later preferences.
-- One transfer per stage; surpluses before exclusions; the largest surplus first, wherever it arose (rule 48).
+- One transfer per stage; surpluses before exclusions; the largest surplus first, wherever it arose.
   Equal surpluses: the candidate with more votes at the most recent earlier stage where they differed, else lot.
-- Surplus transfer, weighted inclusive Gregory (rule 48): every paper the candidate holds moves at
+- Surplus transfer, weighted inclusive Gregory: every paper the candidate holds moves at
   floor_5dp(surplus x paper value / candidate's total); papers with no further usable preference are
   non-transferable; the candidate keeps exactly the quota. What the truncation leaves is reported as rounding loss.
   A candidate who reaches exactly the quota has no surplus: no stage is spent on it.
-- Exclusion (rule 49-50): the lowest continuing candidate, one at a time; all their papers move in one stage at
+- Exclusion: the lowest continuing candidate, one at a time; all their papers move in one stage at
   their current values. Equal lowest: fewer votes at the most recent earlier stage where they differed, else lot.
 - When the continuing candidates are no more than the vacancies left, they are elected and counting stops
-  (rule 51), checked before each stage.
+  (checked before each stage).
 - A paper becomes non-transferable at a rank marked for two or more candidates, at an unknown overvote, or at a
   skipped rank (the next figure does not follow consecutively); a paper with no unique first preference is void.
 
@@ -118,7 +118,7 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
             log.stages[-1] = dataclasses.replace(
                 last,
                 elected=last.elected + names,
-                note="continuing candidates no more than the vacancies left: elected (rule 51)",
+                note="continuing candidates no more than the vacancies left: elected",
             )
             break
         pending = [c for c in elected if c not in transferred and totals[c] > q]

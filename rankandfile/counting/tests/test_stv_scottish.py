@@ -124,7 +124,7 @@ def test_it_sets_aside_papers_without_a_unique_first_preference() -> None:
 
 
 def test_it_makes_a_paper_non_transferable_at_a_skipped_rank() -> None:
-    # B is excluded; its papers say B, (skip), A: under rule 44 the paper stops at the gap.
+    # B is excluded; its papers say B, (skip), A: the paper stops at the gap (the next figure does not follow).
     ballots = BallotBox.from_rankings(["A", "B", "C"], [["A"], ["C"], ["B", [], "A"]], [4, 3, 2])
     result = count(ballots, "stv-scottish", 1)
     exclusion = result.stages[1]
