@@ -4,8 +4,12 @@ from typing import Any
 
 from django.urls import path
 
+from rankandfile.ballots.consumers import BallotConsumer
 from rankandfile.meetings.consumers import MeetingConsumer
+from rankandfile.proposals.consumers import ProposalConsumer
 
 websocket_urlpatterns: list[Any] = [
     path("ws/meetings/<int:meeting_id>/", MeetingConsumer.as_asgi(), name="meeting_ws"),
+    path("ws/ballots/<int:ballot_id>/", BallotConsumer.as_asgi(), name="ballot_ws"),
+    path("ws/proposals/<int:proposal_id>/", ProposalConsumer.as_asgi(), name="proposal_ws"),
 ]

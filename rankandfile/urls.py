@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("rankandfile.meetings.urls")),
+    path("", include("rankandfile.proposals.urls")),
+    path("", include("rankandfile.ballots.urls")),
     path("", include("rankandfile.org.urls")),
 ]
 

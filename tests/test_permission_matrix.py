@@ -174,6 +174,127 @@ RUN_ACTION = expect(FORBIDDEN, anonymous=LOGIN, bob=REDIRECT, carol=REDIRECT, da
 MEETING_MISSING = MEMBERS_MISSING
 
 
+# --- proposals and ballots: alice's proposal in Leeds; Leeds ballots (roll: alice, bob, erin) set up by dave ---
+def alice_proposal(o: SmallOrg, *, submitted: bool = True) -> Any:
+    from rankandfile.proposals import services as proposal_services
+
+    proposal = proposal_services.proposal_create(
+        actor=o.alice, unit=o.leeds, title="Rent strike fund", text="The branch sets up a *strike fund*."
+    )
+    if submitted:
+        proposal_services.proposal_submit(actor=o.alice, proposal=proposal)
+    return proposal
+
+
+def proposal_url(name: str, *extra: Any, submitted: bool = True) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"proposals:{name}", args=[alice_proposal(o, submitted=submitted).pk, *extra])
+
+    url.__name__ = f"proposal_{name}"
+    return url
+
+
+def bob_amendment_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        from rankandfile.proposals import services as proposal_services
+
+        amendment = proposal_services.amendment_propose(
+            actor=o.bob, proposal=alice_proposal(o), text="The branch sets up a *strike fund* of £500."
+        )
+        return reverse(f"proposals:{name}", args=[amendment.pk])
+
+    url.__name__ = f"amendment_{name}"
+    return url
+
+
+def leeds_ballot(o: SmallOrg, status: str = "open") -> Any:
+    """An IRV election ballot in Leeds: a draft, open (nobody voted), or closed after bob voted."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rankandfile.ballots import services as ballot_services
+    from rankandfile.ballots.tests.helpers import draft_ballot
+
+    ballot = draft_ballot(o)
+    if status != "draft":
+        ballot = ballot_services.ballot_open(
+            actor=o.dave, ballot=ballot, closes_at=timezone.now() + dt.timedelta(days=3)
+        )
+    if status == "closed":
+        ballot_services.ballot_cast(voter=o.bob, ballot=ballot, names=["Ann", "Ben"])
+        ballot = ballot_services.ballot_close(actor=o.dave, ballot=ballot)
+    return ballot
+
+
+def ballot_url(name: str, status: str = "open") -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"ballots:{name}", args=[leeds_ballot(o, status).pk])
+
+    url.__name__ = f"{status}_ballot_{name}"
+    return url
+
+
+def leeds_election(o: SmallOrg) -> Any:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rankandfile.ballots import elections
+
+    return elections.election_create(
+        actor=o.dave,
+        role_type=o.chair_role,
+        seats=1,
+        method="irv",
+        nominations_close_at=timezone.now() + dt.timedelta(days=2),
+        term_starts_on=timezone.localdate() + dt.timedelta(days=60),
+    )
+
+
+def election_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"ballots:{name}", args=[leeds_election(o).pk])
+
+    url.__name__ = f"election_{name}"
+    return url
+
+
+def alice_nomination_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        from rankandfile.ballots import elections
+
+        nomination = elections.nomination_create(actor=o.bob, election=leeds_election(o), nominee=o.alice)
+        return reverse(f"ballots:{name}", args=[nomination.pk])
+
+    url.__name__ = f"nomination_{name}"
+    return url
+
+
+def ballot_ws(status: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return f"/ws/ballots/{leeds_ballot(o, status).pk}/"
+
+    return url
+
+
+# Leeds members in good standing (on the roll of a Leeds ballot): alice, bob, erin.
+LEEDS_MEMBERS = expect(FORBIDDEN, anonymous=LOGIN, alice=OK, bob=OK, erin=OK)
+MANAGE_BALLOTS = expect(FORBIDDEN, anonymous=LOGIN, dave=OK)
+MANAGE_BALLOTS_ACTION = expect(FORBIDDEN, anonymous=LOGIN, dave=REDIRECT)
+MEMBERS_ACTION = expect(REDIRECT, anonymous=LOGIN, frank=FORBIDDEN)
+LEEDS_ACTION = expect(FORBIDDEN, anonymous=LOGIN, alice=REDIRECT, bob=REDIRECT, erin=REDIRECT)
+# Not on the roll: carol (York), dave (York), otto (York) get the ballot page back with the reason (422).
+ROLL_ACTION = expect("422", anonymous=LOGIN, alice=OK, bob=OK, erin=OK, frank=FORBIDDEN)
+DRAFT_ONLY_MANAGERS = expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, dave=OK)
+NOT_PUBLISHED = expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN)
+API_ROLL_CAST = expect("422", anonymous=UNAUTHORIZED, alice=CREATED, bob=CREATED, erin=CREATED, frank=FORBIDDEN)
+
+
+def api_post(label: str, path: Callable[[SmallOrg], str], expected: dict[str, str], data: Any = None) -> Case:
+    return Case(label, lambda o: "/api/v1" + path(o), expected, method="post", data=data, api=True, json=True)
+
+
 # Pattern name → the cases that pin down its rule. Keep one entry per pattern; several cases where the rule has
 # edges (another unit, a missing object, the wrong method).
 MATRIX: dict[str, list[Case]] = {
@@ -386,6 +507,162 @@ MATRIX: dict[str, list[Case]] = {
     "meetings:minutes_md": [get("minutes in Markdown", meeting_url("minutes_md"), TAKE_PART_LEEDS)],
     "meetings:minutes_edit": [get("edit the minutes' narrative", meeting_url("minutes_edit"), RUN_LEEDS)],
     "meetings:minutes_approve": [post("approve earlier minutes", meeting_url("minutes_approve"), RUN_ACTION)],
+    # --- proposals ---
+    "proposals:list": [
+        get("Leeds proposals", lambda o: reverse("proposals:list", args=[o.leeds.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("proposals:list", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "proposals:create": [
+        get("propose in Leeds", lambda o: reverse("proposals:create", args=[o.leeds.pk]), LEEDS_MEMBERS)
+    ],
+    "proposals:rules": [
+        get("Leeds decision rules", lambda o: reverse("proposals:rules", args=[o.leeds.pk]), MANAGE_BALLOTS)
+    ],
+    "proposals:detail": [
+        get("a submitted proposal", proposal_url("detail"), MEMBERS),
+        get(
+            "alice's draft",
+            proposal_url("detail", submitted=False),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, alice=OK),
+        ),
+        get("missing proposal", lambda o: reverse("proposals:detail", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "proposals:live": [get("live signatures", proposal_url("live"), MEMBERS)],
+    "proposals:edit": [
+        get("edit alice's proposal", proposal_url("edit"), expect(FORBIDDEN, anonymous=LOGIN, alice=OK))
+    ],
+    "proposals:submit": [
+        post(
+            "submit alice's draft",
+            proposal_url("submit", submitted=False),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, alice=REDIRECT),
+        ),
+        get("submit by GET", proposal_url("submit"), POST_ONLY),
+    ],
+    "proposals:withdraw": [
+        post("withdraw alice's proposal", proposal_url("withdraw"), expect(FORBIDDEN, anonymous=LOGIN, alice=REDIRECT))
+    ],
+    "proposals:agenda": [
+        # chair_meetings over Leeds: bob (chair), carol (North), dave (national).
+        post("put on the agenda", proposal_url("agenda"), RUN_ACTION),
+    ],
+    # Co-signing and amendment actions: the service refuses, with a message, what the rule does not allow (the
+    # author co-signing, a stranger accepting an amendment); members outside Leeds cannot co-sign at all.
+    "proposals:sign": [post("co-sign", proposal_url("sign"), LEEDS_ACTION)],
+    "proposals:unsign": [post("withdraw a signature", proposal_url("unsign"), MEMBERS_ACTION)],
+    "proposals:counter": [get("file a counter-proposal", proposal_url("counter"), LEEDS_MEMBERS)],
+    "proposals:amend": [get("propose an amendment", proposal_url("amend"), LEEDS_MEMBERS)],
+    "proposals:revision": [
+        get("first revision", proposal_url("revision", 1), MEMBERS),
+        get("missing revision", proposal_url("revision", 99), MEMBERS_MISSING),
+    ],
+    "proposals:amendment": [
+        get("bob's amendment", bob_amendment_url("amendment"), MEMBERS),
+        get("missing amendment", lambda o: reverse("proposals:amendment", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "proposals:amendment_accept": [post("accept an amendment", bob_amendment_url("amendment_accept"), MEMBERS_ACTION)],
+    "proposals:amendment_withdraw": [
+        post("withdraw an amendment", bob_amendment_url("amendment_withdraw"), MEMBERS_ACTION)
+    ],
+    # --- ballots (manage_ballots in Leeds: dave only) ---
+    "ballots:list": [
+        get("Leeds ballots", lambda o: reverse("ballots:list", args=[o.leeds.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("ballots:list", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "ballots:create": [
+        get("new question in Leeds", lambda o: reverse("ballots:create", args=[o.leeds.pk]), MANAGE_BALLOTS),
+        get(
+            "new choice on a proposal",
+            lambda o: reverse("ballots:create", args=[o.leeds.pk]) + f"?kind=choice&proposal={alice_proposal(o).pk}",
+            MANAGE_BALLOTS,
+        ),
+    ],
+    "ballots:detail": [
+        get("an open ballot", ballot_url("detail"), MEMBERS),
+        get("a draft ballot", ballot_url("detail", "draft"), DRAFT_ONLY_MANAGERS),
+        get("missing ballot", lambda o: reverse("ballots:detail", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "ballots:review": [
+        post("review a ranking", ballot_url("review"), ROLL_ACTION, data=lambda o: {"rank-1": "1", "rank-2": "2"}),
+        get("review by GET", ballot_url("review"), POST_ONLY),
+    ],
+    "ballots:cast": [
+        post("cast a ranking", ballot_url("cast"), ROLL_ACTION, data=lambda o: {"mark": ["2", "1"]}),
+        get("cast by GET", ballot_url("cast"), POST_ONLY),
+    ],
+    "ballots:live": [get("the live count", ballot_url("live"), MEMBERS)],
+    "ballots:projector": [get("projector", ballot_url("projector"), MEMBERS)],
+    "ballots:console": [
+        get("console of an open ballot", ballot_url("console"), MANAGE_BALLOTS),
+        get(
+            "console of a draft",
+            ballot_url("console", "draft"),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, dave=OK),
+        ),
+    ],
+    "ballots:alternatives": [
+        post(
+            "change alternatives",
+            ballot_url("alternatives", "draft"),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, dave=REDIRECT),
+        )
+    ],
+    "ballots:open": [
+        post(
+            "open a draft",
+            ballot_url("open", "draft"),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, dave=REDIRECT),
+            data=lambda o: {"closes_at": "2099-01-01T12:00"},
+        ),
+    ],
+    "ballots:close": [post("close an open ballot", ballot_url("close"), MANAGE_BALLOTS_ACTION)],
+    "ballots:results": [
+        get("results of a closed ballot", ballot_url("results", "closed"), MEMBERS),
+        get("results of an open ballot (hidden)", ballot_url("results"), MEMBERS),
+    ],
+    "ballots:box": [
+        get("the box of a closed ballot", ballot_url("box", "closed"), MEMBERS),
+        get("the box of an open ballot", ballot_url("box"), NOT_PUBLISHED),
+    ],
+    "ballots:box_download": [
+        get("download a closed box", ballot_url("box_download", "closed"), MEMBERS),
+        get("download an open box", ballot_url("box_download"), NOT_PUBLISHED),
+    ],
+    "ballots:receipt_check": [
+        get("check a receipt", ballot_url("receipt_check", "closed"), MEMBERS),
+        get("check before close", ballot_url("receipt_check"), NOT_PUBLISHED),
+    ],
+    "ballots:election_create": [
+        get(
+            "election for Leeds chair",
+            lambda o: reverse("ballots:election_create", args=[o.chair_role.pk]),
+            MANAGE_BALLOTS,
+        ),
+        get("missing role", lambda o: reverse("ballots:election_create", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "ballots:election": [
+        get("an election", election_url("election"), MEMBERS),
+        get("missing election", lambda o: reverse("ballots:election", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "ballots:nominate": [
+        # Members of Leeds nominate (here alice, who is nominated once by each persona's request).
+        post("nominate alice", election_url("nominate"), LEEDS_ACTION, data=lambda o: {"nominee": o.alice.pk}),
+    ],
+    "ballots:close_nominations": [post("close nominations", election_url("close_nominations"), MANAGE_BALLOTS_ACTION)],
+    "ballots:nomination_accept": [
+        get(
+            "alice accepts her nomination",
+            alice_nomination_url("nomination_accept"),
+            expect(NOT_FOUND, anonymous=LOGIN, alice=OK),
+        ),
+    ],
+    "ballots:nomination_withdraw": [
+        post(
+            "alice withdraws",
+            alice_nomination_url("nomination_withdraw"),
+            expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT),
+        ),
+    ],
     # --- API (bearer tokens; 401 without one) ---
     "api:openapi-json": [get("OpenAPI schema", lambda o: "/api/v1/openapi.json", PUBLIC)],
     "api:openapi-view": [get("API docs", lambda o: "/api/v1/docs", PUBLIC)],
@@ -439,6 +716,63 @@ MATRIX: dict[str, list[Case]] = {
             json=True,
         ),
     ],
+    "api:unit_proposals": [
+        api_get("Leeds proposals", lambda o: f"/units/{o.leeds.pk}/proposals", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/proposals", API_MEMBERS_MISSING),
+    ],
+    "api:get_proposal": [
+        api_get("a proposal", lambda o: f"/proposals/{alice_proposal(o).pk}", API_MEMBERS),
+        api_get("missing proposal", lambda o: f"/proposals/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:sign_proposal": [
+        # Members of Leeds other than the author co-sign; the author is refused (422), other units 403.
+        api_post(
+            "co-sign alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/sign",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice="422", bob=CREATED, erin=CREATED),
+        ),
+    ],
+    "api:unsign_proposal": [
+        api_post(
+            "withdraw a signature never given",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/unsign",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN),
+        ),
+    ],
+    "api:unit_ballots": [
+        api_get("Leeds ballots", lambda o: f"/units/{o.leeds.pk}/ballots", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/ballots", API_MEMBERS_MISSING),
+    ],
+    "api:get_ballot": [
+        api_get("an open ballot", lambda o: f"/ballots/{leeds_ballot(o).pk}", API_MEMBERS),
+        api_get(
+            "a draft",
+            lambda o: f"/ballots/{leeds_ballot(o, 'draft').pk}",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN, dave=OK),
+        ),
+    ],
+    "api:cast_ballot": [
+        api_post(
+            "cast a ranking",
+            lambda o: f"/ballots/{leeds_ballot(o).pk}/cast",
+            API_ROLL_CAST,
+            data=lambda o: {"marks": ["Ben", "Ann"]},
+        ),
+    ],
+    "api:ballot_results": [
+        api_get(
+            "results of a closed ballot", lambda o: f"/ballots/{leeds_ballot(o, 'closed').pk}/results", API_MEMBERS
+        ),
+        api_get("missing ballot", lambda o: f"/ballots/{MISSING_ID}/results", API_MEMBERS_MISSING),
+    ],
+    "api:ballot_box": [
+        api_get("the box of a closed ballot", lambda o: f"/ballots/{leeds_ballot(o, 'closed').pk}/box", API_MEMBERS),
+        api_get(
+            "the box of an open ballot",
+            lambda o: f"/ballots/{leeds_ballot(o).pk}/box",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN),
+        ),
+    ],
 }
 
 # WebSocket route (its name, or its pattern when unnamed) → the cases for it. Each case gives the path and, per
@@ -452,6 +786,21 @@ WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str,
         ),
         ("a missing meeting", lambda o: f"/ws/meetings/{MISSING_ID}/", dict.fromkeys(PERSONAS, False)),
     ],
+    "ballot_ws": [
+        (
+            "the live count of an open Leeds ballot",
+            ballot_ws("open"),
+            {p: p not in {"anonymous", "frank"} for p in PERSONAS},
+        ),
+        ("a draft ballot", ballot_ws("draft"), {p: p == "dave" for p in PERSONAS}),
+    ],
+    "proposal_ws": [
+        (
+            "live signatures of alice's proposal",
+            lambda o: f"/ws/proposals/{alice_proposal(o).pk}/",
+            {p: p not in {"anonymous", "frank"} for p in PERSONAS},
+        ),
+    ],
 }
 
 ADMIN_NAMESPACE = "admin"
@@ -464,6 +813,9 @@ ADMIN_MODELS_ALLOWED = {
     "org.roletype",
     "org.roleterm",
     "meetings.meeting",  # view only: titles, times, places and status; no speeches, notes or dissents
+    "ballots.ballot",  # view only: title, kind, method, status and dates; never contents, receipts or voters
+    "ballots.election",  # view only: role, seats, method, status
+    "proposals.proposal",  # view only: texts that every member can read anyway
 }
 
 

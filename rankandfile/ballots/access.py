@@ -84,3 +84,12 @@ def access_own_nomination(member: Any, nomination_id: int) -> Nomination:
     if nomination is None or nomination.nominee_id != member.pk or not is_member_in_good_standing(member):
         raise Http404("No such nomination.")
     return nomination
+
+
+def may_watch(member: Any, ballot_id: int) -> bool:
+    """The live count's subscription: whoever may see the ballot page."""
+    try:
+        access_ballot_to_vote(member, ballot_id)
+    except (PermissionDenied, Http404):
+        return False
+    return True

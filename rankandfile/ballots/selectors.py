@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from rankandfile.ballots.domain import kinds
+from rankandfile.ballots.domain import kinds, outcome, receipts
 from rankandfile.ballots.models import (
     Ballot,
     BallotOption,
@@ -108,6 +109,31 @@ def find_receipt(ballot: Ballot, receipt: str) -> CastBallot | None:
     return CastBallot.objects.filter(ballot=ballot, receipt=receipt).first()
 
 
+@dataclass(frozen=True)
+class ReceiptCheck:
+    found: bool
+    content: dict[str, list[str]] | None = None
+    unchanged: bool | None = None  # None: no check code given, so only presence is shown
+
+
+def check_receipt(ballot: Ballot, receipt: str, nonce: str) -> ReceiptCheck:
+    paper = find_receipt(ballot, receipt)
+    if paper is None:
+        return ReceiptCheck(found=False)
+    unchanged = receipts.matches(ballot.key, paper.content, nonce, receipt) if nonce else None
+    return ReceiptCheck(found=True, content=paper.content, unchanged=unchanged)
+
+
+def decision_of(ballot: Ballot) -> outcome.Decision | None:
+    if not ballot.decision:
+        return None
+    return outcome.Decision(
+        outcome.Verdict(ballot.decision["verdict"]),
+        tuple(ballot.decision.get("winners", ())),
+        bool(ballot.decision.get("quorum_met", True)),
+    )
+
+
 def counting_options(ballot: Ballot) -> dict[str, Any]:
     """The rule options the count uses, written into the export so that `rankandfile tally` repeats the count."""
     options: dict[str, Any] = {}
@@ -166,6 +192,10 @@ def standing_candidates(election: Election) -> list[Nomination]:
 
 def nomination_by_id(nomination_id: int) -> Nomination | None:
     return Nomination.objects.select_related("election__role_type__unit", "nominee").filter(pk=nomination_id).first()
+
+
+def terms_elected_by(ballot: Ballot) -> list[RoleTerm]:
+    return list(RoleTerm.objects.filter(ballot_ref=ballot.pk).select_related("holder", "role_type"))
 
 
 def terms_held(role_type_id: int, member: Member) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import random
 import secrets
@@ -24,6 +25,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rankandfile import counting
 from rankandfile.audit.services import record
@@ -52,9 +54,9 @@ class OptionSpec:
 
 # --- setting a ballot up ------------------------------------------------------------------------------------
 SETUP_MESSAGES = {
-    "method": _("This counting method does not fit this kind of ballot."),
-    "seats": _("Check the number of seats: one-seat methods fill exactly one."),
-    "options": _("A ballot needs at least two options, and an election more candidates than seats."),
+    "method": gettext_lazy("This counting method does not fit this kind of ballot."),
+    "seats": gettext_lazy("Check the number of seats: one-seat methods fill exactly one."),
+    "options": gettext_lazy("A ballot needs at least two options, and an election more candidates than seats."),
 }
 
 
@@ -115,7 +117,7 @@ def ballot_create(
     options = _unique_labels(options)
     problems = kinds.setup_problems(kind, method, seats, len(options))
     if problems:
-        raise ValidationError({field: SETUP_MESSAGES[field] for field in problems})
+        raise ValidationError({field: str(SETUP_MESSAGES[field]) for field in problems})
     if not title.strip():
         raise ValidationError({"title": _("Give the ballot a title.")})
     if unit.is_dissolved:
@@ -290,17 +292,19 @@ class Receipt:
 
 
 MARK_MESSAGES = {
-    marks.Problem.EMPTY: _("Mark at least one option."),
-    marks.Problem.UNKNOWN: _("“%s” is not an option of this ballot."),
-    marks.Problem.DUPLICATE: _("“%s” is marked twice: each option may appear once."),
-    marks.Problem.TOO_MANY: _("Choose exactly one option."),
-    marks.Problem.SAME_RANK: _("Two options have the same rank (one of them is “%s”): give each a different number."),
-    marks.Problem.BAD_RANK: _("The rank of “%s” must be a whole number from 1."),
+    marks.Problem.EMPTY: gettext_lazy("Mark at least one option."),
+    marks.Problem.UNKNOWN: gettext_lazy("“%s” is not an option of this ballot."),
+    marks.Problem.DUPLICATE: gettext_lazy("“%s” is marked twice: each option may appear once."),
+    marks.Problem.TOO_MANY: gettext_lazy("Choose exactly one option."),
+    marks.Problem.SAME_RANK: gettext_lazy(
+        "Two options have the same rank (one of them is “%s”): give each a different number."
+    ),
+    marks.Problem.BAD_RANK: gettext_lazy("The rank of “%s” must be a whole number from 1."),
 }
 
 
 def mark_message(error: marks.MarkError) -> str:
-    message = MARK_MESSAGES[error.problem]
+    message = str(MARK_MESSAGES[error.problem])
     return message % error.name if "%s" in message else message
 
 
@@ -331,6 +335,36 @@ def _lock_open_ballot(ballot_id: int) -> tuple[str, dt.datetime | None]:
     return row[0], closes_at
 
 
+def _refusal(status: str, closes_at: dt.datetime | None) -> str | None:
+    if status == Ballot.Status.DRAFT:
+        return _("This ballot is not open yet.")
+    if status != Ballot.Status.OPEN or (closes_at is not None and timezone.now() >= closes_at):
+        return _("This ballot is closed: no more ballots can be cast.")
+    return None
+
+
+def _not_on_roll(ballot: Ballot) -> str:
+    return _("You are not on this ballot's roll: members of %(unit)s in good standing who joined by %(day)s.") % {
+        "unit": ballot.unit.name,
+        "day": ballot.cutoff_on,
+    }
+
+
+ALREADY_VOTED = gettext_lazy("You have already voted in this ballot. A ballot once cast is final.")
+
+
+def cast_refusal(*, voter: Member, ballot: Ballot) -> str | None:
+    """Why `voter` cannot cast a ballot now, or None: the checks of `ballot_cast`, for the review page."""
+    refusal = _refusal(ballot.status, ballot.closes_at)
+    if refusal:
+        return refusal
+    if not selectors.is_on_roll(ballot, voter):
+        return _not_on_roll(ballot)
+    if selectors.has_voted(ballot, voter):
+        return str(ALREADY_VOTED)
+    return None
+
+
 def ballot_cast(*, voter: Member, ballot: Ballot, names: Sequence[str]) -> Receipt:
     """Cast `voter`'s ballot: one Participation and one CastBallot in one transaction, or nothing at all.
 
@@ -342,21 +376,16 @@ def ballot_cast(*, voter: Member, ballot: Ballot, names: Sequence[str]) -> Recei
     receipt = receipts.receipt_for(ballot.key, content, nonce)
     try:
         with transaction.atomic():
-            status, closes_at = _lock_open_ballot(ballot.pk)
-            if status == Ballot.Status.DRAFT:
-                raise ValidationError(_("This ballot is not open yet."))
-            if status != Ballot.Status.OPEN or (closes_at is not None and timezone.now() >= closes_at):
-                raise ValidationError(_("This ballot is closed: no more ballots can be cast."))
+            refusal = _refusal(*_lock_open_ballot(ballot.pk))
+            if refusal:
+                raise ValidationError(refusal)
             if not EligibleVoter.objects.filter(ballot_id=ballot.pk, member_id=voter.pk).exists():
-                raise ValidationError(
-                    _("You are not on this ballot's roll: members of %(unit)s in good standing who joined by %(day)s.")
-                    % {"unit": ballot.unit.name, "day": ballot.cutoff_on}
-                )
+                raise ValidationError(_not_on_roll(ballot))
             Participation.objects.create(ballot_id=ballot.pk, member_id=voter.pk)
             CastBallot.objects.create(ballot_id=ballot.pk, content=content, receipt=receipt)
             _broadcast_count(ballot.pk)
     except IntegrityError:
-        raise ValidationError(_("You have already voted in this ballot. A ballot once cast is final.")) from None
+        raise ValidationError(ALREADY_VOTED) from None
     return Receipt(ballot.pk, content, receipt, nonce)
 
 
@@ -375,7 +404,8 @@ def _broadcast_count(ballot_id: int) -> None:
                 return
             cast = selectors.participation_count(ballot_id)
             version = 2 * cast + (1 if ballot.is_closed else 0)
-            frame = render_to_string("ballots/_live.html", {"ballot": ballot, "cast": cast, "version": version})
+            content = render_to_string("ballots/_live.html", {"ballot": ballot, "cast": cast, "version": version})
+            frame = json.dumps({"version": version, "content": content})
             async_to_sync(publish)(group_name("ballot", ballot_id), version, frame)
         except Exception:  # a failed broadcast never undoes a committed write; pages re-fetch the count
             log.warning("ballots: live count of ballot %s not published", ballot_id, exc_info=True)

@@ -59,3 +59,11 @@ def can_take_part(member: Any, unit: Unit) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def may_watch(member: Any, proposal_id: int) -> bool:
+    try:
+        access_proposal(member, proposal_id)
+    except (PermissionDenied, Http404):
+        return False
+    return True

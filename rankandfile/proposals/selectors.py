@@ -163,3 +163,25 @@ def amendments_ready_for_ballot(unit: Unit) -> QuerySet[Amendment]:
         .select_related("proposal", "author")
         .order_by("created_at")
     )
+
+
+def counter_proposal_queryset(proposal: Proposal) -> QuerySet[Proposal]:
+    """Counter-proposals that can go on a ballot beside `proposal` (submitted, or on an agenda)."""
+    return Proposal.objects.filter(answers=proposal, status__in=[s.value for s in OPEN_FOR_DEBATE]).order_by(
+        "created_at"
+    )
+
+
+def counter_proposals_by_id(proposal: Proposal | None, ids: list[str]) -> list[Proposal]:
+    if proposal is None:
+        return []
+    return list(counter_proposal_queryset(proposal).filter(pk__in=[i for i in ids if i.isdigit()]))
+
+
+def ballots_about(proposal: Proposal) -> list[Any]:
+    """Ballots deciding this proposal (or, for a counter-proposal, the proposal it answers) or its amendments."""
+    subject = proposal.answers or proposal
+    found = list(subject.ballots.order_by("-created_at"))
+    for amendment in subject.amendments.all():
+        found += list(amendment.ballots.order_by("-created_at"))
+    return [b for b in found if b.status != "draft"]

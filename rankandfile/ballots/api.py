@@ -1,0 +1,134 @@
+"""Ballot endpoints: the same access and service functions as the pages (docs/ballots.md, "API")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, cast
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from rankandfile.ballots import access, selectors, services
+from rankandfile.ballots.models import Ballot
+from rankandfile.org import access as org_access
+from rankandfile.org.models import Member
+
+router = Router(tags=["ballots"])
+
+
+class ErrorOut(Schema):
+    detail: str | list[dict[str, object]]
+
+
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class BallotOut(Schema):
+    id: int
+    unit_id: int
+    title: str
+    description: str
+    kind: str
+    method: str
+    seats: int
+    threshold: str
+    quorum: int | None
+    mode: str
+    status: str
+    cutoff_on: dt.date
+    closes_at: dt.datetime | None
+    options: list[str]
+    eligible: int | None
+    cast: int
+
+
+class CastIn(Schema):
+    marks: list[str]
+
+
+class ReceiptOut(Schema):
+    ballot_id: int
+    content: dict[str, list[str]]
+    receipt: str
+    nonce: str
+
+
+class ResultOut(Schema):
+    id: int
+    status: str
+    verdict: str | None
+    winners: list[str]
+    quorum_met: bool | None
+    cast: int | None
+    eligible: int | None
+    box_sha256: str
+    seed: str
+    report: dict[str, Any] | None
+
+
+def _out(ballot: Ballot) -> dict[str, Any]:
+    return {
+        **{f: getattr(ballot, f) for f in ("id", "unit_id", "title", "description", "kind", "method", "seats")},
+        **{f: getattr(ballot, f) for f in ("threshold", "quorum", "mode", "status", "cutoff_on", "closes_at")},
+        "options": selectors.option_labels(ballot),
+        "eligible": ballot.eligible_count,
+        "cast": selectors.participation_count(ballot.pk),
+    }
+
+
+@router.get("/units/{unit_id}/ballots", response={200: list[BallotOut], **ERRORS})
+def unit_ballots(request: HttpRequest, unit_id: int) -> list[dict[str, Any]]:
+    """The unit's ballots (drafts only with `manage_ballots`)."""
+    unit = org_access.access_unit(request.user, unit_id)
+    return [
+        _out(b)
+        for b in selectors.ballots_of_unit(unit)
+        if b.status != Ballot.Status.DRAFT or access.can_manage(request.user, b)
+    ]
+
+
+@router.get("/ballots/{ballot_id}", response={200: BallotOut, **ERRORS})
+def get_ballot(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+    """A ballot, its options and the number of ballots cast (never how anyone voted)."""
+    return _out(access.access_ballot_to_vote(request.user, ballot_id))
+
+
+@router.post("/ballots/{ballot_id}/cast", response={201: ReceiptOut, **ERRORS})
+def cast_ballot(request: HttpRequest, ballot_id: int, body: CastIn) -> Status[services.Receipt]:
+    """Cast your ballot: `marks` are option names, best first for a ranked ballot. Final once cast.
+
+    The response is the only copy of the check code (`nonce`): keep it to verify your ballot after the close.
+    """
+    ballot = access.access_ballot_to_vote(request.user, ballot_id)
+    return Status(201, services.ballot_cast(voter=cast(Member, request.user), ballot=ballot, names=body.marks))
+
+
+@router.get("/ballots/{ballot_id}/results", response={200: ResultOut, **ERRORS})
+def ballot_results(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+    """The result and the stage-by-stage report once closed; before that only the status."""
+    ballot = access.access_ballot(request.user, ballot_id)
+    decision = selectors.decision_of(ballot)
+    return {
+        "id": ballot.pk,
+        "status": ballot.status,
+        "verdict": decision.verdict.value if decision else None,
+        "winners": list(decision.winners) if decision else [],
+        "quorum_met": decision.quorum_met if decision else None,
+        "cast": ballot.cast_count,
+        "eligible": ballot.eligible_count,
+        "box_sha256": ballot.box_sha256,
+        "seed": ballot.seed,
+        "report": json.loads(ballot.report_json) if ballot.report_json else None,
+    }
+
+
+@router.get("/ballots/{ballot_id}/box", response={200: dict[str, Any], **ERRORS})
+def ballot_box(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+    """The published ballot box (after close): the JSON `rankandfile tally` reads (docs/counting.md)."""
+    ballot = access.access_published_ballot(request.user, ballot_id)
+    document = json.loads(selectors.box_bytes(ballot))
+    if not isinstance(document, dict):
+        raise Http404
+    return document
