@@ -162,6 +162,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 # Temporary by design: an attacker must never be able to lock a member out for good.
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "5"))
 LOGIN_THROTTLE_IP_FAILURES = int(os.environ.get("LOGIN_THROTTLE_IP_FAILURES", "30"))
+LOGIN_THROTTLE_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_FAILURES", "50"))
+# Only behind the documented reverse proxy, which sets X-Real-IP to the client's address.
+TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
 INVITATION_DAYS = 14
 

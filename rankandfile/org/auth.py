@@ -20,26 +20,58 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 
-def _key(kind: str, value: str) -> str:
-    return "login-fail:" + kind + ":" + hashlib.sha256(value.strip().lower().encode()).hexdigest()
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()
+
+
+def _generation(email: str) -> int:
+    # Bumped when the member sets a new password: every counter kept for the account starts again from zero.
+    return int(cache.get("login-gen:" + _digest(email), 0))
+
+
+def _keys(email: str, ip: str) -> dict[str, str]:
+    account = f"{_digest(email)}:{_generation(email)}"
+    keys = {"account": "login-fail:account:" + account}
+    if ip:
+        keys["pair"] = f"login-fail:pair:{account}:{_digest(ip)}"
+        keys["ip"] = "login-fail:ip:" + _digest(ip)
+    return keys
+
+
+def _limits() -> dict[str, int]:
+    return {
+        "pair": settings.LOGIN_THROTTLE_FAILURES,
+        "ip": settings.LOGIN_THROTTLE_IP_FAILURES,
+        "account": settings.LOGIN_THROTTLE_ACCOUNT_FAILURES,
+    }
 
 
 def client_ip(request: HttpRequest | None) -> str:
     if request is None:
         return ""
-    # Behind the documented reverse proxy, REMOTE_ADDR is the proxy; it sets X-Real-IP (docs/deploy.md).
-    return str(request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or "")
+    # X-Real-IP is trusted only when the operator says a proxy sets it (docs/deploy.md); otherwise anyone could
+    # send a new value with each guess and never be counted.
+    if settings.TRUST_X_REAL_IP and request.META.get("HTTP_X_REAL_IP"):
+        return str(request.META["HTTP_X_REAL_IP"])
+    return str(request.META.get("REMOTE_ADDR") or "")
 
 
 def is_throttled(email: str, ip: str) -> bool:
-    account = cache.get(_key("account", email), 0)
-    address = cache.get(_key("ip", ip), 0) if ip else 0
-    return bool(account >= settings.LOGIN_THROTTLE_FAILURES or address >= settings.LOGIN_THROTTLE_IP_FAILURES)
+    """Over the limit for this account from this address, for this address, or for the account from everywhere.
+
+    The per-address-and-account limit is the low one, so an attacker elsewhere cannot keep a member locked out
+    with a handful of wrong guesses; only a large, distributed attack reaches the account-wide limit, and a
+    password reset lifts every counter of the account at once.
+    """
+    keys = _keys(email, ip)
+    counts = cache.get_many(list(keys.values()))
+    limits = _limits()
+    return any(counts.get(key, 0) >= limits[kind] for kind, key in keys.items())
 
 
 def note_failure(email: str, ip: str) -> None:
     window = settings.LOGIN_THROTTLE_WINDOW_SECONDS
-    for key in [_key("account", email)] + ([_key("ip", ip)] if ip else []):
+    for key in _keys(email, ip).values():
         if cache.add(key, 1, window):
             continue
         try:
@@ -49,7 +81,9 @@ def note_failure(email: str, ip: str) -> None:
 
 
 def clear_failures(email: str) -> None:
-    cache.delete(_key("account", email))
+    gen_key = "login-gen:" + _digest(email)
+    if not cache.add(gen_key, 1, None):
+        cache.incr(gen_key)
 
 
 class ThrottledEmailBackend(ModelBackend):

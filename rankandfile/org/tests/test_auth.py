@@ -87,7 +87,9 @@ def test_it_makes_argon2_the_production_hasher() -> None:
 
 
 # --- throttling -----------------------------------------------------------------------------------------------
-def test_it_throttles_an_account_after_repeated_failures_even_with_the_right_password(org: SmallOrg) -> None:
+def test_it_throttles_an_account_from_an_address_after_repeated_failures_even_with_the_right_password(
+    org: SmallOrg,
+) -> None:
     limit = django_settings.LOGIN_THROTTLE_FAILURES
     fail(org.alice.email, limit - 1)
     client, response = log_in(org.alice.email, "wrong again")
@@ -95,12 +97,34 @@ def test_it_throttles_an_account_after_repeated_failures_even_with_the_right_pas
     client, response = log_in(org.alice.email, PASSWORD)
     assert THROTTLED in response.content.decode()
     assert logged_in_as(client) is None
-    # From another address too: the account is throttled, not the address.
+    # A guesser elsewhere cannot keep the member out: from her own address she still gets in.
     client, response = log_in(org.alice.email, PASSWORD, ip="198.51.100.20")
-    assert THROTTLED in response.content.decode() and logged_in_as(client) is None
+    assert logged_in_as(client) == org.alice.pk
     # Other members are not affected.
     client, response = log_in(org.bob.email, PASSWORD)
     assert logged_in_as(client) == org.bob.pk
+
+
+def test_it_throttles_an_account_guessed_at_from_many_addresses(org: SmallOrg, settings: Any) -> None:
+    settings.LOGIN_THROTTLE_ACCOUNT_FAILURES = 12
+    for i in range(12):
+        log_in(org.alice.email, "wrong", ip=f"192.0.2.{i + 1}")
+    client, response = log_in(org.alice.email, PASSWORD, ip="198.51.100.20")
+    assert THROTTLED in response.content.decode() and logged_in_as(client) is None
+
+
+def test_it_ignores_a_forged_x_real_ip_unless_told_to_trust_it(org: SmallOrg, settings: Any) -> None:
+    limit = django_settings.LOGIN_THROTTLE_FAILURES
+    for i in range(limit):
+        Client(REMOTE_ADDR="203.0.113.7", HTTP_X_REAL_IP=f"10.9.9.{i}").post(
+            reverse("login"), {"username": org.alice.email, "password": "wrong"}
+        )
+    _client, response = log_in(org.alice.email, PASSWORD, ip="203.0.113.7")
+    assert THROTTLED in response.content.decode()
+    settings.TRUST_X_REAL_IP = True
+    client = Client(REMOTE_ADDR="203.0.113.7", HTTP_X_REAL_IP="198.51.100.1")
+    client.post(reverse("login"), {"username": org.alice.email, "password": PASSWORD})
+    assert logged_in_as(client) == org.alice.pk
 
 
 def test_it_counts_failures_for_an_address_whatever_its_case(org: SmallOrg) -> None:
