@@ -92,7 +92,9 @@ def test_it_detects_a_rehashed_forgery_against_the_recorded_head(chain: list[Aud
     assert problem is not None and problem.seq == 5
 
 
+@pytest.mark.django_db(transaction=True)
 def test_it_verifies_through_the_cli(chain: list[AuditEntry], capsys: Any) -> None:
+    # A real command closes every connection when it ends, so this test runs outside the test transaction.
     from rankandfile.cli import main
 
     assert main(["verify-audit"]) == 0
