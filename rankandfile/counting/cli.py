@@ -112,7 +112,10 @@ def _options(args: argparse.Namespace, from_file: dict[str, Any]) -> Options:
 
     ratio = pick("majority_ratio", (1, 1))
     if isinstance(ratio, str):
-        ratio = _ratio(ratio)
+        try:
+            ratio = _ratio(ratio)
+        except argparse.ArgumentTypeError as error:
+            raise CountError(str(error)) from None
     if isinstance(ratio, list):
         ratio = tuple(ratio)
     overvote = pick("overvote", "exhaust")
@@ -121,13 +124,24 @@ def _options(args: argparse.Namespace, from_file: dict[str, Any]) -> Options:
         raise CountError(f"overvote must be exhaust or skip, not {overvote!r}")
     if threshold not in ("majority", "two-thirds", "absolute"):
         raise CountError(f"threshold must be majority, two-thirds or absolute, not {threshold!r}")
+    numbers: dict[str, int | None] = {}
+    for name in ("eligible", "quorum"):
+        value = pick(name, None)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            raise CountError(f"{name} must be a positive whole number, not {value!r}")
+        numbers[name] = value
+    default_option = pick("default_option", None)
+    if default_option is not None and not isinstance(default_option, str):
+        raise CountError(f"default_option must be a name, not {default_option!r}")
+    if not (isinstance(ratio, tuple) and len(ratio) == 2 and all(isinstance(x, int) and x > 0 for x in ratio)):
+        raise CountError(f"majority_ratio must be like 3:1, not {ratio!r}")
     return Options(
         overvote=cast(Literal["exhaust", "skip"], overvote),
         batch_elimination=bool(pick("batch_elimination", False)),
-        default_option=pick("default_option", None),
+        default_option=default_option,
         threshold=cast(Literal["majority", "two-thirds", "absolute"], threshold),
-        eligible=pick("eligible", None),
-        quorum=pick("quorum", None),
+        eligible=numbers["eligible"],
+        quorum=numbers["quorum"],
         majority_ratio=cast(tuple[int, int], ratio),
         seed=None if pick("seed", None) is None else str(pick("seed", None)),
     )

@@ -122,3 +122,23 @@ def test_it_needs_no_django_to_count() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_it_refuses_malformed_options_stored_in_a_ballot_box(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box = tmp_path / "box.json"
+    box.write_text(
+        json.dumps(
+            {
+                "format": "rankandfile-ballot-box",
+                "version": 1,
+                "method": "yes-no",
+                "candidates": ["yes", "no"],
+                "options": {"threshold": "absolute", "eligible": "many"},
+                "ballots": [{"choices": ["yes"]}],
+            }
+        )
+    )
+    assert main([str(box)]) == 2
+    assert capsys.readouterr().err == "rankandfile tally: eligible must be a positive whole number, not 'many'\n"
