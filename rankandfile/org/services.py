@@ -283,7 +283,7 @@ def fill_seat(
             existing, role_type.seats, holder.pk, starts_on, ends_on
         )
         if refusal:
-            raise ValidationError({"holder": f"{holder}: {refusal}"})
+            raise ValidationError({"holder": _refusal_message(holder, refusal)})
         term = RoleTerm.objects.create(
             role_type=role_type,
             holder=holder,
@@ -308,6 +308,23 @@ def fill_seat(
             },
         )
     return term
+
+
+def _refusal_message(holder: Member, refusal: role_rules.Refusal) -> str:
+    if refusal.code == "holds_already":
+        return _("%(member)s already holds this role for part of that period.") % {"member": holder}
+    if refusal.code == "seats_full":
+        return _(
+            "All %(seats)d seat(s) are filled for that period, so %(member)s cannot take one; end a term first."
+        ) % {
+            "seats": refusal.seats,
+            "member": holder,
+        }
+    return _("%(member)s has already held this role for %(held)d term(s); the limit is %(limit)d.") % {
+        "member": holder,
+        "held": refusal.held,
+        "limit": refusal.limit,
+    }
 
 
 def end_term(*, actor: Member, term: RoleTerm, reason: str, on: dt.date | None = None) -> RoleTerm:

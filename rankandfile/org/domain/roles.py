@@ -30,22 +30,39 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a term cannot be added: a code and its figures, so the app can word it in the member's language."""
+
+    code: str  # "holds_already" | "seats_full" | "term_limit"
+    seats: int = 0
+    held: int = 0
+    limit: int = 0
+
+    def __str__(self) -> str:
+        if self.code == "holds_already":
+            return "already holds this role for part of that period."
+        if self.code == "seats_full":
+            return f"all {self.seats} seat(s) are filled for that period; end a term first."
+        return f"has already held this role for {self.held} term(s); the limit is {self.limit}."
+
+
 def seat_refusal(
     existing: list[TermSpan], seats: int, holder_id: int, starts_on: dt.date, ends_on: dt.date | None
-) -> str | None:
+) -> Refusal | None:
     """Why a new term cannot be added, or None. Seats count the terms overlapping the new one."""
     overlapping = [t for t in existing if overlaps(t.starts_on, t.ends_on, starts_on, ends_on)]
     if any(t.holder_id == holder_id for t in overlapping):
-        return "already holds this role for part of that period."
+        return Refusal("holds_already")
     if len(overlapping) >= seats:
-        return f"all {seats} seat(s) are filled for that period; end a term first."
+        return Refusal("seats_full", seats=seats)
     return None
 
 
-def term_limit_refusal(existing: list[TermSpan], term_limit: int | None, holder_id: int) -> str | None:
+def term_limit_refusal(existing: list[TermSpan], term_limit: int | None, holder_id: int) -> Refusal | None:
     if term_limit is None:
         return None
     held = sum(1 for t in existing if t.holder_id == holder_id)
     if held >= term_limit:
-        return f"has already held this role for {held} term(s); the limit is {term_limit}."
+        return Refusal("term_limit", held=held, limit=term_limit)
     return None

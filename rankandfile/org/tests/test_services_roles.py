@@ -73,7 +73,7 @@ def test_it_enforces_the_seat_count_with_a_clear_message(org: SmallOrg) -> None:
         )
     message = refused.value.message_dict["holder"][0]
     assert "Alice Member" in message
-    assert "all 1 seat(s) are filled" in message
+    assert "All 1 seat(s) are filled" in message
     assert "end a term first" in message
     assert org.chair_role.terms.count() == 1
 
