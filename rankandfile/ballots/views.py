@@ -181,9 +181,7 @@ def ballot_cast(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "names": marks.names_of(receipt.content),
         "ranked": ballot.mark == kinds.Mark.RANK,
     }
-    response = render(request, "ballots/ballot_receipt.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "ballots/ballot_receipt.html", context)
 
 
 @login_required

@@ -5,6 +5,7 @@ Status changes are audit-chain entries; co-signature counts are broadcast live a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -77,7 +78,8 @@ def _broadcast(proposal: Proposal) -> None:
 
     def render() -> str:
         fresh = selectors.proposal_by_id(proposal_id)
-        return render_to_string("proposals/_live.html", {"proposal": fresh, "version": version})
+        content = render_to_string("proposals/_live.html", {"proposal": fresh, "version": version}) if fresh else ""
+        return json.dumps({"version": version, "content": content})
 
     publish_on_commit(group_name("proposal", proposal_id), version, render)
 

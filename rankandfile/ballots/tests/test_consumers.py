@@ -1,0 +1,51 @@
+"""The live count over WebSocket: frames carry the number of ballots cast, never what they say."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+from django.utils import timezone
+
+from rankandfile.asgi import application
+
+
+async def connect(member: Any, ballot_id: int) -> WebsocketCommunicator:
+    client = Client()
+    await sync_to_async(client.force_login)(member)
+    headers = [
+        (b"origin", b"http://testserver"),
+        (b"host", b"testserver"),
+        (b"cookie", f"sessionid={client.cookies['sessionid'].value}".encode()),
+    ]
+    communicator = WebsocketCommunicator(application, f"/ws/ballots/{ballot_id}/", headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_it_sends_the_number_of_ballots_cast_after_each_cast_and_the_close() -> None:
+    from rankandfile.ballots import services
+    from rankandfile.ballots.tests.helpers import draft_ballot
+    from rankandfile.testing import build_small_org
+
+    org = await sync_to_async(build_small_org)()
+    ballot = await sync_to_async(draft_ballot)(org, mode="in_meeting")
+    ballot = await sync_to_async(services.ballot_open)(
+        actor=org.dave, ballot=ballot, closes_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    chair = await connect(org.dave, ballot.pk)
+    await sync_to_async(services.ballot_cast)(voter=org.alice, ballot=ballot, names=["Cat", "Ann"])
+    frame = json.loads(await chair.receive_from(timeout=5))
+    assert frame["version"] == 2 and 'data-cast="1"' in frame["content"]
+    assert "Cat" not in frame["content"]
+    await sync_to_async(services.ballot_close)(actor=org.dave, ballot=ballot)
+    frame = json.loads(await chair.receive_from(timeout=5))
+    assert frame["version"] == 3 and "Closed: see the result" in frame["content"]
+    await chair.disconnect()
