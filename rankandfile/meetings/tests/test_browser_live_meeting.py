@@ -18,6 +18,8 @@ from typing import Any, ClassVar
 
 import pytest
 from channels.testing import ChannelsLiveServerTestCase
+from daphne.testing import DaphneProcess
+from django.db import connections
 from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
@@ -43,8 +45,31 @@ CHROMIUM_ARGS = [
 ]
 
 
+class FreshConnectionsDaphneProcess(DaphneProcess):
+    """The live server, a forked process, on the test database with connections of its own.
+
+    - channels' own `setup` prefixes the database name with `test_` again when no TEST NAME is set (PostgreSQL),
+      and psycopg's pool then retried the missing `test_test_…` database for ever: the forked process already
+      holds the test database's settings, so it needs no setup;
+    - it must not share this process's open connections (or pool), or both would talk over the same sockets.
+    """
+
+    def __init__(self, host: str, get_application: Any, **kwargs: Any) -> None:
+        kwargs["setup"] = None
+        super().__init__(host, get_application, **kwargs)
+
+    def start(self) -> None:
+        for connection in connections.all():
+            connection.close()
+            close_pool = getattr(connection, "close_pool", None)
+            if close_pool is not None:
+                close_pool()
+        super().start()
+
+
 @pytest.mark.browser
 class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
+    ProtocolServerProcess = FreshConnectionsDaphneProcess
     playwright: ClassVar[Playwright]
     browser: ClassVar[Browser]
     previous_async_unsafe: ClassVar[str | None]
