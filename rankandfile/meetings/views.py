@@ -8,11 +8,9 @@ redirected back. A refused action answers 422 with the form and its field-level 
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from typing import Any, cast
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -241,9 +239,7 @@ def qr_code(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run. An SVG QR code of the meeting's check-in link."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
     url = request.build_absolute_uri(reverse("meetings:check_in_code", args=[meeting.pk, meeting.checkin_code]))
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=10, border=2, xmldecl=False)
-    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response = HttpResponse(selectors.qr_svg(url), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
 
