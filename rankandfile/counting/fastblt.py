@@ -60,12 +60,10 @@ def parse_plain_section(
     return codes, weights[:row].copy(), lines[:row].copy()
 
 
-def _parse_chunk(
-    a: npt.NDArray[np.uint8], n_candidates: int
-) -> tuple[npt.NDArray[np.int64], Int64Array, Int64Array, int] | None:
+def _parse_chunk(a: npt.NDArray[np.uint8], n_candidates: int) -> tuple[Codes, Int64Array, Int64Array, int] | None:
     """Marks, weights and 0-based line numbers of the ballot lines in one chunk, and its number of lines."""
     if a.size == 0:
-        return np.zeros((0, 0), dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+        return np.zeros((0, 0), dtype=np.int16), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
     if a[-1] != 10:
         a = np.concatenate([a, np.array([10], dtype=np.uint8)])
     digit = (a - np.uint8(48)) < 10  # wraps around below '0'
@@ -83,7 +81,7 @@ def _parse_chunk(
     n_lines = line_ends.size
     if starts.size == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return np.zeros((0, 0), dtype=np.int64), empty, empty, n_lines
+        return np.zeros((0, 0), dtype=np.int16), empty, empty, n_lines
     lengths = ends - starts
     longest = int(lengths.max())
     if longest > 15:
@@ -111,9 +109,11 @@ def _parse_chunk(
     prefs = values[is_pref]
     if prefs.size and (int(prefs.min()) < 1 or int(prefs.max()) > n_candidates):
         return None
-    row_of_token = np.repeat(np.arange(used.size), per_line)
-    col_of_token = np.arange(values.size) - first_token[row_of_token] - 1
+    # Tokens are in reading order and so are the cells of a row-major matrix: a mask of each line's first
+    # (count - 2) cells receives the preferences in one sequential assignment.
     width = int(per_line.max()) - 2
-    matrix = np.full((used.size, max(width, 0)), n_candidates + END_OFFSET, dtype=np.int64)
-    matrix[row_of_token[is_pref], col_of_token[is_pref]] = prefs - 1
+    dtype = np.int16 if n_candidates + 8 < 32_000 else np.int32
+    matrix = np.full((used.size, max(width, 0)), n_candidates + END_OFFSET, dtype=dtype)
+    if width > 0:
+        matrix[np.arange(width)[None, :] < (per_line - 2)[:, None]] = prefs - 1
     return matrix, weights, used.astype(np.int64), n_lines

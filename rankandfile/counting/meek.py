@@ -39,21 +39,27 @@ MAX_ITERATIONS = 10_000
 RULE = "Meek STV (Hill, Wichmann & Woodall 1987; New Zealand Schedule 1A), 9 decimal places"
 
 
-def _preferences(box: BallotBox) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp], list[tuple[int, str]]]:
+def _preferences(box: BallotBox) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.intp], list[tuple[int, str]]]:
     """Each ballot's usable preferences as candidate indices, left-packed and padded with C; the rows kept; and
     for each other row why it is invalid."""
     c_count = box.n_candidates
     codes, groups = clean_codes(box)
-    lut: Int64Array = np.full(box.group0 + len(groups), EXHAUSTED, dtype=np.int64)
+    lut = np.full(box.group0 + len(groups), EXHAUSTED, dtype=np.int16)
     lut[:c_count] = np.arange(c_count)
     lut[box.duplicate] = PASS
     for w in box.withdrawn:
         lut[w] = PASS
     meaning = lut[codes]
-    stopped = np.maximum.accumulate(meaning == EXHAUSTED, axis=1)
+    stopped = np.logical_or.accumulate(meaning == EXHAUSTED, axis=1)
     usable = (meaning >= 0) & ~stopped
-    order = np.argsort(~usable, axis=1, kind="stable")
-    packed = np.take_along_axis(np.where(usable, meaning, c_count), order, axis=1)
+    del stopped
+    packed = np.where(usable, meaning, np.int16(c_count))
+    if bool((meaning == PASS).any()):
+        # Marks passed over sit between usable ones: pack the usable ones to the left, in order.
+        order = np.argsort(~usable, axis=1, kind="stable")
+        packed = np.take_along_axis(packed, order, axis=1)
+        del order
+    del meaning
     width = max(int(usable.sum(axis=1).max(initial=0)), 1)
     packed = packed[:, :width]
     blank = blank_rows(box, codes)
@@ -64,11 +70,13 @@ def _preferences(box: BallotBox) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
     for r in np.flatnonzero(first_unusable).tolist():
         reasons.append((r, "no usable first preference (equal, skipped or overvoted first rank)"))
     keep = np.flatnonzero(~blank & ~first_unusable)
+    if keep.size == packed.shape[0]:
+        return np.ascontiguousarray(packed), keep, reasons
     return packed[keep], keep, reasons
 
 
 def _distribute(
-    prefs: npt.NDArray[np.int64], weights: Int64Array, keep: Int64Array, c_count: int
+    prefs: npt.NDArray[np.int16], weights: Int64Array, keep: Int64Array, c_count: int
 ) -> tuple[list[int], int]:
     """Votes of each candidate and the non-transferable remainder, in 10^-9 units, for the given keep factors."""
     votes = np.zeros(c_count + 1, dtype=np.int64)
@@ -94,7 +102,7 @@ def _distribute(
 class _Count:
     """The state of one Meek count between stages."""
 
-    def __init__(self, box: BallotBox, seats: int, prefs: npt.NDArray[np.int64], weights: Int64Array) -> None:
+    def __init__(self, box: BallotBox, seats: int, prefs: npt.NDArray[np.int16], weights: Int64Array) -> None:
         self.c_count = box.n_candidates
         self.seats = seats
         self.prefs = prefs
