@@ -64,7 +64,7 @@ def guess_format(data: bytes, source: str) -> str:
         return "json"
     lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
-        raise InputError(source, None, "the file is empty")
+        raise InputError(source, 1, "the file is empty")
     if _HEADER.match(lines[0]):
         return "blt"
     if source.lower().endswith(".blt"):
@@ -121,7 +121,7 @@ def parse_blt(data: bytes, source: str, *, fast: bool | None = None) -> BallotBo
 
     header = next_line()
     if header is None:
-        raise InputError(source, None, "the file is empty")
+        raise InputError(source, 1, "the file is empty")
     header_text = _decode(header[1], source, header[0])
     match = _HEADER.match(header_text)
     if not match:
@@ -133,7 +133,7 @@ def parse_blt(data: bytes, source: str, *, fast: bool | None = None) -> BallotBo
     withdrawn: set[int] = set()
     maybe = next_line()
     if maybe is None:
-        raise InputError(source, None, "no ballots: the file ends after the header")
+        raise InputError(source, line_no, "no ballots: the file ends after the header")
     tokens = maybe[1].split()
     if tokens and all(t.startswith(b"-") and t[1:].isdigit() for t in tokens):
         for t in tokens:
@@ -153,7 +153,8 @@ def parse_blt(data: bytes, source: str, *, fast: bool | None = None) -> BallotBo
     # weight and a closing 0), so when it succeeds that last line is also the first.
     last_zero = _last_zero_line(data, section_start)
     if last_zero is None:
-        raise InputError(source, None, "the ballots are not closed by a line '0'")
+        last_line = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+        raise InputError(source, last_line, "the ballots are not closed by a line '0'")
     use_fast = fast if fast is not None else last_zero[0] - section_start > 4096
     parsed = None
     if use_fast:
@@ -343,7 +344,7 @@ def parse_choices_csv(data: bytes, source: str, *, ignore_columns: Sequence[str]
     optional 'count' column (weight); --ignore-column for columns such as precinct."""
     rows = _csv_rows(data, source)
     if not rows:
-        raise InputError(source, None, "the file is empty")
+        raise InputError(source, 1, "the file is empty")
     header_line, header = rows[0]
     count_col = _count_column(header)
     skip_cols = _ignored(header, ignore_columns, source)
@@ -393,7 +394,7 @@ def parse_ranks_csv(data: bytes, source: str, *, ignore_columns: Sequence[str] =
     preference, empty = unranked); optional 'count' column. A gap in the numbers is a skipped rank."""
     rows = _csv_rows(data, source)
     if not rows:
-        raise InputError(source, None, "the file is empty")
+        raise InputError(source, 1, "the file is empty")
     header_line, header = rows[0]
     count_col = _count_column(header)
     skip_cols = _ignored(header, ignore_columns, source)
