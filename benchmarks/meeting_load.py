@@ -113,6 +113,16 @@ def rss_mb(pids: list[int]) -> float:
     return round(total / 1e6, 1)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the given processes so far (their threads included)."""
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The orchestrator: database, seed, servers, load process
 # ---------------------------------------------------------------------------------------------------------------
@@ -309,14 +319,14 @@ def run(args: argparse.Namespace) -> int:
                     command = [sys.executable, "-m", "uvicorn", "rankandfile.asgi:application"]
                     command += ["--host", HOST, "--port", str(port), "--ws", "websockets-sansio"]
                     command += ["--lifespan", "off", "--log-level", "warning", "--no-access-log"]
-                    if args.no_deflate:
+                    if not args.deflate:
                         command.append("--ws-per-message-deflate=false")
                 servers.append(start_server(f"server{index + 1}", command, port, env, workdir))
             bare_port, control_port = free_port(), free_port()
             bare_command = [sys.executable, __file__, "--role", "bare", "--bare-port", str(bare_port)]
             bare_command += ["--control-port", str(control_port)]
-            if args.no_deflate:
-                bare_command.append("--no-deflate")
+            if args.deflate:
+                bare_command.append("--deflate")
             bare = start_server("bare", bare_command, bare_port, dict(os.environ), workdir)
             servers.append(bare)
             for server in servers:
@@ -335,7 +345,6 @@ def run(args: argparse.Namespace) -> int:
                 "deadline": args.deadline,
                 "hand_rate": args.hand_rate,
                 "connect_concurrency": args.connect_concurrency,
-                "deflate": not args.no_deflate,
                 "time_limit": args.time_limit,
                 "profile_pause": args.profile_pause,
                 "dump_frame": args.dump_frame,
@@ -393,8 +402,8 @@ def run(args: argparse.Namespace) -> int:
 def report(
     args: argparse.Namespace, result: dict[str, Any], before: tuple[float, ...], after: tuple[float, ...], took: float
 ) -> None:
-    p99, bare_p99 = result["p99_ms"], result["bare_p99_ms"]
-    ratio = p99 / bare_p99 if bare_p99 else math.nan
+    p99, bare_p99, tap_p99 = result["p99_ms"], result["bare_p99_ms"], result["tap_p99_ms"]
+    ratio = tap_p99 / bare_p99 if bare_p99 else math.nan
     print()
     print(f"  connect ramp        {result['connect_seconds']:.1f} s for {result['connected']} sockets")
     print(f"  chair actions       {result['actions']} measured; frame {result['frame_bytes']} bytes")
@@ -404,13 +413,22 @@ def report(
         f"  from the chair's tap  p50 {result['tap_p50_ms']:.1f} ms   p99 {result['tap_p99_ms']:.1f} ms (to the last)"
     )
     print(f"  chair's HTTP round trip  p50 {result['http_p50_ms']:.1f} ms   p99 {result['http_p99_ms']:.1f} ms")
-    print(f"  bare websockets     p50 {result['bare_p50_ms']:.1f} ms   p99 {bare_p99:.1f} ms   ratio {ratio:.1f}x")
+    print(f"  bare websockets     p50 {result['bare_p50_ms']:.1f} ms   p99 {bare_p99:.1f} ms")
+    print(f"  ratio (tap p99 / bare p99)  {ratio:.1f}x")
+    flow, cpu = result["flow_seconds"], result["server_cpu_seconds"]
+    actions = result["actions"] + result["member_actions"]
+    print(
+        f"  server CPU          {cpu:.1f} s in {flow:.1f} s of speeches ({100 * cpu / flow:.0f}% of a core), "
+        f"{1000 * cpu / max(actions, 1):.0f} ms per action ({actions} actions); "
+        f"load process {result['load_cpu_seconds']:.1f} s"
+    )
     print(f"  lost / errors       {result['lost_updates']} / {result['errors']}  {result['error_detail']}")
     print(f"  server RSS          {result['server_rss_mb']:.0f} MB")
     print(f"  load average 1 min  {before[0]:.2f} before, {after[0]:.2f} after (2 cores)   run {took:.0f} s")
     target = TARGETS.get(args.mode)
     if target and args.clients >= target[0]:
-        ok = p99 <= target[1] and result["lost_updates"] == 0
+        # Held to the stricter figure: from the chair's tap, which includes the response's own time.
+        ok = max(p99, tap_p99) <= target[1] and result["lost_updates"] == 0
         verdict = "PASS" if ok else "FAIL"
         print(f"  target ({args.mode}, N >= {target[0]}: p99 <= {target[1]:.0f} ms, 0 lost): {verdict}")
     print(
@@ -424,6 +442,12 @@ def report(
                 "errors": result["errors"],
                 "server_rss_mb": result["server_rss_mb"],
                 "bare_p99_ms": round(bare_p99, 1),
+                # Beyond the issue's keys: the same latency counted from the chair's tap (request sent), its ratio
+                # to the bare server, and how busy the shared machine was.
+                "tap_p50_ms": round(result["tap_p50_ms"], 1),
+                "tap_p99_ms": round(tap_p99, 1),
+                "ratio_to_bare": round(ratio, 1),
+                "load_average": [round(before[0], 2), round(after[0], 2)],
             }
         )
     )
@@ -438,7 +462,7 @@ def bare_main(args: argparse.Namespace) -> int:
         import uvloop
 
         asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-    asyncio.run(bare_serve(args.bare_port, args.control_port, deflate=not args.no_deflate))
+    asyncio.run(bare_serve(args.bare_port, args.control_port, deflate=args.deflate))
     return 0
 
 
@@ -518,7 +542,7 @@ class Board:
 class Client(asyncio.Protocol):
     """One WebSocket client on websockets' sans-I/O protocol: no task, no queue, a regex per frame."""
 
-    def __init__(self, board: Board, url: str, origin: str, headers: dict[str, str], *, deflate: bool) -> None:
+    def __init__(self, board: Board, url: str, origin: str, headers: dict[str, str]) -> None:
         from websockets.client import ClientProtocol
         from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
         from websockets.typing import Origin
@@ -526,7 +550,8 @@ class Client(asyncio.Protocol):
 
         self.board = board
         self.headers = headers
-        extensions = [ClientPerMessageDeflateFactory()] if deflate else None
+        # Like a browser, every client offers permessage-deflate; the server decides.
+        extensions = [ClientPerMessageDeflateFactory()]
         self.protocol = ClientProtocol(parse_uri(url), origin=Origin(origin), extensions=extensions, max_size=None)
         self.opened: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self.transport: asyncio.Transport | None = None
@@ -602,7 +627,7 @@ class Phase:
 
 
 async def connect_all(
-    board: Board, urls: list[tuple[str, int, dict[str, str]]], *, deflate: bool, concurrency: int, cap: float
+    board: Board, urls: list[tuple[str, int, dict[str, str]]], *, concurrency: int, cap: float
 ) -> tuple[list[Client], int, float]:
     loop = asyncio.get_running_loop()
     gate = asyncio.Semaphore(concurrency)
@@ -613,7 +638,7 @@ async def connect_all(
     async def one(url: str, port: int, headers: dict[str, str]) -> None:
         nonlocal failures
         async with gate:
-            client = Client(board, url, f"http://{HOST}:{port}", headers, deflate=deflate)
+            client = Client(board, url, f"http://{HOST}:{port}", headers)
             remaining = max(deadline - time.monotonic(), 0.1)
             try:
                 await asyncio.wait_for(loop.create_connection(lambda: client, HOST, port), min(30, remaining))
@@ -706,7 +731,6 @@ class Http:
 async def load(config: dict[str, Any]) -> dict[str, Any]:
     clients_n: int = config["clients"]
     deadline: float = config["deadline"]
-    deflate: bool = config["deflate"]
     concurrency: int = config["connect_concurrency"]
     rng = random.Random(4)
 
@@ -714,9 +738,7 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
     bare_board = Board()
     bare_port: int = config["bare_port"]
     bare_urls: list[tuple[str, int, dict[str, str]]] = [(f"ws://{HOST}:{bare_port}/", bare_port, {})] * clients_n
-    bare_clients, bare_failed, _ = await connect_all(
-        bare_board, bare_urls, deflate=deflate, concurrency=concurrency * 2, cap=240
-    )
+    bare_clients, bare_failed, _ = await connect_all(bare_board, bare_urls, concurrency=concurrency * 2, cap=240)
     reader, writer = await asyncio.open_connection(HOST, config["control_port"])
     bare = Phase()
     for version in range(1, 21):
@@ -741,7 +763,7 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
     for index, session in enumerate(sessions):
         port = servers[index % len(servers)]["port"]
         urls.append((f"ws://{HOST}:{port}/ws/meetings/{meeting}/", port, {"Cookie": f"sessionid={session}"}))
-    clients, failed, ramp = await connect_all(board, urls, deflate=deflate, concurrency=concurrency, cap=300)
+    clients, failed, ramp = await connect_all(board, urls, concurrency=concurrency, cap=300)
     print(f"meeting: {len(clients)} connected ({failed} failed) in {ramp:.1f} s")
     if config.get("profile_pause"):
         print(f"pausing {config['profile_pause']} s before the actions (attach a profiler now)", flush=True)
@@ -756,12 +778,15 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
     members = list(range(len(sessions)))
     rng.shuffle(members)
     size_a = min(100, max(10, len(members) // 3))
-    pool_a, pool_b = members[:size_a], members[size_a : size_a + 200]
+    pool_a, pool_b = members[:size_a], members[size_a : size_a + 30]
     stances = ["for", "against", "neutral", "question"]
     newest = 0
 
+    member_actions = 0
+
     async def member_post(member: int, action: str, body: str = "") -> int:
-        nonlocal newest
+        nonlocal newest, member_actions
+        member_actions += 1
         port = servers[member % len(servers)]["port"]
         status, headers, _, _ = await http.post(port, f"{base}/hand/{action}/", sessions[member], body)
         if status == 200:
@@ -813,6 +838,8 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
         round_trips_ms.append((at - sent) * 1000)
         await wait_for_version(board, clients, version, deadline, [(chair_phase, at), (tap_phase, sent)])
 
+    server_pids = [s["pid"] for s in servers]
+    cpu_before, own_before, flow_started = cpu_seconds(server_pids), time.process_time(), time.perf_counter()
     hands = asyncio.create_task(background_hands())
     next_in_a = 10
     for _ in range(config["speeches"]):
@@ -825,6 +852,9 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
         await asyncio.sleep(0.2)
     stopping.set()
     await asyncio.wait_for(hands, 120)
+    flow_seconds = time.perf_counter() - flow_started
+    server_cpu = cpu_seconds(server_pids) - cpu_before
+    own_cpu = time.process_time() - own_before
     # Every client must end at the newest version of all.
     final = Phase()
     await wait_for_version(board, clients, newest, deadline, [(final, time.perf_counter())])
@@ -863,6 +893,10 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
         "bare_p50_ms": percentile(bare.latencies_ms, 50),
         "bare_p99_ms": percentile(bare.latencies_ms, 99),
         "bare_failed": bare_failed + len(bare.missed),
+        "flow_seconds": round(flow_seconds, 1),
+        "server_cpu_seconds": round(server_cpu, 1),
+        "load_cpu_seconds": round(own_cpu, 1),
+        "member_actions": member_actions,
     }
 
 
@@ -891,7 +925,11 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=15.0, help="seconds an update may take before it is lost")
     parser.add_argument("--hand-rate", type=float, default=4.0, help="background hand raises/withdrawals a second")
     parser.add_argument("--connect-concurrency", type=int, default=50)
-    parser.add_argument("--no-deflate", action="store_true", help="no permessage-deflate (servers and clients)")
+    parser.add_argument(
+        "--deflate",
+        action="store_true",
+        help="let uvicorn and the bare server accept permessage-deflate (off by default: see docs/performance.md)",
+    )
     parser.add_argument("--time-limit", type=float, default=900.0, help="cap on the load process, seconds")
     parser.add_argument("--profile-out", help=argparse.SUPPRESS)
     parser.add_argument("--dump-frame", help=argparse.SUPPRESS)
