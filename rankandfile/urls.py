@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from rankandfile.api import api
 from rankandfile.org import views as org_views
-from rankandfile.org.auth import ResetPasswordForm
+from rankandfile.org.auth import RequestResetForm, ResetPasswordForm
 from rankandfile.org.forms import EmailLoginForm
 
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailLoginForm, redirect_authenticated_user=True),
         name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=RequestResetForm),
+        name="password_reset",
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
