@@ -56,6 +56,17 @@ def access_ballot_to_vote(member: Any, ballot_id: int) -> Ballot:
     return _visible(member, ballot)
 
 
+def access_ballot_to_cast(member: Any, ballot_id: int) -> selectors.Paper:
+    """The cast itself: the ballot paper, usually from the cache; the service checks the status and the roll
+    inside its transaction, and the page showing a refusal applies `access_ballot_to_vote`."""
+    if not getattr(member, "is_authenticated", False):
+        raise PermissionDenied(_("Log in to vote."))
+    paper = selectors.paper_for_cast(ballot_id)
+    if paper is None:
+        raise Http404("No such ballot.")
+    return paper
+
+
 def access_published_ballot(member: Any, ballot_id: int) -> Ballot:
     """The published box and receipt checks: closed ballots only, and never a survey's (aggregate only)."""
     ballot = access_ballot(member, ballot_id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rankandfile.ballots.domain import kinds
 from rankandfile.ballots.domain.marks import ranking_from_numbers
 from rankandfile.ballots.domain.receipts import normalize
-from rankandfile.ballots.models import Ballot, BallotOption
+from rankandfile.ballots.models import Ballot
 from rankandfile.org.models import Member
 from rankandfile.proposals.models import Proposal
 
@@ -146,20 +146,21 @@ class AcceptNominationForm(forms.Form):
     )
 
 
-def marks_from_post(ballot: Ballot, options: list[BallotOption], data: Any) -> list[str]:
+def marks_from_post(ballot: Ballot, labels: list[str], data: Any) -> list[str]:
     """The voter's marks as option labels, best first, from the ballot paper or the review page.
 
-    The review page posts `mark` fields (option positions, in order). The paper posts one rank select per option
-    (`rank-<position>`, the no-JavaScript fallback, which the tap-and-drag script also fills in), one `choice`, or
-    several `choices`. Anything that is not an option is passed on as it is, for the service to refuse by name.
+    `labels` are the ballot's options in order: option position p is labels[p - 1]. The review page posts `mark`
+    fields (positions, in order). The paper posts one rank select per option (`rank-<position>`, the no-JavaScript
+    fallback, which the tap-and-drag script also fills in), one `choice`, or several `choices`. Anything that is
+    not an option is passed on as it is, for the service to refuse by name.
     """
-    by_position = {str(o.position): o.label for o in options}
+    by_position = {str(i): label for i, label in enumerate(labels, start=1)}
     if "mark" in data:
         return [by_position.get(p, p) for p in data.getlist("mark")]
     mark = ballot.mark
     if mark == kinds.Mark.RANK:
-        numbers = {o.label: data.get(f"rank-{o.position}", "") for o in options}
-        return ranking_from_numbers(numbers, [o.label for o in options])
+        numbers = {label: data.get(f"rank-{i}", "") for i, label in enumerate(labels, start=1)}
+        return ranking_from_numbers(numbers, labels)
     if mark == kinds.Mark.ONE:
         choice = data.get("choice", "")
         return [by_position.get(choice, choice)] if choice else []

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import random
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
@@ -29,11 +27,10 @@ from django.utils.translation import gettext_lazy
 
 from rankandfile import counting
 from rankandfile.audit.services import record
-from rankandfile.ballots import selectors
+from rankandfile.ballots import live, selectors
 from rankandfile.ballots.domain import kinds, marks, outcome, receipts
 from rankandfile.ballots.models import Ballot, BallotOption, CastBallot, EligibleVoter, Participation
 from rankandfile.counting import report
-from rankandfile.live.hub import group_name, publish
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member, Unit
@@ -276,7 +273,7 @@ def ballot_open(*, actor: Member, ballot: Ballot, closes_at: dt.datetime | None 
                 "options": selectors.option_labels(ballot),
             },
         )
-        _broadcast_count(ballot.pk)
+        live.broadcast_count_on_commit(ballot.pk, at_once=True)
     return ballot
 
 
@@ -316,14 +313,21 @@ def check_marks(ballot: Ballot, names: Sequence[str], labels: Sequence[str] | No
         raise ValidationError({"marks": mark_message(error)}) from None
 
 
-def _lock_open_ballot(ballot_id: int) -> tuple[str, dt.datetime | None]:
-    """Read the ballot's status under a shared lock, so a close waits for casts in flight and no cast slips in
-    after the count. Casts do not block each other (PostgreSQL FOR KEY SHARE; SQLite's IMMEDIATE transaction
-    already serializes writers)."""
-    table = Ballot._meta.db_table
-    suffix = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+def _lock_open_ballot(ballot_id: int, voter_id: int) -> tuple[str, dt.datetime | None, bool]:
+    """The ballot's status and closing time, read under a shared lock, and whether the voter is on its roll.
+
+    The lock makes a close wait for the casts in flight, and no cast slip in after the count; casts do not block
+    each other (PostgreSQL FOR KEY SHARE; SQLite's IMMEDIATE transactions already serialize writers). One round
+    trip: a cast is the hot path of a convention hall.
+    """
+    ballots, roll = Ballot._meta.db_table, EligibleVoter._meta.db_table
+    lock = " FOR KEY SHARE OF b" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"SELECT b.status, b.closes_at, EXISTS (SELECT 1 FROM {roll} r WHERE r.ballot_id = b.id AND r.member_id = %s) "  # noqa: S608
+        f"FROM {ballots} b WHERE b.id = %s{lock}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status, closes_at FROM {table} WHERE id = %s{suffix}", [ballot_id])  # noqa: S608
+        cursor.execute(sql, [voter_id, ballot_id])
         row = cursor.fetchone()
     if row is None:
         raise ValidationError(_("This ballot does not exist."))
@@ -332,7 +336,7 @@ def _lock_open_ballot(ballot_id: int) -> tuple[str, dt.datetime | None]:
         closes_at = dt.datetime.fromisoformat(closes_at)
     if closes_at is not None and timezone.is_naive(closes_at):
         closes_at = timezone.make_aware(closes_at, dt.UTC)
-    return row[0], closes_at
+    return row[0], closes_at, bool(row[2])
 
 
 def _refusal(status: str, closes_at: dt.datetime | None) -> str | None:
@@ -365,52 +369,28 @@ def cast_refusal(*, voter: Member, ballot: Ballot) -> str | None:
     return None
 
 
-def ballot_cast(*, voter: Member, ballot: Ballot, names: Sequence[str]) -> Receipt:
+def ballot_cast(*, voter: Member, ballot: Ballot, names: Sequence[str], labels: Sequence[str] | None = None) -> Receipt:
     """Cast `voter`'s ballot: one Participation and one CastBallot in one transaction, or nothing at all.
 
     Refused with a clear message, changing nothing: a malformed ballot, a ballot not open, a voter not on the roll,
-    a second cast (the unique Participation makes two simultaneous casts produce exactly one ballot).
+    a second cast (the unique Participation makes two simultaneous casts produce exactly one ballot). `labels`, the
+    ballot's options in order, saves a query when the caller has them.
     """
-    content = check_marks(ballot, names)
+    content = check_marks(ballot, names, labels)
     nonce = receipts.new_nonce()
     receipt = receipts.receipt_for(ballot.key, content, nonce)
     try:
         with transaction.atomic():
-            refusal = _refusal(*_lock_open_ballot(ballot.pk))
+            status, closes_at, on_roll = _lock_open_ballot(ballot.pk, voter.pk)
+            refusal = _refusal(status, closes_at) or (None if on_roll else _not_on_roll(ballot))
             if refusal:
                 raise ValidationError(refusal)
-            if not EligibleVoter.objects.filter(ballot_id=ballot.pk, member_id=voter.pk).exists():
-                raise ValidationError(_not_on_roll(ballot))
             Participation.objects.create(ballot_id=ballot.pk, member_id=voter.pk)
             CastBallot.objects.create(ballot_id=ballot.pk, content=content, receipt=receipt)
-            _broadcast_count(ballot.pk)
+            live.broadcast_count_on_commit(ballot.pk)
     except IntegrityError:
         raise ValidationError(ALREADY_VOTED) from None
     return Receipt(ballot.pk, content, receipt, nonce)
-
-
-def _broadcast_count(ballot_id: int) -> None:
-    """After commit, publish the number of ballots cast (never anything about their content) to the ballot's pages.
-
-    The hub's `publish_on_commit` wants the version before the commit; the count is only known after it, so this
-    reads the count after commit and publishes with the hub's `publish`. Version = 2 × count (+1 once closed): it
-    only grows, so a frame that arrives late never overwrites a newer one, and the closing frame beats them all.
-    """
-
-    def send() -> None:
-        try:
-            ballot = selectors.ballot_by_id(ballot_id)
-            if ballot is None:
-                return
-            cast = selectors.participation_count(ballot_id)
-            version = 2 * cast + (1 if ballot.is_closed else 0)
-            content = render_to_string("ballots/_live.html", {"ballot": ballot, "cast": cast, "version": version})
-            frame = json.dumps({"version": version, "content": content})
-            async_to_sync(publish)(group_name("ballot", ballot_id), version, frame)
-        except Exception:  # a failed broadcast never undoes a committed write; pages re-fetch the count
-            log.warning("ballots: live count of ballot %s not published", ballot_id, exc_info=True)
-
-    transaction.on_commit(send)
 
 
 # --- closing, counting, publishing ---------------------------------------------------------------------------
@@ -532,7 +512,7 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
             },
         )
         _apply_decision(ballot, decision)
-        _broadcast_count(ballot.pk)
+        live.broadcast_count_on_commit(ballot.pk, at_once=True)
         _vacuum_box_after_commit()
     return ballot
 

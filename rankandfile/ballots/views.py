@@ -134,9 +134,10 @@ def ballot_detail(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 def _marks_or_error(request: HttpRequest, ballot: Ballot, options: list[Any]) -> tuple[list[str], str]:
+    labels = [o.label for o in options]
     try:
-        names = marks_from_post(ballot, options, request.POST)
-        services.check_marks(ballot, names, [o.label for o in options])
+        names = marks_from_post(ballot, labels, request.POST)
+        services.check_marks(ballot, names, labels)
     except marks.MarkError as error:
         return [], services.mark_message(error)
     except ValidationError as error:
@@ -166,12 +167,14 @@ def ballot_review(request: HttpRequest, ballot_id: int) -> HttpResponse:
 def ballot_cast(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: a member on the roll, once, while the ballot is open. The receipt page is the only place the check
     code ever appears: it is neither stored nor put in the session, and the page is not cached."""
-    ballot = access.access_ballot_to_vote(request.user, ballot_id)
-    options = selectors.options_of(ballot)
-    names = marks_from_post(ballot, options, request.POST) if "mark" in request.POST else []
+    paper = access.access_ballot_to_cast(request.user, ballot_id)
+    ballot, labels = paper.ballot, list(paper.labels)
+    names = marks_from_post(ballot, labels, request.POST) if "mark" in request.POST else []
     try:
-        receipt = services.ballot_cast(voter=_member(request), ballot=ballot, names=names)
+        receipt = services.ballot_cast(voter=_member(request), ballot=ballot, names=names, labels=labels)
     except ValidationError as error:
+        # The page the refusal is shown on has its own rule (a lapsed member off the roll gets 403).
+        ballot = access.access_ballot_to_vote(request.user, ballot_id)
         context = _paper_context(request, ballot, error=first_message(error))
         return render(request, "ballots/ballot_detail.html", context, status=422)
     context = {
