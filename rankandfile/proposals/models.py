@@ -80,6 +80,14 @@ class Proposal(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="draft")
     revision = models.PositiveIntegerField(default=1)
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        verbose_name=_("on the agenda as"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="proposals",
+    )
     # Bumped by every change that a live page shows (co-signatures, status): the frame's version number.
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from rankandfile.meetings.models import AgendaItem
 from rankandfile.org.models import Member, Membership, Unit
 from rankandfile.proposals.domain import texts
 from rankandfile.proposals.domain.lifecycle import OPEN_FOR_DEBATE
@@ -50,7 +51,7 @@ def cosigners_required(unit: Unit) -> int:
 # --- proposals ------------------------------------------------------------------------------------------
 def proposal_by_id(proposal_id: int) -> Proposal | None:
     return (
-        Proposal.objects.select_related("unit", "author", "answers")
+        Proposal.objects.select_related("unit", "author", "answers", "agenda_item__meeting")
         .annotate(n_signatures=Count("cosignatures", distinct=True))
         .filter(pk=proposal_id)
         .first()
@@ -185,3 +186,18 @@ def ballots_about(proposal: Proposal) -> list[Any]:
     for amendment in subject.amendments.all():
         found += list(amendment.ballots.order_by("-created_at"))
     return [b for b in found if b.status != "draft"]
+
+
+def agenda_items_for(unit: Unit) -> list[AgendaItem]:
+    """Agenda items of the unit's meetings that have not ended, to put a proposal on."""
+    return list(
+        AgendaItem.objects.filter(meeting__unit=unit, meeting__status__in=["scheduled", "open"])
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "position", "id")[:50]
+    )
+
+
+def agenda_item_of_unit(unit: Unit, item_id: str) -> AgendaItem | None:
+    if not item_id.isdigit():
+        return None
+    return AgendaItem.objects.filter(meeting__unit=unit, pk=int(item_id)).select_related("meeting").first()

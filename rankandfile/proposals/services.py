@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
 from rankandfile.live.hub import group_name, publish_on_commit
+from rankandfile.meetings.models import AgendaItem
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS, MANAGE_BALLOTS
 from rankandfile.org.models import Member, Unit
@@ -153,10 +154,16 @@ def proposal_withdraw(*, actor: Member, proposal: Proposal) -> Proposal:
     return proposal
 
 
-def proposal_put_on_agenda(*, actor: Member, proposal: Proposal) -> Proposal:
-    """A chair puts a submitted proposal on a meeting's agenda (capability `chair_meetings` in its unit)."""
+def proposal_put_on_agenda(*, actor: Member, proposal: Proposal, agenda_item: AgendaItem | None = None) -> Proposal:
+    """A chair puts a submitted proposal on a meeting's agenda (`chair_meetings` in its unit), naming the agenda
+    item of a meeting of that unit when there is one."""
     require_capability(actor, proposal.unit, CHAIR_MEETINGS)
+    if agenda_item is not None and agenda_item.meeting.unit_id != proposal.unit_id:
+        raise ValidationError({"agenda_item": _("Choose an agenda item of a meeting of %s.") % proposal.unit.name})
     with transaction.atomic():
+        if agenda_item is not None:
+            proposal.agenda_item = agenda_item
+            proposal.save(update_fields=["agenda_item"])
         _set_status(proposal, Proposal.Status.ON_AGENDA, actor=actor)
     return proposal
 

@@ -82,6 +82,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "can_manage": org_access.has_capability(request.user, unit, MANAGE_BALLOTS),
         "can_chair": org_access.has_capability(request.user, unit, CHAIR_MEETINGS),
         "ballots": selectors.ballots_about(proposal),
+        "agenda_items": selectors.agenda_items_for(unit) if proposal.status == Proposal.Status.SUBMITTED else [],
     }
 
 
@@ -150,7 +151,8 @@ def proposal_put_on_agenda(request: HttpRequest, proposal_id: int) -> HttpRespon
     """Rule: `chair_meetings` in the proposal's unit."""
     proposal = access.access_proposal(request.user, proposal_id)
     org_access.require_capability(request.user, proposal.unit, CHAIR_MEETINGS)
-    action = partial(services.proposal_put_on_agenda, actor=_member(request), proposal=proposal)
+    item = selectors.agenda_item_of_unit(proposal.unit, request.POST.get("agenda_item", ""))
+    action = partial(services.proposal_put_on_agenda, actor=_member(request), proposal=proposal, agenda_item=item)
     return _act(request, proposal, action, _("Put on the agenda."))
 
 

@@ -218,3 +218,18 @@ def test_it_lets_a_chair_put_a_proposal_on_the_agenda(org: Any) -> None:
     services.proposal_put_on_agenda(actor=org.bob, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == "on_agenda"
+
+
+def test_it_puts_a_proposal_on_an_agenda_item_of_its_unit_only(org: Any) -> None:
+    from rankandfile.meetings.tests.conftest import make_meeting
+
+    proposal = submitted(org)
+    item = make_meeting(org).items.first()
+    services.proposal_put_on_agenda(actor=org.bob, proposal=proposal, agenda_item=item)
+    proposal.refresh_from_db()
+    assert proposal.agenda_item == item and proposal.status == "on_agenda"
+    other = submitted(org, title="Elsewhere")
+    item.meeting.unit = org.york
+    item.meeting.save(update_fields=["unit"])
+    with pytest.raises(ValidationError, match="meeting of Leeds"):
+        services.proposal_put_on_agenda(actor=org.dave, proposal=other, agenda_item=item)
