@@ -57,8 +57,8 @@ def access_ballot_to_vote(member: Any, ballot_id: int) -> Ballot:
 
 
 def access_ballot_to_cast(member: Any, ballot_id: int) -> selectors.Paper:
-    """The cast itself: the ballot paper, usually from the cache; the service checks the status and the roll
-    inside its transaction, and the page showing a refusal applies `access_ballot_to_vote`."""
+    """The cast itself: the ballot and its options, in as few queries as can be; the service checks the status
+    and the roll inside its transaction, and the page showing a refusal applies `access_ballot_to_vote`."""
     if not getattr(member, "is_authenticated", False):
         raise PermissionDenied(_("Log in to vote."))
     paper = selectors.paper_for_cast(ballot_id)
