@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from rankandfile.ballots.domain import kinds, outcome, receipts
 from rankandfile.ballots.models import (
@@ -64,17 +64,6 @@ def ballots_of_unit(unit: Unit) -> list[Ballot]:
     return list(rows[:200])
 
 
-def open_ballots_for(member: Member) -> list[Ballot]:
-    """Open ballots on whose roll the member is and in which they have not voted yet."""
-    voted = Participation.objects.filter(member=member).values("ballot_id")
-    return list(
-        Ballot.objects.filter(status=Ballot.Status.OPEN, roll__member=member)
-        .exclude(pk__in=voted)
-        .select_related("unit")
-        .order_by("closes_at", "id")
-    )
-
-
 def options_of(ballot: Ballot) -> list[BallotOption]:
     return list(ballot.options.select_related("proposal", "candidate").order_by("position"))
 
@@ -104,10 +93,6 @@ def has_voted(ballot: Ballot, member: Any) -> bool:
 
 def participation_count(ballot_id: int) -> int:
     return Participation.objects.filter(ballot_id=ballot_id).count()
-
-
-def roll_size(ballot: Ballot) -> int:
-    return ballot.roll.count()
 
 
 def members_to_remind(ballot: Ballot) -> QuerySet[Member]:
@@ -235,10 +220,3 @@ def terms_held(role_type_id: int, member: Member) -> int:
 def nominees_for(election: Election) -> QuerySet[Member]:
     """Who may be nominated: active members of the role's unit."""
     return active_members_of(election.role_type.unit).order_by("full_name")
-
-
-def unit_ballot_summary(unit: Unit) -> dict[str, int]:
-    counts = Ballot.objects.filter(unit=unit).aggregate(
-        open=Count("id", filter=Q(status=Ballot.Status.OPEN)), closed=Count("id", filter=Q(status=Ballot.Status.CLOSED))
-    )
-    return {k: int(v or 0) for k, v in counts.items()}

@@ -61,7 +61,6 @@ def options_for(
     *,
     kind: str,
     proposal: Proposal | None,
-    amendment: Amendment | None,
     alternatives: Sequence[Proposal],
     labels: Sequence[str],
 ) -> list[OptionSpec]:
@@ -158,7 +157,7 @@ def ballot_set_alternatives(*, actor: Member, ballot: Ballot, alternatives: Sequ
     if ballot.status != Ballot.Status.DRAFT or ballot.kind != Ballot.Kind.CHOICE or ballot.proposal is None:
         raise ValidationError(_("Only a draft choice between alternatives can change its alternatives."))
     specs = _unique_labels(
-        options_for(kind=ballot.kind, proposal=ballot.proposal, amendment=None, alternatives=alternatives, labels=[])
+        options_for(kind=ballot.kind, proposal=ballot.proposal, alternatives=alternatives, labels=[])
     )
     with transaction.atomic():
         ballot.options.all().delete()

@@ -80,7 +80,6 @@ def ballot_create(request: HttpRequest, unit_id: int) -> HttpResponse:
             options = services.options_for(
                 kind=kind,
                 proposal=proposal,
-                amendment=amendment,
                 alternatives=list(data.get("alternatives") or []),
                 labels=data.get("options_text") or [],
             )

@@ -149,23 +149,6 @@ def amendments_of(proposal: Proposal) -> list[Amendment]:
     return list(proposal.amendments.select_related("author").order_by("created_at", "id"))
 
 
-def proposals_ready_for_ballot(unit: Unit) -> QuerySet[Proposal]:
-    """Main proposals of the unit that may be put to a ballot (submitted or on an agenda)."""
-    return (
-        Proposal.objects.filter(unit=unit, answers__isnull=True, status__in=[s.value for s in OPEN_FOR_DEBATE])
-        .select_related("author")
-        .order_by("title")
-    )
-
-
-def amendments_ready_for_ballot(unit: Unit) -> QuerySet[Amendment]:
-    return (
-        Amendment.objects.filter(proposal__unit=unit, status=Amendment.Status.PROPOSED)
-        .select_related("proposal", "author")
-        .order_by("created_at")
-    )
-
-
 def counter_proposal_queryset(proposal: Proposal) -> QuerySet[Proposal]:
     """Counter-proposals that can go on a ballot beside `proposal` (submitted, or on an agenda)."""
     return Proposal.objects.filter(answers=proposal, status__in=[s.value for s in OPEN_FOR_DEBATE]).order_by(

@@ -34,7 +34,6 @@ def draft_ballot(
         options = services.options_for(
             kind=kind,
             proposal=extra.get("proposal"),  # type: ignore[arg-type]
-            amendment=None,
             alternatives=extra.pop("alternatives", ()),  # type: ignore[arg-type]
             labels=labels,
         )
