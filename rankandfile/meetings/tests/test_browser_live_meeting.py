@@ -51,7 +51,10 @@ class FreshConnectionsDaphneProcess(DaphneProcess):
     - channels' own `setup` prefixes the database name with `test_` again when no TEST NAME is set (PostgreSQL),
       and psycopg's pool then retried the missing `test_test_…` database for ever: the forked process already
       holds the test database's settings, so it needs no setup;
-    - it must not share this process's open connections (or pool), or both would talk over the same sockets.
+    - it must not share this process's open connections (or pool), or both would talk over the same sockets;
+    - it must not inherit what earlier tests left in this process: the channel layers (their groups and queues
+      belong to event loops that do not exist in the child) and asgiref's thread executors (threads are not copied
+      by fork, so an executor that had started its one thread would queue the child's database work for ever).
     """
 
     def __init__(self, host: str, get_application: Any, **kwargs: Any) -> None:
@@ -65,6 +68,17 @@ class FreshConnectionsDaphneProcess(DaphneProcess):
             if close_pool is not None:
                 close_pool()
         super().start()
+
+    def run(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import SyncToAsync
+        from channels.layers import channel_layers
+
+        channel_layers.backends.clear()
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+        SyncToAsync.context_to_thread_executor.clear()
+        super().run()
 
 
 @pytest.mark.browser
