@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "rankandfile.middleware.SyncBoundary",  # keep last: see its docstring
 ]
 
 ROOT_URLCONF = "rankandfile.urls"
