@@ -180,7 +180,7 @@ def count_schulze(box: BallotBox, seats: int, options: Options, ties: TieBreaker
     order_tiers = tiers(p)
     tbrc = _TieBreakingRanking(ranks, weights, ties)
     linear: list[int] = []
-    for tier in order_tiers:
+    for tier in order_tiers if valid else []:
         if len(linear) >= seats:
             break
         members = [standing[i] for i in tier]
@@ -221,6 +221,7 @@ def count_schulze(box: BallotBox, seats: int, options: Options, ties: TieBreaker
         invalid=tuple(invalid_list(box, np.array(blank, dtype=np.intp), "blank ballot")),
         ranking=tuple(tuple(names[standing[i]] for i in tier) for tier in order_tiers),
         pairwise=_matrix(names, standing, v),
+        notes=() if valid else ("no valid ballots: nobody is elected",),
     )
 
 

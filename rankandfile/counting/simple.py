@@ -106,6 +106,8 @@ def _result(
 ) -> Result:
     log = StageLog(box.candidates, 0)
     log.add("count", (), votes, [0] * box.n_candidates, non_transferable=0, rounding_loss=0, elected=elected)
+    if not valid:
+        notes = (*notes, "no valid ballots: nobody is elected")
     return Result(
         method=method,
         rule=rule,
@@ -128,14 +130,14 @@ def _result(
 
 def count_plurality(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
     votes, invalid, valid = _first_choices(box)
-    elected = _top(votes, seats, box, ties)
+    elected = _top(votes, seats, box, ties) if valid else []
     rule = "Plurality: most first preferences" + (" (one vote each, several seats)" if seats > 1 else "")
     return _result(box, "plurality", rule, seats, votes=votes, elected=elected, invalid=invalid, valid=valid, ties=ties)
 
 
 def count_approval(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
     votes, invalid, valid = _approvals(box)
-    elected = _top(votes, seats, box, ties)
+    elected = _top(votes, seats, box, ties) if valid else []
     rule = "Approval voting: most approvals"
     return _result(box, "approval", rule, seats, votes=votes, elected=elected, invalid=invalid, valid=valid, ties=ties)
 

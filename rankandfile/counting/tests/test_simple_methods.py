@@ -75,3 +75,12 @@ def test_it_draws_the_last_seat_by_a_reproducible_lot_on_equal_votes() -> None:
     assert first.elected == count(box, "plurality", 2, Options(seed="x")).elected
     assert first.tie_breaks[0].candidates == ("B", "C")
     assert "lot" in first.tie_breaks[0].reason
+
+
+@pytest.mark.parametrize("method", ["plurality", "approval", "irv", "stv-scottish", "stv-meek", "schulze"])
+def test_it_elects_nobody_when_no_ballot_is_valid(method: str) -> None:
+    box = BallotBox.from_rankings(["A", "B"], [[], []])
+    result = count(box, method, 1, Options(seed="x"))
+    assert result.elected == ()
+    assert result.invalid_ballots == 2
+    assert any("nobody" in note for note in result.notes)
