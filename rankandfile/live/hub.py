@@ -6,12 +6,11 @@ clients. Here each process subscribes *once* to a group on the channel layer (Re
 in-memory layer inside one process); when a message arrives, the process encodes nothing new — the frame is already
 text — and writes it to each of its local sockets in one pass, without a task per socket (`_start`).
 
-Frames carry a version number and the *whole* current state of their object (out-of-band fragments), so bursts can
-be coalesced at two levels without losing anything: frames that piled up in the layer while the process was busy are
-read together and only the newest per group is written (`Hub._arrive`), and a slow socket that is still taking one
-frame is sent only the newest of those that came meanwhile (`Subscriber`). The newest frame contains everything the
-skipped ones did; a client that still sees a version gap re-fetches over HTTP. Figures: docs/performance.md,
-"Meetings".
+Frames carry a version number and the *whole* current state of their object (out-of-band fragments), so a burst can
+be coalesced without losing anything: a slow socket that is still taking one frame is sent only the newest of those
+that came meanwhile (`Subscriber`). The newest frame contains everything the skipped ones did; a client that still
+sees a version gap re-fetches over HTTP. A socket that keeps up gets every frame, in order. Figures:
+docs/performance.md, "Meetings".
 """
 
 from __future__ import annotations
@@ -150,15 +149,11 @@ class Hub:
         self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._arrived: dict[str, tuple[int, str]] = {}  # newest frame per group, read but not yet delivered
-        self._flush_scheduled = False
 
     async def _ensure_reader(self) -> str:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # a new event loop (tests run one per test): start afresh
             self._groups.clear()
-            self._arrived.clear()
-            self._flush_scheduled = False
             self._channel, self._reader, self._lock, self._loop = None, None, asyncio.Lock(), loop
         if self._channel is None:
             layer = get_channel_layer()
@@ -180,28 +175,8 @@ class Hub:
                 await asyncio.sleep(0.5)
                 continue
             if message.get("type") == MESSAGE_TYPE:
-                self._arrive(message["group"], int(message["version"]), message["frame"])
-
-    def _arrive(self, group: str, version: int, frame: str) -> None:
-        """Keep the newest frame per group and deliver once the layer has nothing more to hand over.
-
-        The layer's `receive` returns without suspending while messages are queued, so the frames that piled up
-        during a broadcast are all read before `_flush` runs, and only the newest of each group is written: a burst
-        costs one pass over the sockets, not one per frame. A frame alone is delivered on the next turn of the loop.
-        """
-        arrived = self._arrived.get(group)
-        if arrived is None or version > arrived[0]:
-            self._arrived[group] = (version, frame)
-        if not self._flush_scheduled:
-            self._flush_scheduled = True
-            asyncio.get_running_loop().call_soon(self._flush)
-
-    def _flush(self) -> None:
-        self._flush_scheduled = False
-        arrived, self._arrived = self._arrived, {}
-        for group, (version, frame) in arrived.items():
-            # Not awaited: a slow socket finishes in its own task while the next message is read.
-            self._deliver(group, version, frame)
+                # Not awaited: a slow socket finishes in its own task while the next message is read.
+                self._deliver(message["group"], int(message["version"]), message["frame"])
 
     async def subscribe(self, group: str, send: Send) -> Subscriber:
         async with self._lock_for_loop():
