@@ -20,9 +20,10 @@ import numpy as np
 from rankandfile.counting.model import BallotBox, CountError, Int64Array, Options, Result
 from rankandfile.counting.prepare import blank_rows, clean_codes, invalid_list
 from rankandfile.counting.ties import TieBreaker
-from rankandfile.counting.transfer import EXHAUSTED, PASS, Papers, StageLog, sum_by
+from rankandfile.counting.transfer import EXHAUSTED, PASS, Piles, StageLog
 
 RULE = "Instant-runoff voting: majority of continuing ballots"
+_SET_ASIDE = -4  # first-round meaning of a blank ballot
 
 
 def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
@@ -30,19 +31,20 @@ def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) ->
         raise CountError("irv fills one seat; use stv-scottish or stv-meek for several")
     c_count = box.n_candidates
     codes, groups = clean_codes(box, groups_only=True)
-    papers = Papers(codes, box.weights, box.end)
+    papers = Piles(codes, box.weights, box.end, c_count)
     weights = box.weights
     group0 = box.group0
     overvote_meaning = EXHAUSTED if options.overvote == "exhaust" else PASS
 
-    lut: Int64Array = np.full(group0 + len(groups), EXHAUSTED, dtype=np.int64)
-    lut[:c_count] = np.arange(c_count)
-    lut[box.skip] = PASS
-    lut[box.duplicate] = PASS
-    lut[box.overvote] = overvote_meaning
+    table: Int64Array = np.full(group0 + len(groups), EXHAUSTED, dtype=np.int64)
+    table[:c_count] = np.arange(c_count)
+    table[box.skip] = PASS
+    table[box.duplicate] = PASS
+    table[box.overvote] = overvote_meaning
     out: set[int] = set(box.withdrawn)
     for w in out:
-        lut[w] = PASS
+        table[w] = PASS
+    lut = papers.lut(table)
 
     def resolve_groups() -> None:
         for g, members in enumerate(groups):
@@ -51,17 +53,15 @@ def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) ->
 
     resolve_groups()
     blank = blank_rows(box, codes)
-    invalid = invalid_list(box, np.flatnonzero(blank), "blank ballot")
-    unit = bool((weights == 1).all())
-    meaning = papers.first(lut)
-    meaning[meaning < 0] = c_count  # exhausted from the start: held by no candidate
     blank_rows_ = np.flatnonzero(blank)
-    meaning[blank_rows_] = c_count + 1  # set aside
-    papers.holder[:] = meaning
-    valid = int(weights.sum()) - int(weights[blank_rows_].sum())
-    first = sum_by(meaning, None if unit else weights, c_count + 2)
-    totals = first[:c_count]
-    exhausted = first[c_count]
+    invalid = invalid_list(box, blank_rows_, "blank ballot")
+    at, meaning = papers.first(lut)
+    meaning[meaning < 0] = EXHAUSTED  # exhausted from the start: held by no candidate
+    meaning[blank_rows_] = _SET_ASIDE
+    dealt = papers.deal(at, meaning, 1)
+    totals = dealt[:c_count]
+    exhausted = dealt[c_count + papers.offset + EXHAUSTED]
+    valid = int(weights.sum()) - dealt[c_count + papers.offset + _SET_ASIDE]
 
     log = StageLog(box.candidates, 0)
     log.add("first_preferences", (), totals, [0] * c_count, non_transferable=exhausted, rounding_loss=0)
@@ -83,7 +83,6 @@ def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) ->
         eliminated = _choose(
             continuing, totals, batch=options.batch_elimination, history=log.history, ties=ties, stage=stage
         )
-        moving = papers.rows_of(eliminated)
         transfers = [0] * c_count
         for c in eliminated:
             transfers[c] = -totals[c]
@@ -91,10 +90,7 @@ def count_irv(box: BallotBox, seats: int, options: Options, ties: TieBreaker) ->
             out.add(c)
             lut[c] = PASS
         resolve_groups()
-        meaning = papers.advance(moving, lut)
-        meaning[meaning < 0] = c_count
-        papers.holder[moving] = meaning
-        moved = sum_by(meaning, None if unit else weights[moving], c_count + 1)
+        moved = papers.move(eliminated, lut)
         for c in range(c_count):
             transfers[c] += moved[c]
             totals[c] += moved[c]

@@ -27,9 +27,9 @@ from decimal import Decimal
 import numpy as np
 
 from rankandfile.counting.model import BallotBox, Int64Array, InvalidBallot, Options, Result
-from rankandfile.counting.prepare import blank_rows, clean_codes, invalid_list
+from rankandfile.counting.prepare import clean_codes, invalid_list
 from rankandfile.counting.ties import TieBreaker
-from rankandfile.counting.transfer import EXHAUSTED, PASS, Papers, StageLog, sum_by
+from rankandfile.counting.transfer import EXHAUSTED, PASS, Piles, StageLog
 
 DECIMALS = 5
 SCALE = 10**DECIMALS
@@ -49,42 +49,40 @@ _VOID_REASONS = {
 def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
     c_count = box.n_candidates
     codes, groups = clean_codes(box, groups_only=True)
-    papers = Papers(codes, box.weights, box.end)
+    papers = Piles(codes, box.weights, box.end, c_count)
     n_codes = box.group0 + len(groups)
 
-    lut: Int64Array = np.full(n_codes, EXHAUSTED, dtype=np.int64)
-    lut[:c_count] = np.arange(c_count)
-    lut[box.duplicate] = PASS
+    table: Int64Array = np.full(n_codes, EXHAUSTED, dtype=np.int64)
+    table[:c_count] = np.arange(c_count)
+    table[box.duplicate] = PASS
     for w in box.withdrawn:
-        lut[w] = PASS
+        table[w] = PASS
+    lut = papers.lut(table)
 
     # First preferences and validity.
-    blank = blank_rows(box, codes)
-    first_lut = lut.copy()
-    first_lut[box.end] = _VOID_NONE
-    first_lut[box.skip] = _VOID_SKIPPED
-    first_lut[box.overvote] = _VOID_MULTIPLE
-    first_lut[box.group0 :] = _VOID_MULTIPLE
-    first = papers.first(first_lut)
+    first_table = table.copy()
+    first_table[box.end] = _VOID_NONE
+    first_table[box.skip] = _VOID_SKIPPED
+    first_table[box.overvote] = _VOID_MULTIPLE
+    first_table[box.group0 :] = _VOID_MULTIPLE
+    at, first = papers.first(papers.lut(first_table))
     weights = box.weights
-    unit = bool((weights == 1).all())
-    bad = np.flatnonzero(first < 0)
+    dealt = papers.deal(at, first, SCALE)
+    firsts = dealt[:c_count]
     invalid: list[InvalidBallot] = []
-    if bad.size:
-        blank_bad = blank[bad]
+    invalid_count = sum(dealt[c_count:])
+    if invalid_count:
+        bad = np.flatnonzero(first < 0)
+        sub = codes[bad]
+        blank_bad = ~((sub != box.end) & (sub != box.skip)).any(axis=1)
         invalid += invalid_list(box, bad[blank_bad], "blank ballot")
         for code, reason in _VOID_REASONS.items():
             invalid += invalid_list(box, bad[(first[bad] == code) & ~blank_bad], reason)
-    papers.holder[:] = first  # void papers hold a negative code: never a candidate's
-    values: Int64Array = np.full(len(weights), SCALE, dtype=np.int64)
-    invalid_count = int(weights[bad].sum())
     valid = int(weights.sum()) - invalid_count
 
     quota = valid // (seats + 1) + 1
     q = quota * SCALE
     log = StageLog(box.candidates, DECIMALS)
-    first[bad] = c_count
-    firsts = sum_by(first, None if unit else weights, c_count + 1)
     totals = [firsts[c] * SCALE for c in range(c_count)]
 
     elected: list[int] = []
@@ -135,12 +133,10 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
             transferred.add(chosen)
             total = totals[chosen]
             surplus = total - q
-            moving = papers.rows_of([chosen])
-            new_values = (surplus * values[moving]) // total
-            amounts = new_values if unit else weights[moving] * new_values
-            values[moving] = new_values
+            # Every paper of one value gets the same new value: floor_5dp(surplus x value / total).
+            moved = papers.move([chosen], lut, (surplus, total))
             action = "surplus"
-            stage_loss = surplus - int(amounts.sum())
+            stage_loss = surplus - sum(moved)
             totals[chosen] = q
             transfers[chosen] = -surplus
             newly_excluded: list[int] = []
@@ -154,17 +150,12 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
                 chosen = tied[0]
             excluded.add(chosen)
             lut[chosen] = PASS
-            moving = papers.rows_of([chosen])
-            amounts = values[moving] if unit else weights[moving] * values[moving]
+            moved = papers.move([chosen], lut)
             action = "exclusion"
             stage_loss = 0
             transfers[chosen] = -totals[chosen]
             totals[chosen] = 0
             newly_excluded = [chosen]
-        meaning = papers.advance(moving, lut)
-        meaning[meaning < 0] = c_count  # non-transferable: held by no candidate from now on
-        papers.holder[moving] = meaning
-        moved = sum_by(meaning, amounts, c_count + 1)
         for c in range(c_count):
             transfers[c] += moved[c]
             totals[c] += moved[c]
