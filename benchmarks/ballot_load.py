@@ -145,7 +145,8 @@ def server(env: dict[str, str], workers: int) -> Iterator[int]:
     port = free_port()
     command = [
         PYTHON, "-m", "uvicorn", "rankandfile.asgi:application", "--host", HOST, "--port", str(port),
-        "--workers", str(workers), "--ws", "websockets-sansio", "--no-access-log", "--log-level", "warning",
+        "--workers", str(workers), "--ws", "websockets-sansio", "--http", "httptools", "--loop", "uvloop",
+        "--no-access-log", "--log-level", "warning",
         "--backlog", "4096",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)

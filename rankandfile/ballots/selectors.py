@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 
 from rankandfile.ballots.domain import kinds, outcome, receipts
@@ -31,32 +33,44 @@ def ballot_by_id(ballot_id: int) -> Ballot | None:
 
 @dataclass(frozen=True)
 class Paper:
-    """What a cast needs of its ballot: the ballot row and its options in order."""
+    """What a cast needs of its ballot: the ballot row (with its unit) and its options in order."""
 
     ballot: Ballot
     labels: tuple[str, ...]
 
 
-# Options of an opened ballot never change: this process keeps them, keyed by the ballot and its opening time.
-# (A plain dict, not Django's cache: under ASGI every request runs in a new thread, and the Redis cache client
-# opens a new connection per thread, which cost more than the query it saved.)
-_labels_of_open_ballots: dict[tuple[int, str], tuple[str, ...]] = {}
+# An opened ballot's paper never changes: its title, kind, method, unit, cut-off and options are fixed when it opens
+# (opened_at is set once, and ids are never reused). What does change, the status and the closing time, the cast
+# reads again inside its own transaction, under the row lock (services.ballot_cast). So this process keeps the
+# paper of each opened ballot, keyed by the ballot and its opening time as the database returns it, and a cast
+# checks the key with a one-column query instead of loading the ballot and its options (the ORM's compilation of
+# the ballot query alone cost more CPU than the whole cast transaction). A plain dict, not Django's cache: under
+# ASGI every request runs in a new context and the Redis cache client opens a new connection for each.
+_papers_of_open_ballots: dict[tuple[int, Any], Paper] = {}
 
 
 def paper_for_cast(ballot_id: int) -> Paper | None:
-    """The ballot and its options in order: one query once the ballot is open and its options are known here."""
-    ballot = Ballot.objects.filter(pk=ballot_id).first()
-    if ballot is None:
+    """The ballot and its options in order: one cheap query once the ballot is open and its paper known here.
+
+    Each call returns its own copy of the ballot, so a request may not change what another one sees.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT opened_at FROM {Ballot._meta.db_table} WHERE id = %s", [ballot_id])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
         return None
-    if ballot.opened_at is None:
-        return Paper(ballot, tuple(option_labels(ballot)))
-    key = (ballot.pk, ballot.opened_at.isoformat())
-    labels = _labels_of_open_ballots.get(key)
-    if labels is None:
-        if len(_labels_of_open_ballots) > 1000:
-            _labels_of_open_ballots.clear()
-        labels = _labels_of_open_ballots[key] = tuple(option_labels(ballot))
-    return Paper(ballot, labels)
+    key = (ballot_id, row[0])
+    paper = _papers_of_open_ballots.get(key) if row[0] is not None else None
+    if paper is None:
+        ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
+        if ballot is None:
+            return None
+        paper = Paper(ballot, tuple(option_labels(ballot)))
+        if row[0] is not None:  # opened before this read began: the paper cannot change any more
+            if len(_papers_of_open_ballots) > 1000:
+                _papers_of_open_ballots.clear()
+            _papers_of_open_ballots[key] = paper
+    return Paper(copy.copy(paper.ballot), paper.labels)
 
 
 def ballots_of_unit(unit: Unit) -> list[Ballot]:

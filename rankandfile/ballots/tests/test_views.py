@@ -76,6 +76,21 @@ def test_it_refuses_a_second_cast_and_says_so(org: Any, ranked: Any) -> None:
     assert CastBallot.objects.count() == 1
 
 
+def test_it_reads_an_open_ballots_paper_once_and_each_cast_still_checks_the_ballot(org: Any, ranked: Any) -> None:
+    member_client(org.alice).post(f"/ballots/{ranked.pk}/cast/", {"mark": ["1"]})
+    with CaptureQueriesContext(connection) as queries:
+        response = member_client(org.bob).post(f"/ballots/{ranked.pk}/cast/", {"mark": ["2", "1"]})
+    assert response.status_code == 200 and "Ben" in response.content.decode()
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "ballots_ballotoption" not in sql and "title" not in sql  # the paper was kept from the first cast
+    assert "ballots_eligiblevoter" in sql  # the roll and the status are read in the cast's transaction
+    # The kept paper says "open"; the ballot row decides.
+    services.ballot_close(actor=org.dave, ballot=ranked)
+    response = member_client(org.erin).post(f"/ballots/{ranked.pk}/cast/", {"mark": ["1"]})
+    assert response.status_code == 422 and "This ballot is closed" in response.content.decode()
+    assert CastBallot.objects.filter(ballot=ranked).count() == 2
+
+
 def test_it_tells_a_member_off_the_roll_why(org: Any, ranked: Any) -> None:
     page = member_client(org.carol).get(f"/ballots/{ranked.pk}/").content.decode()
     assert "not on this ballot" in page and '<select name="rank-' not in page
