@@ -81,10 +81,14 @@ async def test_it_sends_newer_versions_in_order_and_nothing_to_another_meeting()
     assert connected and connected_there
     await sync_to_async(services.hand_raise)(member=org.alice, meeting=meeting, stance="for")
     await sync_to_async(services.hand_withdraw)(member=org.alice, meeting=meeting)
-    first = json.loads(await here.receive_from(timeout=5))
-    second = json.loads(await here.receive_from(timeout=5))
-    assert second["version"] > first["version"]
-    assert "Alice Member" not in second["content"].split('id="meeting-agenda"')[0]
+    latest = await sync_to_async(lambda: Meeting.objects.get(pk=meeting.pk).version)()
+    # A busy socket may be sent only the newest of a burst (the hub coalesces), never an older one after it.
+    versions: list[int] = []
+    while not versions or versions[-1] < latest:
+        frame = json.loads(await here.receive_from(timeout=5))
+        versions.append(frame["version"])
+    assert versions == sorted(set(versions))
+    assert "Alice Member" not in frame["content"].split('id="meeting-agenda"')[0]
     assert await there.receive_nothing(timeout=0.3)
     await here.disconnect()
     await there.disconnect()
