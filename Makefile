@@ -60,7 +60,8 @@ bench: install-dev
 serve: migrate
 	$(PY) manage.py collectstatic --noinput -v0
 	RANKANDFILE_PLAIN_STATIC=0 $(VENV)/bin/uvicorn rankandfile.asgi:application --host 127.0.0.1 --port 8000 \
-		--workers 2 --ws websockets-sansio --http httptools --loop uvloop --no-access-log --proxy-headers
+		--workers 2 --ws websockets-sansio --ws-per-message-deflate false --http httptools --loop uvloop \
+		--no-access-log --proxy-headers
 
 clean:
 	rm -rf $(VENV) var staticfiles
