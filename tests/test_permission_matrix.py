@@ -427,6 +427,7 @@ MATRIX: dict[str, list[Case]] = {
         get("missing meeting", lambda o: reverse("meetings:meeting", args=[MISSING_ID]), MEETING_MISSING),
     ],
     "meetings:chair": [get("chair console", meeting_url("chair"), RUN_LEEDS)],
+    "meetings:chair_controls": [get("the chair's controls", meeting_url("chair_controls"), RUN_LEEDS)],
     "meetings:projector": [get("projector (shows the check-in code)", meeting_url("projector"), RUN_LEEDS)],
     "meetings:qr": [get("check-in QR code", meeting_url("qr"), RUN_LEEDS)],
     "meetings:live": [

@@ -14,6 +14,7 @@ which a client calls after (re)connecting. Nothing per viewer is in a frame: see
 from __future__ import annotations
 
 import json
+import re
 
 from django.template.loader import render_to_string
 
@@ -28,15 +29,22 @@ def group_for(meeting_id: int) -> str:
     return group_name("meeting", meeting_id)
 
 
+# A line break and the indentation after it: one space says the same in HTML (the fragments have no <pre> or
+# <textarea>, and user text in them has its line breaks as <br>).
+_INDENT = re.compile(r"\s*\n\s*")
+
+
 def render_fragments(state: LiveState) -> str:
-    return render_to_string(FRAGMENTS_TEMPLATE, {"live": state, "meeting": state.meeting})
+    html = render_to_string(FRAGMENTS_TEMPLATE, {"live": state, "meeting": state.meeting})
+    return _INDENT.sub(" ", html).strip()
 
 
 def render_frame(meeting_id: int) -> str:
     state = live_state(meeting_id)
     if state is None:  # deleted in the meantime: an empty frame changes nothing on screen
         return json.dumps({"version": 0, "content": ""})
-    return json.dumps({"version": state.version, "content": render_fragments(state)})
+    frame = {"version": state.version, "content": render_fragments(state)}
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))  # UTF-8 text: "…" is 3 bytes, not 6
 
 
 def publish(meeting: Meeting) -> None:

@@ -181,6 +181,9 @@ def speaker_queue(
 
 
 # --- the live state every screen shows ------------------------------------------------------------------------
+LIVE_SPEECHES = 10  # speeches on this item that a frame carries (docs/meetings.md, "Live updates")
+
+
 @dataclass
 class LiveState:
     meeting: Meeting
@@ -207,6 +210,16 @@ class LiveState:
     @property
     def next_three(self) -> tuple[QueueRow, ...]:
         return self.queue.rows[:3] if self.queue else ()
+
+    @property
+    def recent_speeches(self) -> list[Speech]:
+        """The speeches the live screens show: the last LIVE_SPEECHES (all of them are in the minutes)."""
+        return self.speeches[-LIVE_SPEECHES:]
+
+    @property
+    def earlier_speeches(self) -> list[Speech]:
+        """The speeches before those: on the chair's console only, for the secretary's notes."""
+        return self.speeches[:-LIVE_SPEECHES]
 
 
 def live_state(meeting_id: int) -> LiveState | None:

@@ -12,6 +12,7 @@ urlpatterns = [
     # The three screens, and what live clients fetch.
     path("meetings/<int:meeting_id>/", views.meeting_detail, name="meeting"),
     path("meetings/<int:meeting_id>/chair/", views.chair_console, name="chair"),
+    path("meetings/<int:meeting_id>/chair/controls/", views.chair_controls, name="chair_controls"),
     path("meetings/<int:meeting_id>/projector/", views.projector, name="projector"),
     path("meetings/<int:meeting_id>/qr.svg", views.qr_code, name="qr"),
     path("meetings/<int:meeting_id>/live/", views.live_fragments, name="live"),

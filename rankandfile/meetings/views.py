@@ -205,6 +205,22 @@ def chair_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "meetings/chair.html", context)
 
 
+@login_required
+@require_GET
+def chair_controls(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Rule: may run. The chair's buttons for the current state (never in a shared frame): chair.js places them."""
+    meeting = access.access_meeting(request.user, meeting_id, for_write=True)
+    state = selectors.live_state(meeting.pk)
+    if state is None:
+        raise Http404(_("No such meeting."))
+    response = HttpResponse(
+        render_to_string("meetings/_chair_controls.html", {"live": state, "meeting": state.meeting})
+    )
+    response["X-Meeting-Version"] = str(state.version)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _chair_forms(meeting: Meeting, people: Any, awaiting: list[Meeting]) -> dict[str, forms.Form]:
     return {
         "move": mforms.MoveForm(auto_id="move_%s"),

@@ -231,3 +231,14 @@ def test_it_lists_a_units_meetings(org: SmallOrg, meeting: Meeting) -> None:
     html = client_for(org.alice).get(reverse("meetings:unit_meetings", args=[org.leeds.pk])).content.decode()
     assert meeting.title in html
     assert client_for(org.otto).get(reverse("meetings:unit_meetings", args=[org.leeds.pk])).status_code == 403
+
+
+def test_it_serves_the_chair_their_controls_placed_in_the_shared_fragments(org: SmallOrg, meeting: Meeting) -> None:
+    request = services.hand_raise(member=org.alice, meeting=meeting, stance="for")
+    response = client_for(org.bob).get(url("chair_controls", meeting))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"data-place-in='#meeting-queue [data-request-id=\"{request.pk}\"]'" in html
+    assert "Move…" in html
+    assert "Call next speaker" in html
+    assert client_for(org.alice).get(url("chair_controls", meeting)).status_code == 403

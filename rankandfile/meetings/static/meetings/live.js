@@ -6,10 +6,11 @@
  * - Each frame is JSON {version, content}: content holds the whole shared state as top-level elements with ids.
  *   A frame older than what the page shows is ignored; a newer one replaces every element it carries.
  * - On (re)connecting, and when a frame skips versions, the page also re-fetches the fragments over HTTP.
- * - Nothing per viewer travels in a frame. "My place" is read from the shared queue (data-member-id on each row);
- *   the panel (#my-panel, with my forms and their CSRF token) carries data-key, which this script also derives
+ * - Nothing per viewer travels in a frame. "My place" is read from the shared queue (the place of the row with
+ *   my data-member-id); the panel (#my-panel, with my forms and their CSRF token) carries data-key, which this script also derives
  *   from the shared fragments: when the two differ the panel is re-fetched, so only the members a change concerns
  *   make a request.
+ * After every update the document gets a "meeting:updated" event (chair.js then places the chair's controls).
  * No inline code: CSP allows scripts from 'self' only.
  */
 (function () {
@@ -84,11 +85,14 @@
   }
 
   function afterUpdate() {
+    document.dispatchEvent(new CustomEvent("meeting:updated", { detail: { version: shownVersion() } }));
     var panel = document.getElementById("my-panel");
     if (!panel || !meUrl) { return; }
     var row = document.querySelector('#meeting-queue .queue-row[data-member-id="' + me + '"]');
     var place = panel.querySelector("[data-my-position]");
-    if (place && row) { place.textContent = row.dataset.position; }
+    if (place && row) {  // rows are in queue order: a row's place is its index + 1
+      place.textContent = Array.prototype.indexOf.call(row.parentNode.children, row) + 1;
+    }
     var key = panelKey();
     var version = shownVersion();
     if (key !== null && key !== panel.dataset.key && panelFetchedFor !== version) {
