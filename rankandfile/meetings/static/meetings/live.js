@@ -84,6 +84,18 @@
     return [status, requestId, speechId, due].join("|");
   }
 
+  /* A panel may be replaced while its member is typing (a summary, say): carry what they typed, and the focus,
+     into the fresh panel, so a refresh never loses their words. Returns the id of the focused field, if any. */
+  function keepTyping(current, fresh) {
+    current.querySelectorAll("input:not([type=hidden]), textarea").forEach(function (old) {
+      if (!old.id || !old.value || old.type === "checkbox" || old.type === "radio") { return; }
+      var twin = fresh.querySelector("#" + CSS.escape(old.id));
+      if (twin && !twin.value) { twin.value = old.value; }
+    });
+    var active = document.activeElement;
+    return active && active.id && current.contains(active) ? active.id : null;
+  }
+
   function afterUpdate() {
     document.dispatchEvent(new CustomEvent("meeting:updated", { detail: { version: shownVersion() } }));
     var panel = document.getElementById("my-panel");
@@ -106,7 +118,12 @@
           var fresh = template.content.firstElementChild;
           var current = document.getElementById("my-panel");
           if (fresh && current) {
+            var focusedId = keepTyping(current, fresh);
             current.replaceWith(fresh);
+            if (focusedId) {
+              var again = document.getElementById(focusedId);
+              if (again) { again.focus(); }
+            }
             if (window.htmx && typeof window.htmx.process === "function") { window.htmx.process(fresh); }
             afterUpdate();
           }
