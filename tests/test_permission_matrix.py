@@ -436,6 +436,7 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "meetings:me": [get("my panel", meeting_url("me"), TAKE_PART_LEEDS)],
     "meetings:edit": [get("edit meeting", meeting_url("edit"), RUN_LEEDS)],
+    "meetings:rules": [get("speaking rules", meeting_url("rules"), RUN_LEEDS)],
     "meetings:check_in": [
         post("check in", meeting_url("check_in"), TAKE_PART_ACTION),
         get("check in by GET", meeting_url("check_in"), POST_ONLY),

@@ -19,6 +19,9 @@ PRESET_LABELS = {
 }
 
 
+CUSTOM_RULES = "custom"
+
+
 def preset_choices() -> list[tuple[str, Any]]:
     return [(name, PRESET_LABELS.get(name, name)) for name in PRESETS]
 
@@ -56,6 +59,12 @@ class MeetingForm(forms.Form):
         self.fields["secretary"].queryset = people  # type: ignore[attr-defined]
         if not with_agenda:
             del self.fields["agenda"]
+        if self.initial.get("rules_preset") == CUSTOM_RULES:
+            # Rules set one by one on the Speaking rules page: keep them unless the chair picks a preset.
+            self.fields["rules_preset"].choices = [  # type: ignore[attr-defined]
+                (CUSTOM_RULES, _("Custom rules (see Speaking rules)")),
+                *preset_choices(),
+            ]
 
 
 class ItemForm(forms.Form):
@@ -187,3 +196,37 @@ class ApproveMinutesForm(forms.Form):
         self.fields["minutes_of"].queryset = Meeting.objects.filter(  # type: ignore[attr-defined]
             pk__in=[m.pk for m in meetings]
         )
+
+
+class RulesForm(forms.Form):
+    """Each rule of the speaking list on or off, with its parameter; an empty parameter turns that rule off."""
+
+    points_of_order_first = forms.BooleanField(label=_("Points of order go first"), required=False)
+    first_time_speakers_first = forms.BooleanField(
+        label=_("Members who have not spoken on the item go before those who have"), required=False
+    )
+    alternate_for_against = forms.BooleanField(label=_("Alternate for and against while both wait"), required=False)
+    pile_on_cap = forms.IntegerField(
+        label=_("Pile-on cap: officer answers in a row to a member's dissent"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text=_("Empty: no cap."),
+    )
+    right_of_reply = forms.IntegerField(
+        label=_("Right of reply after this many opposing speeches in a row"),
+        min_value=1,
+        max_value=20,
+        required=False,
+        help_text=_("Empty: no right of reply."),
+    )
+    speech_seconds = forms.IntegerField(
+        label=_("Seconds per speech"), min_value=10, max_value=3600, required=False, help_text=_("Empty: no limit.")
+    )
+    member_item_seconds = forms.IntegerField(
+        label=_("Seconds per member on one item"),
+        min_value=10,
+        max_value=7200,
+        required=False,
+        help_text=_("Empty: no limit."),
+    )

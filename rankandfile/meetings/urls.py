@@ -18,6 +18,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/live/", views.live_fragments, name="live"),
     path("meetings/<int:meeting_id>/me/", views.my_panel, name="me"),
     path("meetings/<int:meeting_id>/edit/", views.meeting_edit, name="edit"),
+    path("meetings/<int:meeting_id>/rules/", views.meeting_rules, name="rules"),
     # Members.
     path("meetings/<int:meeting_id>/check-in/", views.check_in, name="check_in"),
     path("meetings/<int:meeting_id>/check-in/<str:code>/", views.check_in_code, name="check_in_code"),

@@ -171,6 +171,23 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", {"form": form, "title": title, "unit": meeting.unit})
 
 
+@login_required
+def meeting_rules(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Rule: may run the meeting; the service refuses once it has opened."""
+    meeting = access.access_meeting(request.user, meeting_id, for_write=True)
+    form = mforms.RulesForm(request.POST or None, initial=meeting.rules)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_set_rules(actor=_me(request), meeting=meeting, rules=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Speaking rules saved."))
+            return redirect("meetings:chair", meeting.pk)
+    title = _("Speaking rules of %(meeting)s") % {"meeting": meeting}
+    return render(request, "meetings/meeting_form.html", {"form": form, "title": title, "unit": meeting.unit})
+
+
 # --- the three screens ---------------------------------------------------------------------------------------------
 def _screen_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     state = selectors.live_state(meeting.pk)

@@ -15,6 +15,7 @@ from rankandfile.meetings.services.meetings import (
     meeting_close,
     meeting_create,
     meeting_open,
+    meeting_set_rules,
     meeting_update,
 )
 from rankandfile.meetings.services.minutes import (
@@ -52,6 +53,7 @@ __all__ = [
     "meeting_close",
     "meeting_create",
     "meeting_open",
+    "meeting_set_rules",
     "meeting_update",
     "minutes_approve",
     "minutes_edit",

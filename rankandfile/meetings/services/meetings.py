@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from rankandfile.audit.services import record
 from rankandfile.meetings import live
 from rankandfile.meetings.access import Permission, can_create_meetings, can_take_part, is_unit_member, require
-from rankandfile.meetings.domain.speaking_order import PRESETS
+from rankandfile.meetings.domain.speaking_order import PRESETS, Rules
 from rankandfile.meetings.models import (
     AgendaItem,
     Attendance,
@@ -144,6 +145,32 @@ def meeting_update(
         meeting.full_clean(exclude=["checkin_code"])
         meeting.save(update_fields=fields)
         record("meeting.update", actor=actor, obj=meeting, payload={"fields": fields})
+        live.publish(meeting)
+    return meeting
+
+
+CUSTOM_RULES = "custom"
+
+
+def meeting_set_rules(*, actor: Member, meeting: Meeting, rules: dict[str, Any]) -> Meeting:
+    """Rule: may run the meeting, before it opens. Each rule on or off with its parameter; recorded and audited.
+
+    Changing the rules of a meeting under way would change who speaks next behind the members' backs, so once it
+    has opened the chair can only override the order openly, one recorded override at a time.
+    """
+    require(actor, meeting, Permission.RUN)
+    try:
+        checked = Rules.from_dict(rules).to_dict()
+    except ValueError as error:
+        raise ValidationError({"rules": str(error)}) from error
+    with transaction.atomic():
+        _touch(meeting)
+        if meeting.status != Meeting.Status.SCHEDULED:
+            raise ValidationError({"rules": _("The rules cannot change once the meeting has opened.")})
+        matching = [name for name, preset in PRESETS.items() if preset.to_dict() == checked]
+        meeting.rules, meeting.rules_preset = checked, matching[0] if matching else CUSTOM_RULES
+        meeting.save(update_fields=["rules", "rules_preset"])
+        record("meeting.rules", actor=actor, obj=meeting, payload={"rules": checked})
         live.publish(meeting)
     return meeting
 
