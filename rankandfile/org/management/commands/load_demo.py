@@ -3,7 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from rankandfile.org.demo import DEMO_PASSWORD, DEMO_URL, ORGANIZATION_NAME, DemoConflict, load_demo
+from rankandfile.demo_activity import load_activity
+from rankandfile.org.demo import DEMO_PASSWORD, DEMO_URL, ORGANIZATION_NAME, DemoConflict, demo_counts, load_demo
 
 
 class Command(BaseCommand):
@@ -14,7 +15,8 @@ class Command(BaseCommand):
             result = load_demo()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
-        counts = result.counts
+        activity_created = load_activity()
+        counts = demo_counts() if activity_created else result.counts
         if result.created:
             self.stdout.write(self.style.SUCCESS(_("Loaded the demo organization: %s.") % ORGANIZATION_NAME))
         else:
@@ -40,6 +42,13 @@ class Command(BaseCommand):
                 "audit": counts["audit_entries"],
             }
         )
+        if activity_created:
+            self.stdout.write(
+                _(
+                    "  Demo activity in Millbrook: a closed meeting with its minutes, a meeting next week, a proposal "
+                    "and its counter-proposal, an open ballot and a closed steering-committee election."
+                )
+            )
         self.stdout.write("")
         self.stdout.write(
             _("Open %(url)s and log in with the password %(password)s as:")
