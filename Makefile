@@ -58,7 +58,7 @@ bench: install-dev
 
 ## make serve: production-like — uvicorn, 2 workers (set DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS)
 serve: migrate
-	$(PY) manage.py collectstatic --noinput -v0
+	RANKANDFILE_PLAIN_STATIC=0 $(PY) manage.py collectstatic --noinput -v0
 	RANKANDFILE_PLAIN_STATIC=0 $(VENV)/bin/uvicorn rankandfile.asgi:application --host 127.0.0.1 --port 8000 \
 		--workers 2 --ws websockets-sansio --ws-per-message-deflate false --http httptools --loop uvloop \
 		--no-access-log --proxy-headers
