@@ -10,13 +10,18 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from rankandfile.ballots.cast_door import CastDoor  # noqa: E402
 from rankandfile.live.auth import SessionAuthMiddleware  # noqa: E402
 from rankandfile.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        # The session and member are read once at connect; `send` is not wrapped (rankandfile/live/auth.py).
-        "websocket": AllowedHostsOriginValidator(SessionAuthMiddleware(URLRouter(websocket_urlpatterns))),
-    }
+# The cast door serves the ballot cast of a convention hall's burst on the event loop and hands every other
+# request, and every cast it cannot serve plainly, to Django (rankandfile/ballots/cast_door.py).
+application = CastDoor(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            # The session and member are read once at connect; `send` is not wrapped (rankandfile/live/auth.py).
+            "websocket": AllowedHostsOriginValidator(SessionAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        }
+    )
 )

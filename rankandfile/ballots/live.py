@@ -90,3 +90,8 @@ def broadcast_count_on_commit(ballot_id: int, *, at_once: bool = False) -> None:
             log.warning("ballots: live count of ballot %s not published", ballot_id, exc_info=True)
 
     transaction.on_commit(send)
+
+
+def count_changed(ballot_id: int) -> None:
+    """From code running on the server's event loop (the cast door): a cast has committed; coalesced as above."""
+    _schedule(ballot_id, COALESCE_SECONDS)

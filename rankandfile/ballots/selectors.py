@@ -46,7 +46,7 @@ class Paper:
 # checks the key with a one-column query instead of loading the ballot and its options (the ORM's compilation of
 # the ballot query alone cost more CPU than the whole cast transaction). A plain dict, not Django's cache: under
 # ASGI every request runs in a new context and the Redis cache client opens a new connection for each.
-_papers_of_open_ballots: dict[tuple[int, Any], Paper] = {}
+_papers_of_open_ballots: dict[int, tuple[Any, Paper]] = {}  # ballot id -> (opened_at as read, paper)
 
 
 def paper_for_cast(ballot_id: int) -> Paper | None:
@@ -59,18 +59,29 @@ def paper_for_cast(ballot_id: int) -> Paper | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    key = (ballot_id, row[0])
-    paper = _papers_of_open_ballots.get(key) if row[0] is not None else None
+    opened_at = row[0]
+    known = _papers_of_open_ballots.get(ballot_id) if opened_at is not None else None
+    paper = known[1] if known is not None and known[0] == opened_at else None
     if paper is None:
         ballot = Ballot.objects.select_related("unit").filter(pk=ballot_id).first()
         if ballot is None:
             return None
         paper = Paper(ballot, tuple(option_labels(ballot)))
-        if row[0] is not None:  # opened before this read began: the paper cannot change any more
+        if opened_at is not None:  # opened before this read began: the paper cannot change any more
             if len(_papers_of_open_ballots) > 1000:
                 _papers_of_open_ballots.clear()
-            _papers_of_open_ballots[key] = paper
+            _papers_of_open_ballots[ballot_id] = (opened_at, paper)
     return Paper(copy.copy(paper.ballot), paper.labels)
+
+
+def known_paper(ballot_id: int) -> tuple[Any, Paper] | None:
+    """The paper this process keeps for an opened ballot, with the opening time it was read with; no query.
+
+    For the cast door (cast_door.py), which checks the opening time inside its own transaction."""
+    known = _papers_of_open_ballots.get(ballot_id)
+    if known is None:
+        return None
+    return known[0], Paper(copy.copy(known[1].ballot), known[1].labels)
 
 
 def ballots_of_unit(unit: Unit) -> list[Ballot]:

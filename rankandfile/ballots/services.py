@@ -312,21 +312,33 @@ def check_marks(ballot: Ballot, names: Sequence[str], labels: Sequence[str] | No
         raise ValidationError({"marks": mark_message(error)}) from None
 
 
-def _lock_open_ballot(ballot_id: int, voter_id: int) -> tuple[str, dt.datetime | None, bool]:
-    """The ballot's status and closing time, read under a shared lock, and whether the voter is on its roll.
+def cast_lock_sql(vendor: str, *, with_member: bool = False) -> str:
+    """One round trip at the start of a cast: the ballot's status, closing time and opening time, read under a
+    shared lock, and whether the voter is on its roll. Parameters: voter id, ballot id (and voter id again
+    `with_member`, which adds the member's password hash and active flag, for the cast door's session check).
 
     The lock makes a close wait for the casts in flight, and no cast slip in after the count; casts do not block
-    each other (PostgreSQL FOR KEY SHARE; SQLite's IMMEDIATE transactions already serialize writers). One round
-    trip: a cast is the hot path of a convention hall.
+    each other (PostgreSQL FOR KEY SHARE; SQLite's IMMEDIATE transactions already serialize writers). Shared by
+    `ballot_cast` and the cast door (cast_door.py), so both paths check the same thing.
     """
     ballots, roll = Ballot._meta.db_table, EligibleVoter._meta.db_table
-    lock = " FOR KEY SHARE OF b" if connection.vendor == "postgresql" else ""
-    sql = (
-        f"SELECT b.status, b.closes_at, EXISTS (SELECT 1 FROM {roll} r WHERE r.ballot_id = b.id AND r.member_id = %s) "  # noqa: S608
-        f"FROM {ballots} b WHERE b.id = %s{lock}"
+    lock = " FOR KEY SHARE OF b" if vendor == "postgresql" else ""
+    member = (
+        f", m.password, m.is_active FROM {ballots} b, {Member._meta.db_table} m"
+        if with_member
+        else f" FROM {ballots} b"
     )
+    return (
+        f"SELECT b.status, b.closes_at, EXISTS (SELECT 1 FROM {roll} r WHERE r.ballot_id = b.id AND r.member_id = %s), "  # noqa: S608
+        f"b.opened_at{member} WHERE b.id = %s{' AND m.id = %s' if with_member else ''}{lock}"
+    )
+
+
+def _lock_open_ballot(ballot_id: int, voter_id: int) -> tuple[str, dt.datetime | None, bool]:
+    """The ballot's status and closing time, read under the cast's shared lock, and whether the voter is on its
+    roll (`cast_lock_sql`)."""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [voter_id, ballot_id])
+        cursor.execute(cast_lock_sql(connection.vendor), [voter_id, ballot_id])
         row = cursor.fetchone()
     if row is None:
         raise ValidationError(_("This ballot does not exist."))
@@ -338,7 +350,8 @@ def _lock_open_ballot(ballot_id: int, voter_id: int) -> tuple[str, dt.datetime |
     return row[0], closes_at, bool(row[2])
 
 
-def _refusal(status: str, closes_at: dt.datetime | None) -> str | None:
+def cast_refusal_for(status: str, closes_at: dt.datetime | None) -> str | None:
+    """Why no ballot can be cast now, from the status and closing time read under the cast's lock, or None."""
     if status == Ballot.Status.DRAFT:
         return _("This ballot is not open yet.")
     if status != Ballot.Status.OPEN or (closes_at is not None and timezone.now() >= closes_at):
@@ -358,7 +371,7 @@ ALREADY_VOTED = gettext_lazy("You have already voted in this ballot. A ballot on
 
 def cast_refusal(*, voter: Member, ballot: Ballot) -> str | None:
     """Why `voter` cannot cast a ballot now, or None: the checks of `ballot_cast`, for the review page."""
-    refusal = _refusal(ballot.status, ballot.closes_at)
+    refusal = cast_refusal_for(ballot.status, ballot.closes_at)
     if refusal:
         return refusal
     if not selectors.is_on_roll(ballot, voter):
@@ -366,6 +379,12 @@ def cast_refusal(*, voter: Member, ballot: Ballot) -> str | None:
     if selectors.has_voted(ballot, voter):
         return str(ALREADY_VOTED)
     return None
+
+
+def new_receipt(ballot: Ballot, content: dict[str, list[str]]) -> tuple[str, str]:
+    """A fresh nonce for the voter and the receipt published beside the ballot's content."""
+    nonce = receipts.new_nonce()
+    return nonce, receipts.receipt_for(ballot.key, content, nonce)
 
 
 def ballot_cast(*, voter: Member, ballot: Ballot, names: Sequence[str], labels: Sequence[str] | None = None) -> Receipt:
@@ -376,12 +395,11 @@ def ballot_cast(*, voter: Member, ballot: Ballot, names: Sequence[str], labels: 
     ballot's options in order, saves a query when the caller has them.
     """
     content = check_marks(ballot, names, labels)
-    nonce = receipts.new_nonce()
-    receipt = receipts.receipt_for(ballot.key, content, nonce)
+    nonce, receipt = new_receipt(ballot, content)
     try:
         with transaction.atomic():
             status, closes_at, on_roll = _lock_open_ballot(ballot.pk, voter.pk)
-            refusal = _refusal(status, closes_at) or (None if on_roll else _not_on_roll(ballot))
+            refusal = cast_refusal_for(status, closes_at) or (None if on_roll else _not_on_roll(ballot))
             if refusal:
                 raise ValidationError(refusal)
             Participation.objects.create(ballot_id=ballot.pk, member_id=voter.pk)

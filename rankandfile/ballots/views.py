@@ -176,14 +176,21 @@ def ballot_cast(request: HttpRequest, ballot_id: int) -> HttpResponse:
         ballot = access.access_ballot_to_vote(request.user, ballot_id)
         context = _paper_context(request, ballot, error=first_message(error))
         return render(request, "ballots/ballot_detail.html", context, status=422)
-    context = {
+    return render(request, RECEIPT_TEMPLATE, receipt_context(ballot, receipt))
+
+
+RECEIPT_TEMPLATE = "ballots/ballot_receipt.html"
+
+
+def receipt_context(ballot: Ballot, receipt: services.Receipt) -> dict[str, Any]:
+    """The receipt page's context, for this view and for the cast door (cast_door.py), which serve the same page."""
+    return {
         "ballot": ballot,
         "receipt": receipt,
         "receipt_grouped": receipt_rules.grouped(receipt.receipt),
         "names": marks.names_of(receipt.content),
         "ranked": ballot.mark == kinds.Mark.RANK,
     }
-    return render(request, "ballots/ballot_receipt.html", context)
 
 
 @login_required

@@ -1,0 +1,413 @@
+"""The cast door: the ballot cast served on the event loop, in front of Django (docs/ballots.md, "The cast door").
+
+A convention hall casts two thousand ballots in ten seconds. Through Django's request handler each cast pays for a
+thread made for the request, several hops between the event loop and threads, and the ORM: measured, casts ran at
+0.06 of the rate PostgreSQL itself takes (issue 5 asks for 0.15). The door serves `POST /ballots/<id>/cast/`
+itself, on the event loop, with psycopg's asyncio driver: Django's own middleware hooks on a Django request, the
+session and password-hash checks of `django.contrib.auth.get_user`, the service's lock query and refusal rule, the
+same two rows in one transaction, the same receipt page.
+
+It serves only the plain path to a receipt. Whenever anything is not plain (another URL or method, a host not
+allowed, a middleware hook that answers by itself such as a CSRF failure or an HTTPS redirect, no valid session, a
+session Django would rewrite, a ballot whose paper this process has not read yet, marks the service would refuse,
+a ballot not open, a voter off the roll or already counted, any error before the commit) it hands the request,
+body included, to Django, which serves it exactly as without the door and gives the usual message. So the door can
+only accept a cast that Django would accept, and every refusal, message and status code stays Django's.
+
+It runs on PostgreSQL with database sessions; anywhere else (SQLite, another session engine, a middleware nobody
+has reviewed for the door, or RANKANDFILE_CAST_DOOR=0) every cast goes through Django.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+import os
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+import psycopg
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.sessions.models import Session
+from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.crypto import constant_time_compare
+from django.utils.module_loading import import_string
+from psycopg.types.json import Jsonb
+from psycopg_pool import AsyncConnectionPool
+
+from rankandfile.ballots import live, selectors, services, views
+from rankandfile.ballots.domain import marks
+from rankandfile.ballots.forms import marks_from_post
+from rankandfile.ballots.models import CastBallot, Participation
+from rankandfile.org.models import Member
+
+log = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+MAX_BODY = 64 * 1024  # a ballot paper posts a few hundred bytes; anything bigger is Django's to refuse
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Each middleware the door stands in for, reviewed: the door runs the process_request / process_view /
+# process_response hooks of the hook-style ones, in Django's order, on a real Django request. The others only wrap
+# the call and do nothing a cast needs: static files, the htmx request details (the receipt page is the same for
+# htmx and plain posts), our thread boundary. A middleware not in this list switches the door off (a test fails).
+HOOK_MIDDLEWARE = frozenset(
+    {
+        "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+        "django.contrib.messages.middleware.MessageMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "csp.middleware.CSPMiddleware",
+    }
+)
+PASSIVE_MIDDLEWARE = frozenset(
+    {
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "django_htmx.middleware.HtmxMiddleware",
+        "rankandfile.middleware.SyncBoundary",
+    }
+)
+# The rows the door writes, column by column: a new column must be added here, so the door keeps writing what
+# the models write (tests/ compare the two).
+PARTICIPATION_COLUMNS = ("id", "ballot_id", "member_id")
+CAST_BALLOT_COLUMNS = ("id", "ballot_id", "content", "receipt")
+
+
+class Refused(Exception):
+    """Not the plain path: Django serves this request."""
+
+
+@dataclass(frozen=True)
+class Hooks:
+    request: tuple[Callable[..., Any], ...]
+    view: tuple[Callable[..., Any], ...]
+    response: tuple[Callable[..., Any], ...]
+
+
+def door_off_reason() -> str | None:
+    """Why the door stays shut in this configuration (every reason), or None when it serves casts."""
+    reasons = []
+    if os.environ.get("RANKANDFILE_CAST_DOOR", "1") == "0":
+        reasons.append("RANKANDFILE_CAST_DOOR=0")
+    if connections["default"].vendor != "postgresql":
+        reasons.append("the database is not PostgreSQL")
+    if settings.SESSION_ENGINE != SESSION_ENGINE:
+        reasons.append(f"sessions are not {SESSION_ENGINE}")
+    unknown = [m for m in settings.MIDDLEWARE if m not in HOOK_MIDDLEWARE | PASSIVE_MIDDLEWARE]
+    if unknown:
+        reasons.append(f"middleware not reviewed for the cast door: {', '.join(unknown)}")
+    columns = (
+        tuple(f.column for f in Participation._meta.concrete_fields),
+        tuple(f.column for f in CastBallot._meta.concrete_fields),
+    )
+    if columns != (PARTICIPATION_COLUMNS, CAST_BALLOT_COLUMNS):
+        reasons.append("the ballot box's columns changed: review cast_door.py")
+    return "; ".join(reasons) or None
+
+
+def _never_called(request: HttpRequest) -> HttpResponse:
+    raise AssertionError("the cast door only runs middleware hooks")
+
+
+def _hooks() -> Hooks:
+    request_hooks: list[Callable[..., Any]] = []
+    view_hooks: list[Callable[..., Any]] = []
+    response_hooks: list[Callable[..., Any]] = []
+    for path in settings.MIDDLEWARE:
+        if path in PASSIVE_MIDDLEWARE:
+            continue
+        middleware = import_string(path)(_never_called)
+        for name, found in (
+            ("process_request", request_hooks),
+            ("process_view", view_hooks),
+            ("process_response", response_hooks),
+        ):
+            hook = getattr(middleware, name, None)
+            if hook is not None:
+                found.append(hook)
+    return Hooks(tuple(request_hooks), tuple(view_hooks), tuple(reversed(response_hooks)))
+
+
+def _conninfo() -> str:
+    """The default database's connection, from the settings Django itself connects with (the test database under
+    tests). Only libpq's own options are passed on; Django's (pool, isolation level…) are not libpq's."""
+    params = connections["default"].settings_dict
+    keys = {"dbname": params["NAME"], "user": params["USER"], "password": params["PASSWORD"]}
+    keys |= {"host": params["HOST"], "port": params["PORT"]}
+    libpq = ("sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "application_name", "passfile")
+    keys |= {k: v for k, v in params.get("OPTIONS", {}).items() if k in libpq}
+    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in keys.items() if v not in (None, "")})
+
+
+def _table(model: Any) -> str:
+    return str(model._meta.db_table)
+
+
+def _insert(model: Any, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {_table(model)} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+
+
+SESSION_SQL = f"SELECT session_data FROM {_table(Session)} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
+LOCK_SQL = services.cast_lock_sql("postgresql", with_member=True)
+# Both rows in one statement; the unique participation fails it, and with it the transaction, on a second cast.
+BOX_SQL = (
+    f"WITH participation AS ({_insert(Participation, PARTICIPATION_COLUMNS)}) "
+    f"{_insert(CastBallot, CAST_BALLOT_COLUMNS)}"
+)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """A cast the door may serve, as read from the request: nothing is checked against the database yet."""
+
+    request: HttpRequest
+    paper: selectors.Paper
+    opened_at: Any  # the opening time the paper was read with: the locked row must still say it
+    content: dict[str, list[str]]
+    session_key: str
+
+
+@dataclass(frozen=True)
+class Voter:
+    """What the session says, as django.contrib.auth.get_user reads it."""
+
+    id: int
+    backend: str
+    session_hash: str
+
+
+class CastDoor:
+    """ASGI middleware around the whole application (rankandfile/asgi.py)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._shut: str | None = None
+        self._ready = False
+        self._hooks: Hooks | None = None
+        self._pool: AsyncConnectionPool | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http" or scope["method"] != "POST" or not scope["path"].endswith("/cast/"):
+            await self.app(scope, receive, send)
+            return
+        if not self._ready:
+            self._shut = await sync_to_async(door_off_reason, thread_sensitive=False)()
+            self._ready = True
+            if self._shut:
+                log.info("ballots: the cast door is shut (%s); casts go through Django", self._shut)
+        if self._shut:
+            await self.app(scope, receive, send)
+            return
+        body, more, disconnected = await _read_body(receive)
+        if disconnected:
+            return  # the phone went away before its ballot arrived: nothing to do, as Django would do nothing
+        response = None if more else await self._serve(scope, body)
+        if response is None:
+            await self.app(scope, _replay(body, more, receive), send)
+            return
+        await _send(response, send)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _connection_pool(self) -> AsyncConnectionPool:
+        if self._pool is None:
+            pool_options = connections["default"].settings_dict.get("OPTIONS", {}).get("pool")
+            max_size = pool_options.get("max_size", 10) if isinstance(pool_options, dict) else 10
+            pool = AsyncConnectionPool(
+                _conninfo(), min_size=1, max_size=max_size, open=False, name="cast-door", kwargs={"autocommit": True}
+            )
+            await pool.open()
+            self._pool = pool
+        return self._pool
+
+    async def _serve(self, scope: Scope, body: bytes) -> HttpResponse | None:
+        """The receipt page, with the ballot committed; None, with nothing written, for Django to serve."""
+        try:
+            cast = self._read(scope, body)
+            nonce, receipt = services.new_receipt(cast.paper.ballot, cast.content)
+            await self._write(cast, receipt)
+        except Refused:
+            return None
+        except Exception:  # nothing is committed: Django serves the request and reports what it meets
+            log.warning("ballots: the cast door passed a cast to Django after an error", exc_info=True)
+            return None
+        # Committed: from here on the voter gets this receipt or an error, never Django's "already voted".
+        ballot = cast.paper.ballot
+        live.count_changed(ballot.pk)
+        context = views.receipt_context(ballot, services.Receipt(ballot.pk, cast.content, receipt, nonce))
+        response = HttpResponse(render_to_string(views.RECEIPT_TEMPLATE, context, request=cast.request))
+        add_never_cache_headers(response)  # the view's @never_cache
+        patch_vary_headers(response, ("Cookie",))  # as Django's session middleware, once the session is read
+        assert self._hooks is not None
+        for hook in self._hooks.response:
+            response = hook(cast.request, response)
+        return response
+
+    def _read(self, scope: Scope, body: bytes) -> Cast:
+        """Django's request through its middleware's request and view hooks, the paper and the marks; no query."""
+        request = ASGIRequest(scope, io.BytesIO(body))
+        request.get_host()  # DisallowedHost: Django answers 400
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if not session_key:
+            raise Refused  # Django sends the voter to log in
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            raise Refused from None
+        if match.func is not views.ballot_cast:
+            raise Refused
+        if self._hooks is None:
+            self._hooks = _hooks()
+        for hook in self._hooks.request:
+            if hook(request) is not None:
+                raise Refused
+        for hook in self._hooks.view:
+            if hook(request, match.func, match.args, match.kwargs) is not None:
+                raise Refused  # above all, CsrfViewMiddleware refusing the post
+        known = selectors.known_paper(int(match.kwargs["ballot_id"]))
+        if known is None:
+            raise Refused  # this process has not read the paper yet: Django reads it (and keeps it)
+        opened_at, paper = known
+        labels = list(paper.labels)
+        names = marks_from_post(paper.ballot, labels, request.POST) if "mark" in request.POST else []
+        try:
+            content = marks.check(paper.ballot.mark, names, labels)
+        except marks.MarkError:
+            raise Refused from None
+        return Cast(request, paper, opened_at, content, session_key)
+
+    async def _write(self, cast: Cast, receipt: str) -> None:
+        """Session, member, lock, roll and both rows: committed together, or Refused with nothing written.
+
+        Five round trips, each a prepared statement once the connection has seen it five times: the session;
+        BEGIN; the ballot under the cast's shared lock with the roll and the member (services.cast_lock_sql); both
+        rows; COMMIT. (Measured: fewer, bigger statements cost less CPU than psycopg's pipeline mode here.)"""
+        pool = await self._connection_pool()
+        ballot_id = cast.paper.ballot.pk
+        async with pool.connection() as conn:
+            row = await (await conn.execute(SESSION_SQL, [cast.session_key, timezone.now()])).fetchone()
+            voter = _voter(row[0] if row else None)
+            try:
+                async with conn.transaction():
+                    state = await (await conn.execute(LOCK_SQL, [voter.id, ballot_id, voter.id])).fetchone()
+                    if state is None:
+                        raise Refused  # no such member
+                    _check_member(state[4], state[5], voter)
+                    if not state[2] or state[3] != cast.opened_at:
+                        raise Refused  # off the roll, or no longer the paper this process keeps
+                    if services.cast_refusal_for(state[0], state[1]):
+                        raise Refused  # not open (Django says why)
+                    participation = [Participation._meta.pk.default(), ballot_id, voter.id]
+                    paper = [CastBallot._meta.pk.default(), ballot_id, Jsonb(cast.content), receipt]
+                    await conn.execute(BOX_SQL, participation + paper)
+            except psycopg.errors.UniqueViolation:
+                raise Refused from None  # already voted: Django says so
+
+
+@functools.cache
+def _session_store() -> Any:
+    return import_module(settings.SESSION_ENGINE).SessionStore()
+
+
+def _voter(session_data: str | None) -> Voter:
+    """As django.contrib.auth.get_user reads the session: who it names, through which configured backend."""
+    if session_data is None:
+        raise Refused  # no such session, or expired: Django sends the voter to log in
+    data = _session_store().decode(session_data)  # decode() keeps no state: one store serves every request
+    try:
+        voter = Voter(
+            int(Member._meta.pk.to_python(data[SESSION_KEY])), data[BACKEND_SESSION_KEY], data[HASH_SESSION_KEY]
+        )
+    except (KeyError, ValueError, TypeError):
+        raise Refused from None
+    if voter.backend not in settings.AUTHENTICATION_BACKENDS or not voter.session_hash:
+        raise Refused
+    return voter
+
+
+def _check_member(password: str, is_active: bool, voter: Voter) -> None:
+    """The rest of get_user: the member may log in, and the session carries their password's hash."""
+    member = Member(id=voter.id, password=password, is_active=is_active)
+    backend = load_backend(voter.backend)
+    # ModelBackend.get_user's rule; a backend with a get_user of its own may have other rules: Django applies them.
+    if not isinstance(backend, ModelBackend) or type(backend).get_user is not ModelBackend.get_user:
+        raise Refused
+    if not backend.user_can_authenticate(member):
+        raise Refused
+    # Only the current secret key: a session hashed with a fallback key is rewritten by Django, so Django serves it.
+    if not constant_time_compare(voter.session_hash, member.get_session_auth_hash()):
+        raise Refused
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, bool, bool]:
+    """(body so far, more to come, disconnected). Stops reading at MAX_BODY, leaving the rest to Django."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"".join(chunks), False, True
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        size += len(chunk)
+        more = bool(message.get("more_body", False))
+        if not more or size > MAX_BODY:
+            return b"".join(chunks), more, False
+
+
+def _replay(body: bytes, more: bool, receive: Receive) -> Receive:
+    """`receive` for Django: the body the door has read, then whatever is still to come."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": more}
+        return await receive()
+
+    return replay
+
+
+async def _send(response: HttpResponse, send: Send) -> None:
+    headers = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in response.items()]
+    headers += [(b"Set-Cookie", c.output(header="").strip().encode("latin-1")) for c in response.cookies.values()]
+    await send({"type": "http.response.start", "status": response.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": response.content})
