@@ -139,6 +139,27 @@ def server_env(database_url: str, db: str, static_root: str) -> dict[str, str]:
     return env
 
 
+server_group = [0]  # the running server's process group (its leader's pid), for cpu_seconds
+
+
+def cpu_seconds(*, group: int | None = None, database: str | None = None) -> float:
+    """CPU time used so far by the processes of a process group (the server) or the PostgreSQL backends serving a
+    database, from /proc: a figure the machine's other work does not skew, unlike rates. 0 where /proc is absent."""
+    total = 0
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if group is not None and int(fields[2]) != group:
+                continue
+            if database is not None and f" {database} ".encode() not in (entry / "cmdline").read_bytes():
+                continue
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 @contextlib.contextmanager
 def server(env: dict[str, str], workers: int) -> Iterator[int]:
     """uvicorn on 127.0.0.1, as `make serve` runs it; stopped (its whole process group) on the way out."""
@@ -161,6 +182,7 @@ def server(env: dict[str, str], workers: int) -> Iterator[int]:
         status, _ = asyncio.run(request(port, "GET", "/accounts/login/", ""))
         if status != 200:
             raise RuntimeError(f"the server answered {status} to the login page")
+        server_group[0] = process.pid
         yield port
     finally:
         with contextlib.suppress(ProcessLookupError):
@@ -422,14 +444,28 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
                 f"burst: {burst_load.acknowledged} acknowledged in {burst_load.elapsed_s:.1f} s, "
                 f"statuses {dict(sorted(burst_load.statuses.items()))}"
             )
+            database = PG_BENCH_DB if args.db == "postgres" else None
+            before = (cpu_seconds(group=server_group[0]), cpu_seconds(database=database) if database else 0.0)
+            client_before = time.process_time()
             capacity_load = asyncio.run(
                 capacity(port, seeded["capacity"], seeded["sessions"], args.concurrency, seed=2)
+            )
+            per_cast = 1000 / max(1, capacity_load.acknowledged)
+            used = (
+                (cpu_seconds(group=server_group[0]) - before[0]) * per_cast,
+                ((cpu_seconds(database=database) - before[1]) * per_cast) if database else None,
+                (time.process_time() - client_before) * per_cast,
             )
             cast_per_s = capacity_load.acknowledged / capacity_load.elapsed_s if capacity_load.elapsed_s else 0.0
             say(
                 f"capacity: {capacity_load.acknowledged} acknowledged in {capacity_load.elapsed_s:.1f} s "
                 f"({cast_per_s:.0f}/s, {args.concurrency} at a time), "
                 f"statuses {dict(sorted(capacity_load.statuses.items()))}"
+            )
+            say(
+                f"CPU per cast in the capacity run: server {used[0]:.2f} ms"
+                + (f", PostgreSQL {used[1]:.2f} ms" if used[1] is not None else "")
+                + f", this load client {used[2]:.2f} ms ({os.cpu_count()} cores)"
             )
             start = time.perf_counter()
             status, _ms = asyncio.run(

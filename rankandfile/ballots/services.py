@@ -312,25 +312,19 @@ def check_marks(ballot: Ballot, names: Sequence[str], labels: Sequence[str] | No
         raise ValidationError({"marks": mark_message(error)}) from None
 
 
-def cast_lock_sql(vendor: str, *, with_member: bool = False) -> str:
-    """One round trip at the start of a cast: the ballot's status, closing time and opening time, read under a
-    shared lock, and whether the voter is on its roll. Parameters: voter id, ballot id (and voter id again
-    `with_member`, which adds the member's password hash and active flag, for the cast door's session check).
+def cast_lock_sql(vendor: str) -> str:
+    """One round trip at the start of a cast: the ballot's status and closing time, read under a shared lock, and
+    whether the voter is on its roll. Parameters: voter id, ballot id.
 
     The lock makes a close wait for the casts in flight, and no cast slip in after the count; casts do not block
-    each other (PostgreSQL FOR KEY SHARE; SQLite's IMMEDIATE transactions already serialize writers). Shared by
-    `ballot_cast` and the cast door (cast_door.py), so both paths check the same thing.
+    each other (PostgreSQL FOR KEY SHARE; SQLite's IMMEDIATE transactions already serialize writers). Used by
+    `ballot_cast`; the cast door (cast_door.py) takes the same lock in its single insert statement.
     """
     ballots, roll = Ballot._meta.db_table, EligibleVoter._meta.db_table
     lock = " FOR KEY SHARE OF b" if vendor == "postgresql" else ""
-    member = (
-        f", m.password, m.is_active FROM {ballots} b, {Member._meta.db_table} m"
-        if with_member
-        else f" FROM {ballots} b"
-    )
     return (
-        f"SELECT b.status, b.closes_at, EXISTS (SELECT 1 FROM {roll} r WHERE r.ballot_id = b.id AND r.member_id = %s), "  # noqa: S608
-        f"b.opened_at{member} WHERE b.id = %s{' AND m.id = %s' if with_member else ''}{lock}"
+        f"SELECT b.status, b.closes_at, EXISTS (SELECT 1 FROM {roll} r WHERE r.ballot_id = b.id AND r.member_id = %s) "  # noqa: S608
+        f"FROM {ballots} b WHERE b.id = %s{lock}"
     )
 
 

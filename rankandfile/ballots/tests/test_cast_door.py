@@ -17,10 +17,11 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client, override_settings
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
-from rankandfile.ballots import cast_door, live, selectors, services
+from rankandfile.ballots import cast_door, live, selectors, services, views
 from rankandfile.ballots.domain import receipts
 from rankandfile.ballots.models import Ballot, CastBallot, Participation
 from rankandfile.ballots.tests.helpers import open_ballot
@@ -379,7 +380,7 @@ def test_a_long_body_reaches_django_whole(org: Any, ranked: Ballot) -> None:
 def test_an_error_before_the_commit_leaves_nothing_and_goes_to_django(
     org: Any, ranked: Ballot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cast_door, "BOX_SQL", cast_door.BOX_SQL.replace("INSERT INTO", "INSERT INTO no_such_", 1))
+    monkeypatch.setattr(cast_door, "CAST_SQL", cast_door.CAST_SQL.replace("INSERT INTO", "INSERT INTO no_such_", 1))
     django = Django()
     answer = through(
         cast_door.CastDoor(django), (scope_for(cast_path(ranked), session=session_of(org.alice)), marks(1))
@@ -406,3 +407,53 @@ def test_django_behind_the_door_refuses_as_it_always_did(org: Any, ranked: Ballo
     assert answer.status == 422
     assert "already voted" in answer.body
     assert rows(ranked) == (1, 1)
+
+
+# --- the receipt page from its shell --------------------------------------------------------------------------
+def rendered(request: Any, ballot: Ballot, receipt: services.Receipt) -> str:
+    return render_to_string(views.RECEIPT_TEMPLATE, views.receipt_context(ballot, receipt), request=request)
+
+
+@pytest.mark.parametrize(
+    ("kind", "method", "names"),
+    [
+        ("election", "irv", ['<b>Ann & "Co"</b>', "Ben's"]),
+        ("election", "irv", ["Cat"]),
+        ("election", "approval", ["Ben's", "Cat"]),
+        ("survey", "plurality", ["Ben's"]),
+    ],
+)
+def test_the_receipt_page_from_its_shell_is_the_rendered_page(
+    org: Any, kind: str, method: str, names: list[str]
+) -> None:
+    labels = ['<b>Ann & "Co"</b>', "Ben's", "Cat"]
+    ballot = open_ballot(org, kind=kind, method=method, labels=labels)
+    request = RequestFactory().post(cast_path(ballot))
+    for nonce in ("0" * 32, "f" * 32):  # the second page comes from the shell the first one made
+        content = services.check_marks(ballot, names)
+        receipt = services.Receipt(ballot.pk, content, receipts.receipt_for(ballot.key, content, nonce), nonce)
+        assert cast_door.receipt_page(request, ballot, receipt) == rendered(request, ballot, receipt)
+    assert cast_door._shells  # the shell was used
+
+
+def test_a_template_that_changes_the_placeholders_is_rendered_in_full(
+    org: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ballot = open_ballot(org)
+    original = views.receipt_context
+
+    def upper_codes(ballot: Ballot, receipt: services.Receipt) -> dict[str, Any]:
+        return {
+            **original(ballot, receipt),
+            "receipt_grouped": str(original(ballot, receipt)["receipt_grouped"]).upper(),
+        }
+
+    monkeypatch.setattr(views, "receipt_context", upper_codes)
+    monkeypatch.setattr(cast_door, "_shells", {})
+    request = RequestFactory().post(cast_path(ballot))
+    content = services.check_marks(ballot, ["Ann"])
+    receipt = services.Receipt(ballot.pk, content, "ab" * 32, "cd" * 16)
+    page = cast_door.receipt_page(request, ballot, receipt)
+    assert "ABABABAB" in page
+    assert page == rendered(request, ballot, receipt)
+    assert list(cast_door._shells.values()) == [None]
