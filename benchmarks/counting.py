@@ -2,6 +2,7 @@
 
     python benchmarks/counting.py            # full run: 100,000 and 1,000,000 ballots, real elections (~20 min)
     python benchmarks/counting.py --quick    # peers on 100,000 ballots only (still the 1,000,000-ballot targets)
+    python benchmarks/counting.py --stv-rounds 6   # only ours vs votekit FastSTV on 100,000 ballots, alternating
 
 Needs the optional group `bench` (pip install .[bench]): pref_voting, votekit, pyrankvote, stvpoll. A peer that is
 not installed is reported as unavailable. Every count runs in its own subprocess: the time is the count alone
@@ -344,13 +345,56 @@ def fmt_time(outcome: dict[str, Any], index: int = 0) -> str:
     return f"{outcome['results'][index]['seconds']:.3f}"
 
 
+def stv_rounds(rounds: int) -> None:
+    """Ours (stv-scottish) and votekit FastSTV on the same 100,000-ballot file, one after the other in each
+    round, each in its own worker (the same rule as the full run: best of up to 20 counts within 2 s)."""
+    workdir = Path(tempfile.mkdtemp(prefix="rankandfile-bench-"))
+    path = workdir / "pl_100000.blt"
+    write_blt(path, 100_000, seed=2025)
+    print(
+        f"# STV, 100,000 ballots: ours vs votekit FastSTV ({os.cpu_count()} cores, Python {sys.version.split()[0]})\n"
+    )
+    print("| round | load | ours stv-scottish (ms) | votekit FastSTV (ms) | ratio | winners match |")
+    print("|---|---:|---:|---:|---:|---|")
+    ratios = []
+    for number in range(1, rounds + 1):
+        at_start = os.getloadavg()[0]
+        ours = run_worker("ours:stv-scottish", [[str(path), SEATS, None]], CAP)
+        peer = run_worker("votekit:FastSTV", [[str(path), SEATS, None]], CAP)
+        if "results" not in ours or "results" not in peer:
+            print(f"| {number} | {at_start:.1f} | {fmt_time(ours)} | {fmt_time(peer)} | — | — |", flush=True)
+            continue
+        a, b = ours["results"][0], peer["results"][0]
+        ratios.append(b["seconds"] / a["seconds"])
+        match = "yes" if a["winners"] == b["winners"] else "no"
+        print(
+            f"| {number} | {at_start:.1f} | {a['seconds'] * 1e3:.2f} | {b['seconds'] * 1e3:.1f} | "
+            f"{ratios[-1]:.0f}x | {match} |",
+            flush=True,
+        )
+    if ratios:
+        print(f"\nRatio: {min(ratios):.0f}x to {max(ratios):.0f}x. Load average at the end: {load()}")
+    path.unlink()
+    workdir.rmdir()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="peers on 100,000 ballots only")
+    parser.add_argument(
+        "--stv-rounds",
+        type=int,
+        metavar="N",
+        default=0,
+        help="only the STV ratio on 100,000 ballots: N rounds alternating ours and votekit FastSTV",
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker[0], json.loads(args.worker[1]))
+        return
+    if args.stv_rounds:
+        stv_rounds(args.stv_rounds)
         return
 
     sizes = [100_000] if args.quick else [100_000, 1_000_000]

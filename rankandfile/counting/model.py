@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from rankandfile.counting.parcels import PrefixTree
 
 Codes = npt.NDArray[np.int16] | npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
@@ -67,6 +70,7 @@ class BallotBox:
     seats: int | None = None
     method: str | None = None
     options: Mapping[str, object] = field(default_factory=dict)
+    tree: PrefixTree | None = None  # the readers' prefix tree of the ballots, for Scottish STV (parcels.py)
 
     @property
     def n_candidates(self) -> int:
@@ -277,9 +281,18 @@ class Result:
     notes: tuple[str, ...] = ()
 
 
+_UNITS: dict[int, Decimal] = {}
+
+
 def scaled(value: int, decimals: int) -> Decimal:
-    """An exact decimal from an integer count of 10^-decimals units."""
-    return Decimal(value).scaleb(-decimals) if decimals else Decimal(value)
+    """An exact decimal from an integer count of 10^-decimals units (value x 1E-decimals: the same digits and
+    exponent as Decimal(value).scaleb(-decimals), made about twice as fast)."""
+    if not decimals:
+        return Decimal(value)
+    unit = _UNITS.get(decimals)
+    if unit is None:
+        unit = _UNITS[decimals] = Decimal(1).scaleb(-decimals)
+    return Decimal(value) * unit
 
 
 def decimal_text(value: Decimal) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rankandfile.counting.fastblt import parse_plain_section
 from rankandfile.counting.model import BallotBox, BoxBuilder, InputError
+from rankandfile.counting.parcels import attach_tree
 
 FORMATS = ("blt", "choices-csv", "ranks-csv", "json")
 BALLOT_BOX_FORMAT = "rankandfile-ballot-box"
@@ -41,6 +42,12 @@ def read_file(path: str, fmt: str | None = None, *, ignore_columns: Sequence[str
 
 
 def read_bytes(data: bytes, source: str, fmt: str | None = None, *, ignore_columns: Sequence[str] = ()) -> BallotBox:
+    """Read ballots from the bytes of a file. The box comes with its prefix tree (parcels.py), the structure
+    Scottish STV moves papers on: building it is part of reading, not of each count."""
+    return attach_tree(_read(data, source, fmt, ignore_columns=ignore_columns))
+
+
+def _read(data: bytes, source: str, fmt: str | None, *, ignore_columns: Sequence[str]) -> BallotBox:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     fmt = fmt or guess_format(data, source)

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Literal
 
 import numpy as np
 
 from rankandfile.counting.model import BallotBox, Int64Array, InvalidBallot, Options, Result
+from rankandfile.counting.parcels import Parcels, tree_of
 from rankandfile.counting.prepare import clean_codes, invalid_list
 from rankandfile.counting.ties import TieBreaker
 from rankandfile.counting.transfer import EXHAUSTED, PASS, Piles, StageLog
@@ -46,11 +48,21 @@ _VOID_REASONS = {
 }
 
 
-def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
+def count_stv_scottish(
+    box: BallotBox, seats: int, options: Options, ties: TieBreaker, *, engine: Literal["parcels", "piles"] = "parcels"
+) -> Result:
+    """Count by the rule above. The papers move as parcels on the box's prefix tree; `engine="piles"` moves
+    them one by one (transfer.Piles), the reference the parcels are tested against."""
     c_count = box.n_candidates
-    codes, groups = clean_codes(box, groups_only=True)
-    papers = Piles(codes, box.weights, box.end, c_count)
-    n_codes = box.group0 + len(groups)
+    papers: Parcels | Piles
+    if engine == "parcels":
+        tree = tree_of(box)
+        papers = Parcels(tree, c_count)
+        n_codes = box.group0 + len(tree.groups)
+    else:
+        codes, groups = clean_codes(box, groups_only=True)
+        papers = Piles(codes, box.weights, box.end, c_count)
+        n_codes = box.group0 + len(groups)
 
     table: Int64Array = np.full(n_codes, EXHAUSTED, dtype=np.int64)
     table[:c_count] = np.arange(c_count)
@@ -65,20 +77,11 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
     first_table[box.skip] = _VOID_SKIPPED
     first_table[box.overvote] = _VOID_MULTIPLE
     first_table[box.group0 :] = _VOID_MULTIPLE
-    at, first = papers.first(papers.lut(first_table))
-    weights = box.weights
-    dealt = papers.deal(at, first, SCALE)
+    dealt = papers.start(papers.lut(first_table), SCALE)
     firsts = dealt[:c_count]
-    invalid: list[InvalidBallot] = []
     invalid_count = sum(dealt[c_count:])
-    if invalid_count:
-        bad = np.flatnonzero(first < 0)
-        sub = codes[bad]
-        blank_bad = ~((sub != box.end) & (sub != box.skip)).any(axis=1)
-        invalid += invalid_list(box, bad[blank_bad], "blank ballot")
-        for code, reason in _VOID_REASONS.items():
-            invalid += invalid_list(box, bad[(first[bad] == code) & ~blank_bad], reason)
-    valid = int(weights.sum()) - invalid_count
+    invalid = _invalid(box, first_table) if invalid_count else []
+    valid = sum(firsts)
 
     quota = valid // (seats + 1) + 1
     q = quota * SCALE
@@ -190,3 +193,18 @@ def count_stv_scottish(box: BallotBox, seats: int, options: Options, ties: TieBr
         invalid=tuple(invalid),
         notes=tuple(notes),
     )
+
+
+def _invalid(box: BallotBox, first_table: Int64Array) -> list[InvalidBallot]:
+    """The ballots without a usable first preference, line by line, with the rule's reason (blank first)."""
+    codes, _ = clean_codes(box, groups_only=True)
+    rows = Piles(codes, box.weights, box.end, box.n_candidates)
+    lut = rows.lut(first_table)
+    _, first = rows.first(lut)
+    bad = np.flatnonzero(first < 0)
+    sub = codes[bad]
+    blank_bad = ~((sub != box.end) & (sub != box.skip)).any(axis=1)
+    invalid = invalid_list(box, bad[blank_bad], "blank ballot")
+    for code, reason in _VOID_REASONS.items():
+        invalid += invalid_list(box, bad[(first[bad] == code) & ~blank_bad], reason)
+    return invalid

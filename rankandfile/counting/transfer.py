@@ -116,6 +116,12 @@ class Piles:
         at[pending] = moved
         return at, meaning
 
+    def start(self, lut: npt.NDArray[np.integer[Any]], value: int) -> list[int]:
+        """Put every ballot line on its first mark that `lut` does not say to pass over, at `value`; returns what
+        `deal` returns."""
+        at, meaning = self.first(lut)
+        return self.deal(at, meaning, value)
+
     def advance(
         self, at: IntpArray, lut: npt.NDArray[np.integer[Any]]
     ) -> tuple[IntpArray, npt.NDArray[np.integer[Any]]]:
@@ -213,6 +219,18 @@ def sum_by(index: Int64Array, amounts: Int64Array | None, size: int) -> list[int
     return [int(x) for x in acc]
 
 
+class _Figures(dict[int, Decimal]):
+    """Each figure of a count as a Decimal, made once: totals repeat from stage to stage."""
+
+    def __init__(self, decimals: int) -> None:
+        super().__init__()
+        self.decimals = decimals
+
+    def __missing__(self, value: int) -> Decimal:
+        made = self[value] = scaled(value, self.decimals)
+        return made
+
+
 class StageLog:
     """Collects stages as the count goes, and every candidate's totals for backward-looking tie-breaks."""
 
@@ -221,13 +239,7 @@ class StageLog:
         self.decimals = decimals
         self.stages: list[Stage] = []
         self.history: list[list[int]] = []
-        self._decimals: dict[int, Decimal] = {}  # figures repeat from stage to stage: each is made once
-
-    def _scaled(self, value: int) -> Decimal:
-        made = self._decimals.get(value)
-        if made is None:
-            made = self._decimals[value] = scaled(value, self.decimals)
-        return made
+        self._figures = _Figures(decimals)
 
     @property
     def number(self) -> int:
@@ -250,21 +262,20 @@ class StageLog:
         note: str = "",
     ) -> None:
         names = self.candidates
-        d = self.decimals
-        dec = self._scaled
+        figure = self._figures.__getitem__
         self.history.append(list(totals))
         self.stages.append(
             Stage(
                 number=len(self.stages) + 1,
                 action=action,
                 candidates=tuple(names[c] for c in acted),
-                totals={names[c]: dec(v) for c, v in enumerate(totals)},
-                transfers={names[c]: dec(v) for c, v in enumerate(transfers)},
-                non_transferable=dec(non_transferable),
-                rounding_loss=dec(rounding_loss),
+                totals=dict(zip(names, map(figure, totals), strict=True)),
+                transfers=dict(zip(names, map(figure, transfers), strict=True)),
+                non_transferable=figure(non_transferable),
+                rounding_loss=figure(rounding_loss),
                 elected=tuple(names[c] for c in elected),
                 excluded=tuple(names[c] for c in excluded),
-                quota=None if quota is None else scaled(quota, d),
+                quota=None if quota is None else scaled(quota, self.decimals),
                 keep_factors=None
                 if keep_factors is None
                 else {names[c]: scaled(v, keep_decimals) for c, v in enumerate(keep_factors)},
