@@ -160,9 +160,11 @@ def test_the_door_is_open_on_postgresql_with_the_settings_as_they_are() -> None:
     assert cast_door.door_off_reason() is None
 
 
-def test_the_door_is_shut_with_another_session_engine() -> None:
+def test_the_door_is_shut_with_another_session_engine_or_sessions_saved_on_every_request() -> None:
     with override_settings(SESSION_ENGINE="django.contrib.sessions.backends.cache"):
-        assert "sessions" in (cast_door.door_off_reason() or "")
+        assert "sessions are not" in (cast_door.door_off_reason() or "")
+    with override_settings(SESSION_SAVE_EVERY_REQUEST=True):
+        assert "SESSION_SAVE_EVERY_REQUEST" in (cast_door.door_off_reason() or "")
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite only")
