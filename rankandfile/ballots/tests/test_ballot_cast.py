@@ -83,3 +83,20 @@ def test_it_leaves_neither_row_when_it_fails_half_way(org: Any, ranked: Any, mon
     # And nothing stops the member from voting once the fault is gone.
     services.ballot_cast(voter=org.alice, ballot=ranked, names=["Ann"])
     assert counts(ranked) == (1, 1)
+
+
+def test_on_sqlite_casts_take_turns_for_the_write_lock(org: Any, ranked: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite: the cast's transaction runs holding the process's writer lock (PostgreSQL: no such lock)."""
+    from django.db import connection
+
+    held: list[bool] = []
+    lock_open_ballot = services._lock_open_ballot
+
+    def watching(ballot_id: int, voter_id: int) -> Any:
+        held.append(services._sqlite_writer.locked())
+        return lock_open_ballot(ballot_id, voter_id)
+
+    monkeypatch.setattr(services, "_lock_open_ballot", watching)
+    services.ballot_cast(voter=org.alice, ballot=ranked, names=["Ann"])
+    assert held == [connection.vendor == "sqlite"]
+    assert not services._sqlite_writer.locked()
