@@ -171,21 +171,23 @@ def _table(model: Any) -> str:
 
 SESSION_SQL = f"SELECT session_data FROM {_table(Session)} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
 # What the checks need, read without a lock: the ballot's state, the roll, the member's password hash and flag.
+# Parameters: member, ballot, member. (Positional: psycopg reorders named ones on every call.)
 STATE_SQL = (
     f"SELECT b.status, b.closes_at, b.opened_at, "  # noqa: S608
-    f"EXISTS (SELECT 1 FROM {_table(EligibleVoter)} r WHERE r.ballot_id = b.id AND r.member_id = %(member)s), "
-    f"m.password, m.is_active FROM {_table(Ballot)} b, {_table(Member)} m WHERE b.id = %(ballot)s AND m.id = %(member)s"
+    f"EXISTS (SELECT 1 FROM {_table(EligibleVoter)} r WHERE r.ballot_id = b.id AND r.member_id = %s), "
+    f"m.password, m.is_active FROM {_table(Ballot)} b, {_table(Member)} m WHERE b.id = %s AND m.id = %s"
 )
 # One statement, so one transaction without BEGIN and COMMIT round trips: the ballot row under the cast's shared
 # lock (services.cast_lock_sql: a close waits for it), still in the state the checks saw, then both rows. No row
 # inserted when the state changed meanwhile; the unique participation fails the whole statement on a second cast.
+# Parameters: ballot, status, closing time; participation id, member; paper id, content, receipt.
 CAST_SQL = (
-    f"WITH ballot AS (SELECT id FROM {_table(Ballot)} WHERE id = %(ballot)s AND status = %(status)s "  # noqa: S608
-    f"AND closes_at IS NOT DISTINCT FROM %(closes_at)s FOR KEY SHARE), "
+    f"WITH ballot AS (SELECT id FROM {_table(Ballot)} WHERE id = %s AND status = %s "  # noqa: S608
+    f"AND closes_at IS NOT DISTINCT FROM %s FOR KEY SHARE), "
     f"participation AS (INSERT INTO {_table(Participation)} ({', '.join(PARTICIPATION_COLUMNS)}) "
-    f"SELECT %(participation)s, id, %(member)s FROM ballot RETURNING ballot_id) "
+    f"SELECT %s, id, %s FROM ballot RETURNING ballot_id) "
     f"INSERT INTO {_table(CastBallot)} ({', '.join(CAST_BALLOT_COLUMNS)}) "
-    f"SELECT %(paper)s, ballot_id, %(content)s, %(receipt)s FROM participation"
+    f"SELECT %s, ballot_id, %s, %s FROM participation"
 )
 
 
@@ -333,7 +335,7 @@ class CastDoor:
         async with pool.connection() as conn:
             row = await (await conn.execute(SESSION_SQL, [cast.session_key, timezone.now()])).fetchone()
             voter = _voter(row[0] if row else None)
-            state = await (await conn.execute(STATE_SQL, {"ballot": ballot_id, "member": voter.id})).fetchone()
+            state = await (await conn.execute(STATE_SQL, [voter.id, ballot_id, voter.id])).fetchone()
             if state is None:
                 raise Refused  # no such member
             status, closes_at, opened_at, on_roll, password, is_active = state
@@ -342,16 +344,11 @@ class CastDoor:
                 raise Refused  # off the roll, or no longer the paper this process keeps
             if services.cast_refusal_for(status, closes_at):
                 raise Refused  # not open (Django says why)
-            values = {
-                "ballot": ballot_id,
-                "status": status,
-                "closes_at": closes_at,
-                "member": voter.id,
-                "participation": Participation._meta.pk.default(),
-                "paper": CastBallot._meta.pk.default(),
-                "content": Jsonb(cast.content),
-                "receipt": receipt,
-            }
+            values = [
+                *(ballot_id, status, closes_at),
+                *(Participation._meta.pk.default(), voter.id),
+                *(CastBallot._meta.pk.default(), Jsonb(cast.content), receipt),
+            ]
             try:
                 written = await conn.execute(CAST_SQL, values)
             except psycopg.errors.UniqueViolation:

@@ -77,11 +77,9 @@ def paper_for_cast(ballot_id: int) -> Paper | None:
 def known_paper(ballot_id: int) -> tuple[Any, Paper] | None:
     """The paper this process keeps for an opened ballot, with the opening time it was read with; no query.
 
-    For the cast door (cast_door.py), which checks the opening time inside its own transaction."""
-    known = _papers_of_open_ballots.get(ballot_id)
-    if known is None:
-        return None
-    return known[0], Paper(copy.copy(known[1].ballot), known[1].labels)
+    For the cast door (cast_door.py), which checks the opening time in its own queries. The paper is shared, not
+    copied: the door only reads it."""
+    return _papers_of_open_ballots.get(ballot_id)
 
 
 def ballots_of_unit(unit: Unit) -> list[Ballot]:
