@@ -40,9 +40,9 @@ class PrefixTree:
 
     Nodes are numbered level by level (all first marks, then all second marks, ...), and within a level in the
     rows' lexicographic order, so that the children of a node are consecutive: child[i] ... child[i] +
-    n_children[i] - 1. `code[i]` is the node's mark, `weight[i]` the ballots whose rows start with its prefix,
-    `ending[i]` those whose marks end right after it. The last node, `root`, stands above the first marks: its
-    children are the first marks and its `ending` the ballots with no mark at all.
+    n_children[i] - 1. `code[i]` is the node's mark, `weight[i]` the ballots whose rows start with its prefix
+    (those of them not under a child end right after it). The last node, `root`, stands above the first marks:
+    its children are the first marks and its weight is every ballot.
 
     The tree describes the rows of the box's marks with equal-rank groups reduced (prepare.clean_codes), and
     `groups` is their group table. `source_*` are the very arrays of the box it was built from, so that a box
@@ -51,7 +51,6 @@ class PrefixTree:
 
     code: IntpArray
     weight: Int64Array
-    ending: Int64Array
     child: IntpArray
     n_children: IntpArray
     groups: tuple[tuple[int, ...], ...]
@@ -83,11 +82,10 @@ def tree_of(box: BallotBox) -> PrefixTree:
 
 def make_tree(box: BallotBox) -> PrefixTree:
     codes, groups = clean_codes(box, groups_only=True)
-    code, weight, ending, child, n_children = build_tree(codes, box.weights, box.end, box.group0 + len(groups))
+    code, weight, child, n_children = build_tree(codes, box.weights, box.end, box.group0 + len(groups))
     return PrefixTree(
         code=code,
         weight=weight,
-        ending=ending,
         child=child,
         n_children=n_children,
         groups=groups,
@@ -104,8 +102,8 @@ def attach_tree(box: BallotBox) -> BallotBox:
 
 def build_tree(
     codes: Codes, weights: Int64Array, end: int, n_codes: int
-) -> tuple[IntpArray, Int64Array, Int64Array, IntpArray, IntpArray]:
-    """(code, weight, ending, child, n_children) of the prefix tree of the rows of `codes` (see PrefixTree)."""
+) -> tuple[IntpArray, Int64Array, IntpArray, IntpArray]:
+    """(code, weight, child, n_children) of the prefix tree of the rows of `codes` (see PrefixTree)."""
     n = codes.shape[0]
     if codes.shape[1] == 0 or bool((codes[:, -1] != end).any()):
         pad = np.full((n, 1), end, dtype=codes.dtype)
@@ -120,12 +118,10 @@ def build_tree(
     weights_by_level: list[Int64Array] = []
     child_by_level: list[IntpArray] = []
     counts_by_level: list[IntpArray] = []
-    ended: list[tuple[npt.NDArray[np.integer[Any]], Int64Array]] = []  # (nodes, ballots ending after them)
-    blank = 0
     level_start = above_start = above_size = 0
     depth = 0
     # One level (mark position) at a time, over the rows not yet ended: a node starts wherever a row's mark or
-    # its node above differs from the row before it; a run of rows ending there adds to their node's `ending`.
+    # its node above differs from the row before it; runs of rows whose mark there is the end make no node.
     while rows.size:
         marks = columns[depth].take(rows)
         new = np.empty(rows.size, dtype=bool)
@@ -136,14 +132,9 @@ def build_tree(
         starts = np.flatnonzero(new)
         group_marks = marks.take(starts)
         group_weights = np.diff(starts, append=rows.size) if unit else np.add.reduceat(ballots, starts)
-        stops = group_marks == end
-        real = np.flatnonzero(~stops)
-        if parent is None:
-            blank = int(group_weights[stops].sum())
-        else:
-            parents = parent.take(starts)
-            ended.append((parents[stops], group_weights[stops]))
-            children = np.bincount(parents.take(real) - above_start, minlength=above_size)
+        real = np.flatnonzero(group_marks != end)
+        if parent is not None:
+            children = np.bincount(parent.take(starts.take(real)) - above_start, minlength=above_size)
             child_by_level.append(level_start + np.cumsum(children) - children)
             counts_by_level.append(children)
         codes_by_level.append(group_marks.take(real))
@@ -168,11 +159,7 @@ def build_tree(
     weight = np.concatenate([*weights_by_level, [weights.sum()]]).astype(np.int64)
     child = np.concatenate([*child_by_level, [0]]).astype(np.intp)
     n_children = np.concatenate([*counts_by_level, [first_marks]]).astype(np.intp)
-    ending = np.zeros(size, dtype=np.int64)
-    for nodes, ballots_ending in ended:
-        ending[nodes] = ballots_ending
-    ending[-1] = blank
-    return code, weight, ending, child, n_children
+    return code, weight, child, n_children
 
 
 def _sorted_rows(columns: npt.NDArray[np.integer[Any]], n_codes: int) -> npt.NDArray[np.integer[Any]]:
@@ -221,9 +208,10 @@ class Parcels:
         self.bin_dtype = np.int8 if self.bins < 127 else np.int32
         self.values: list[int] = []
         self.value_ids: dict[int, int] = {}
-        self.node: IntpArray = np.empty(tree.size, dtype=np.intp)
-        self.value_id = np.empty(tree.size, dtype=np.int32)
-        self.holder = np.empty(tree.size, dtype=self.bin_dtype)  # meaning + offset; _FREE once moved on
+        # The parcels: grown as they come (at most one per node), so that a count touches only the memory it uses.
+        self.node: IntpArray = np.empty(1024, dtype=np.intp)
+        self.value_id = np.empty(1024, dtype=np.int32)
+        self.holder = np.empty(1024, dtype=self.bin_dtype)  # meaning + offset; _FREE once moved on
         self.size = 0
         self.counter: IntpArray = np.arange(1024, dtype=np.intp)
         self.total = int(tree.weight[tree.root])
@@ -275,6 +263,14 @@ class Parcels:
         amounts = self._spread(self.node.take(chosen), bounds, [self._value_id(v) for v in values], values, lut)
         return [*amounts[self.offset :], sum(amounts[: self.offset])]
 
+    def _grow(self, needed: int) -> None:
+        capacity = max(needed, 2 * self.node.size)
+        for name in ("node", "value_id", "holder"):
+            old = getattr(self, name)
+            new = np.empty(capacity, dtype=old.dtype)
+            new[: self.size] = old[: self.size]
+            setattr(self, name, new)
+
     @staticmethod
     def _run_steps(k: int, levels: int) -> IntpArray:
         """How the value index changes at the start of each run: runs go 0, 1, ..., k-1 at each level."""
@@ -307,11 +303,12 @@ class Parcels:
         tree = self.tree
         code, child, n_children, weight = tree.code, tree.child, tree.n_children, tree.weight
         shifted = lut + self.offset
-        passing_bin = PASS + self.offset
+        passing_bin = shifted.dtype.type(PASS + self.offset)
         k = len(values)
         moving = weight.take(nodes)
         ended = np.add.reduce(moving, keepdims=True) if bounds is None else np.add.reduceat(moving, bounds[:-1])
         levels: list[tuple[IntpArray, npt.NDArray[np.integer[Any]], IntpArray | None]] = []
+        counter = self.counter
         counts = n_children.take(nodes)
         # Level by level, the children of the nodes, then the children of those that are marks to pass over.
         # Children come in the order of their parents, so the runs of each value stay runs: only their bounds
@@ -322,12 +319,12 @@ class Parcels:
             total = int(stops[-1])
             if total == 0:
                 break
-            if total > self.counter.size:
-                self.counter = np.arange(2 * total, dtype=np.intp)
+            if total > counter.size:
+                counter = self.counter = np.arange(2 * total, dtype=np.intp)
             first = child.take(nodes)
             first -= stops[:-1]
             nodes = first.repeat(counts)
-            nodes += self.counter[:total]
+            nodes += counter[:total]
             meaning = shifted.take(code.take(nodes))
             if bounds is not None:
                 bounds = stops.take(bounds)
@@ -372,6 +369,8 @@ class Parcels:
                 if local is not None:
                     local = local.take(kept)
             start, stop = self.size, self.size + nodes.size
+            if stop > self.node.size:
+                self._grow(stop)
             self.node[start:stop] = nodes
             self.holder[start:stop] = meaning
             if local is None:

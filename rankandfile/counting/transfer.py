@@ -262,19 +262,20 @@ class StageLog:
         note: str = "",
     ) -> None:
         names = self.candidates
+        name = names.__getitem__
         figure = self._figures.__getitem__
         self.history.append(list(totals))
         self.stages.append(
             Stage(
                 number=len(self.stages) + 1,
                 action=action,
-                candidates=tuple(names[c] for c in acted),
+                candidates=tuple(map(name, acted)),
                 totals=dict(zip(names, map(figure, totals), strict=True)),
                 transfers=dict(zip(names, map(figure, transfers), strict=True)),
                 non_transferable=figure(non_transferable),
                 rounding_loss=figure(rounding_loss),
-                elected=tuple(names[c] for c in elected),
-                excluded=tuple(names[c] for c in excluded),
+                elected=tuple(map(name, elected)),
+                excluded=tuple(map(name, excluded)),
                 quota=None if quota is None else scaled(quota, self.decimals),
                 keep_factors=None
                 if keep_factors is None

@@ -130,7 +130,7 @@ def test_it_counts_the_same_when_value_ids_are_too_many_for_int16_keys(box: Ball
 @FAST
 @given(box=raw_boxes())
 def test_it_makes_one_node_per_distinct_prefix_weighing_the_ballots_through_it(box: BallotBox) -> None:
-    code, weight, ending, child, n_children = build_tree(box.codes, box.weights, box.end, box.n_codes)
+    code, weight, child, n_children = build_tree(box.codes, box.weights, box.end, box.n_codes)
     through: Counter[tuple[int, ...]] = Counter()
     stopping: Counter[tuple[int, ...]] = Counter()
     through[()] += 0  # the root stands even above no ballot at all
@@ -143,8 +143,9 @@ def test_it_makes_one_node_per_distinct_prefix_weighing_the_ballots_through_it(b
 
     def walk(node: int, prefix: tuple[int, ...]) -> None:
         assert prefix not in found
-        found[prefix] = (int(weight[node]), int(ending[node]))
-        for c in range(int(child[node]), int(child[node] + n_children[node])):
+        below = range(int(child[node]), int(child[node] + n_children[node]))
+        found[prefix] = (int(weight[node]), int(weight[node]) - sum(int(weight[c]) for c in below))
+        for c in below:
             walk(c, (*prefix, int(code[c])))
 
     walk(len(code) - 1, ())
