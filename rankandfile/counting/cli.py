@@ -151,7 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        box = read_file(args.file, args.input, ignore_columns=args.ignore_column)
+        # Only Scottish STV counts on the prefix tree; a file that names its own method may ask for it.
+        tree = args.method in (None, "stv-scottish")
+        box = read_file(args.file, args.input, ignore_columns=args.ignore_column, prefix_tree=tree)
         method = args.method or box.method
         if method is None:
             raise CountError("choose a method with --method (the file does not name one)")

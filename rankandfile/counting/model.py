@@ -55,7 +55,8 @@ class BallotBox:
 
     `codes[i]` is ballot line i's marks, best first, padded with `end`; `weights[i]` how many ballots it stands
     for; `lines[i]` where it came from (a line of the file, or the ballot's position in a JSON export) so that an
-    invalid ballot can be pointed at.
+    invalid ballot can be pointed at. `tree`, when a reader built it, is the prefix tree of these ballots that
+    Scottish STV moves papers on (parcels.py); it is used only while it describes these very arrays.
     """
 
     candidates: tuple[str, ...]

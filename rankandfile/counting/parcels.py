@@ -4,14 +4,15 @@ Under the Scottish rule (weighted inclusive Gregory) what happens to a paper dep
 been moved along so far: two papers with the same marks up to the one they sit on have gone through the same
 transfers, so they sit with the same candidate at the same value, and they will move together at every later
 stage. The papers can therefore be moved as parcels, one per distinct sequence of marks read so far: the nodes of
-a prefix tree of the ballots. A node's weight is the number of ballots through it; a transfer looks at the
-children of the nodes being moved instead of at each paper, so a stage costs the number of distinct prefixes
-moved (about 10,000 over a whole 100,000-ballot count) instead of the number of papers (about 280,000).
+a prefix tree of the ballots, each weighing the ballots through it. A stage looks at the children of the nodes
+moved (and at theirs, through marks no longer continuing) instead of at each paper: on the 100,000-ballot
+benchmark profile a whole count visits about 62,000 nodes, where moving the papers one by one (transfer.Piles)
+moves 180,000 papers over 344,000 marks and deals 280,000. The sums are the same integers either way.
 
 The tree is built once per ballot box: by the reader, which returns it with the box (`attach_tree`), or by the
 count when the box comes without one (a box built in memory). Building it sorts the ballot rows
-lexicographically (numpy's lexsort, one stable pass per column), then walks the sorted rows one mark position
-at a time: about 12 ms for 100,000 ballots, 0.2 s for 1,000,000.
+lexicographically (numpy's lexsort over the marks packed into 16-bit keys), then walks the sorted rows one mark
+position at a time: about 8 ms for 100,000 ballots, 0.1 s for 1,000,000.
 """
 
 from __future__ import annotations

@@ -27,8 +27,11 @@ _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _HEADER = re.compile(r"^\s*(\d+)\s+(\d+)\s*$")
 
 
-def read_file(path: str, fmt: str | None = None, *, ignore_columns: Sequence[str] = ()) -> BallotBox:
-    """Read a ballot file ('-' is standard input); the format is guessed when not given."""
+def read_file(
+    path: str, fmt: str | None = None, *, ignore_columns: Sequence[str] = (), prefix_tree: bool = True
+) -> BallotBox:
+    """Read a ballot file ('-' is standard input); the format is guessed when not given. See read_bytes for
+    `prefix_tree`."""
     if path == "-":
         data = sys.stdin.buffer.read()
         source = "<stdin>"
@@ -38,13 +41,24 @@ def read_file(path: str, fmt: str | None = None, *, ignore_columns: Sequence[str
         except OSError as error:
             raise InputError(path, None, f"cannot read the file ({error.strerror})") from error
         source = path
-    return read_bytes(data, source, fmt, ignore_columns=ignore_columns)
+    return read_bytes(data, source, fmt, ignore_columns=ignore_columns, prefix_tree=prefix_tree)
 
 
-def read_bytes(data: bytes, source: str, fmt: str | None = None, *, ignore_columns: Sequence[str] = ()) -> BallotBox:
-    """Read ballots from the bytes of a file. The box comes with its prefix tree (parcels.py), the structure
-    Scottish STV moves papers on: building it is part of reading, not of each count."""
-    return attach_tree(_read(data, source, fmt, ignore_columns=ignore_columns))
+def read_bytes(
+    data: bytes,
+    source: str,
+    fmt: str | None = None,
+    *,
+    ignore_columns: Sequence[str] = (),
+    prefix_tree: bool = True,
+) -> BallotBox:
+    """Read ballots from the bytes of a file.
+
+    With `prefix_tree` the box comes with the prefix tree of its ballots (parcels.py), on which Scottish STV
+    moves papers: building it is part of reading, not of each count (a box without one gets it when counted by
+    that method). The other methods do not use it; a reader that knows the method can leave it out."""
+    box = _read(data, source, fmt, ignore_columns=ignore_columns)
+    return attach_tree(box) if prefix_tree else box
 
 
 def _read(data: bytes, source: str, fmt: str | None, *, ignore_columns: Sequence[str]) -> BallotBox:

@@ -1,11 +1,11 @@
 """The paper-moving engines and the stage log every method writes.
 
-`Piles` (IRV, Scottish STV): a paper is the index of the mark it sits on in the flattened mark matrix; each
-candidate holds piles of such indices, one per value (an integer number of 10^-5 votes for STV). A stage moves only
-the papers of the candidate acted on; each moves to the next mark whose meaning, looked up in a table the method
-fills for the current stage (`lut`), is a continuing candidate, or becomes non-transferable. `Papers` (first
-choices of the one-round methods) keeps one array entry per ballot line. All sums are integer sums, so the figures
-are exact.
+`Piles` (IRV; for Scottish STV, the paper-by-paper reference that its parcels, parcels.py, are tested against):
+a paper is the index of the mark it sits on in the flattened mark matrix; each candidate holds piles of such
+indices, one per value (an integer number of 10^-5 votes for STV). A stage moves only the papers of the
+candidate acted on; each moves to the next mark whose meaning, looked up in a table the method fills for the
+current stage (`lut`), is a continuing candidate, or becomes non-transferable. `Papers` (first choices of the
+one-round methods) keeps one array entry per ballot line. All sums are integer sums, so the figures are exact.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ class Papers:
 
 
 class Piles:
-    """Papers grouped by the candidate holding them and their value: the engine of IRV and Scottish STV.
+    """Papers grouped by the candidate holding them and their value: the engine of IRV, and of Scottish STV
+    counted paper by paper (the reference the parcel engine is tested against).
 
     A paper is only the index in `flat` of the mark it sits on. Each candidate's pile maps a value (10^-5 votes
     for STV; 1 for IRV) to arrays of such indices: papers that arrived together share one value, since every

@@ -16,7 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rankandfile.counting import BallotBox, Options, Result, read_file
+from rankandfile.counting import BallotBox, Options, Result, read_file, readers
+from rankandfile.counting.cli import main
 from rankandfile.counting.parcels import Parcels, attach_tree, build_tree, tree_of
 from rankandfile.counting.report import to_json
 from rankandfile.counting.scottish import count_stv_scottish
@@ -170,3 +171,25 @@ def test_it_does_not_count_a_box_with_the_tree_of_other_ballots() -> None:
 def test_it_reports_every_real_ward_as_the_paper_by_paper_engine_does(ward: str) -> None:
     box = read_file(str(DATA / f"{ward}.blt"))
     assert_same_count(box, box.seats or 1)
+
+
+def test_it_reads_without_the_tree_when_asked_and_counts_the_same() -> None:
+    path = str(DATA / f"{WARDS[0]}.blt")
+    plain = read_file(path, prefix_tree=False)
+    assert plain.tree is None
+    assert to_json(scottish(plain, 3, "parcels")) == to_json(scottish(read_file(path), 3, "parcels"))
+
+
+def test_the_command_builds_the_tree_only_for_scottish_stv(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    built: list[int] = []
+    real = readers.attach_tree
+    monkeypatch.setattr(readers, "attach_tree", lambda box: built.append(1) or real(box))
+    path = str(DATA / f"{WARDS[0]}.blt")
+    assert main([path, "--method", "irv", "--seats", "1"]) == 0
+    assert main([path, "--method", "schulze"]) == 0
+    assert built == []
+    assert main([path, "--method", "stv-scottish"]) == 0
+    assert built == [1]
+    capsys.readouterr()
