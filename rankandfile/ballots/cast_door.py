@@ -197,7 +197,7 @@ class Cast:
 
     request: HttpRequest
     paper: selectors.Paper
-    opened_at: Any  # the opening time the paper was read with: the locked row must still say it
+    opened_at: Any  # the opening time the paper was read with: the ballot row must still say it
     content: dict[str, list[str]]
     session_key: str
 
@@ -280,7 +280,9 @@ class CastDoor:
             await self._write(cast, receipt)
         except Refused:
             return None
-        except Exception:  # nothing is committed: Django serves the request and reports what it meets
+        except Exception:
+            # Nothing is committed (or, if the connection broke as the insert's answer came back, whether it was is
+            # unknown, as with a commit through Django): Django serves the request and reports what it meets.
             log.warning("ballots: the cast door passed a cast to Django after an error", exc_info=True)
             return None
         # Committed: from here on the voter gets this receipt or an error, never Django's "already voted".
