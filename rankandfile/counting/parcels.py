@@ -200,6 +200,7 @@ class Parcels:
     """
 
     radix_ids = 2**15  # fewer value ids than this: sorted as int16 keys, by radix
+    few_parcels = 8  # moves of this many parcels or fewer are walked in Python (numpy's calls would cost more)
 
     def __init__(self, tree: PrefixTree, n_candidates: int) -> None:
         self.tree = tree
@@ -245,6 +246,8 @@ class Parcels:
         if chosen.size == 0:
             return [0] * (self.n + 1)
         held[chosen] = _FREE
+        if chosen.size <= self.few_parcels:
+            return self._move_few(chosen, lut, ratio)
         bounds: IntpArray | None = None
         present = [0]
         if len(self.values) > 1:
@@ -263,6 +266,58 @@ class Parcels:
             values = [v * ratio[0] // ratio[1] for v in values]
         amounts = self._spread(self.node.take(chosen), bounds, [self._value_id(v) for v in values], values, lut)
         return [*amounts[self.offset :], sum(amounts[: self.offset])]
+
+    def _move_few(
+        self, chosen: IntpArray, lut: npt.NDArray[np.integer[Any]], ratio: tuple[int, int] | None
+    ) -> list[int]:
+        """`move` for a handful of parcels, walked in Python: the same steps, without a numpy call per level."""
+        tree = self.tree
+        child, count, code, weight = tree.child.item, tree.n_children.item, tree.code.item, tree.weight.item
+        shifted = (lut + self.offset).tolist()
+        passing_bin, offset = PASS + self.offset, self.offset
+        sums: dict[tuple[int, int], int] = {}  # (value id, meaning + offset) -> ballots
+        ended: dict[int, int] = {}
+        new_nodes: list[int] = []
+        new_bins: list[int] = []
+        new_ids: list[int] = []
+        for node, value_id in zip(self.node.take(chosen).tolist(), self.value_id.take(chosen).tolist(), strict=True):
+            ended[value_id] = ended.get(value_id, 0) + weight(node)
+            level = [node]
+            while level:
+                passed = []
+                for parent in level:
+                    first = child(parent)
+                    for c in range(first, first + count(parent)):
+                        meaning = shifted[code(c)]
+                        if meaning == passing_bin:
+                            passed.append(c)
+                            continue
+                        ballots = weight(c)
+                        sums[value_id, meaning] = sums.get((value_id, meaning), 0) + ballots
+                        ended[value_id] -= ballots
+                        if meaning >= offset:
+                            new_nodes.append(c)
+                            new_bins.append(meaning)
+                            new_ids.append(value_id)
+                level = passed
+        end_bin = shifted[self.end_code]
+        for value_id, ballots in ended.items():
+            sums[value_id, end_bin] = sums.get((value_id, end_bin), 0) + ballots
+        value_of = {i: self.values[i] for i in ended}
+        if ratio is not None:
+            value_of = {i: v * ratio[0] // ratio[1] for i, v in value_of.items()}
+        new_id_of = {i: self._value_id(v) for i, v in value_of.items()}
+        start, stop = self.size, self.size + len(new_nodes)
+        if stop > self.node.size:
+            self._grow(stop)
+        self.node[start:stop] = new_nodes
+        self.holder[start:stop] = new_bins
+        self.value_id[start:stop] = [new_id_of[i] for i in new_ids]
+        self.size = stop
+        amounts = [0] * self.bins
+        for (value_id, meaning), ballots in sums.items():
+            amounts[meaning] += ballots * value_of[value_id]
+        return [*amounts[offset:], sum(amounts[:offset])]
 
     def _grow(self, needed: int) -> None:
         capacity = max(needed, 2 * self.node.size)

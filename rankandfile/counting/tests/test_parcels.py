@@ -88,9 +88,12 @@ def scottish(box: BallotBox, seats: int, engine: str) -> Result:
 
 
 def assert_same_count(box: BallotBox, seats: int) -> None:
-    parcels, piles = scottish(box, seats, "parcels"), scottish(box, seats, "piles")
-    assert parcels == piles or to_json(parcels) == to_json(piles)
-    assert to_json(parcels) == to_json(piles)
+    expected = to_json(scottish(box, seats, "piles"))
+    # As shipped, then with every move walked by numpy level by level, then with every move walked in Python.
+    for few_parcels in (Parcels.few_parcels, -1, 10**9):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Parcels, "few_parcels", few_parcels)
+            assert to_json(scottish(box, seats, "parcels")) == expected, few_parcels
 
 
 @FAST
@@ -107,7 +110,7 @@ def test_it_counts_as_parcels_exactly_as_paper_by_paper_through_many_surpluses(b
     assert_same_count(box, seats)
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(30))
 def test_it_counts_random_profiles_of_a_thousand_ballots_alike(seed: int) -> None:
     # Large enough for candidates to hold papers of several values that move through long chains.
     for seats in (1, 2, 3, 4):
