@@ -31,7 +31,7 @@ from rankandfile.ballots.domain import kinds
 from rankandfile.ballots.models import Ballot, Election
 from rankandfile.meetings import services as meetings
 from rankandfile.meetings.domain.speaking_order import Stance
-from rankandfile.meetings.models import Meeting, Speech
+from rankandfile.meetings.models import AgendaItem, Meeting, Motion, Override, Speech
 from rankandfile.org.demo.shape import DEMO_DOMAIN, PERSONAS, ROOT_SLUG
 from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
 from rankandfile.proposals import services as proposals
@@ -94,7 +94,7 @@ def load_activity() -> bool:
         # Candidates for the steering committee hold no role yet (so no term limit stands in their way).
         candidates = list(pool.exclude(pk__in=RoleTerm.objects.values("holder_id")).reverse()[: len(STATEMENTS)])
         others = list(pool.exclude(pk__in=[c.pk for c in candidates]))
-        _past_meeting(branch, chair, member, others[:40])
+        _as_if_held(_past_meeting(branch, chair, member, others[:40]))
         _next_meeting(branch, chair)
         _proposals(branch, others[40:48])
         _open_question(branch, organizer, others[:24])
@@ -170,6 +170,32 @@ def _past_meeting(branch: Unit, chair: Member, member: Member, people: list[Memb
     _speak(chair, meeting, speakers[8], Stance.QUESTION)
     _speak(chair, meeting, member, Stance.FOR, "The fund should pay for childcare so parents can come to meetings.")
     return meetings.meeting_close(actor=chair, meeting=meeting)
+
+
+def _as_if_held(meeting: Meeting) -> None:
+    """Give the past meeting the evening it stands for. The services stamp the moment they run, so every speech
+    of a demo loaded in a second lasted 0:00 in the minutes; here the meeting's stamps are laid out again, in the
+    order things happened, over its evening: the opening, each item, speeches of one to three minutes with the
+    chair's words between them, the override and each motion at its moment, the close. Demo data only."""
+    rng = random.Random(RNG_SEED)
+    clock = meeting.starts_at + dt.timedelta(minutes=3)
+    Meeting.objects.filter(pk=meeting.pk).update(opened_at=clock)
+    speeches = list(Speech.objects.filter(meeting=meeting).order_by("id"))
+    last_of_item = {speech.item_id: speech.pk for speech in speeches}
+    item_started: dict[int, dt.datetime] = {}
+    for speech in speeches:
+        clock += dt.timedelta(seconds=rng.randint(20, 90))
+        item_started.setdefault(speech.item_id, clock - dt.timedelta(seconds=30))
+        if speech.request_id is not None:  # the chair moved this request up just before calling it
+            Override.objects.filter(request_id=speech.request_id).update(created_at=clock - dt.timedelta(seconds=15))
+        ended = clock + dt.timedelta(seconds=rng.randint(60, 180))
+        Speech.objects.filter(pk=speech.pk).update(started_at=clock, ended_at=ended)
+        clock = ended
+        if last_of_item[speech.item_id] == speech.pk:  # the item's motions were put after its debate
+            Motion.objects.filter(item_id=speech.item_id).update(created_at=clock + dt.timedelta(seconds=30))
+    for item_id, started in item_started.items():
+        AgendaItem.objects.filter(pk=item_id).update(started_at=started)
+    Meeting.objects.filter(pk=meeting.pk).update(closed_at=clock + dt.timedelta(minutes=4))
 
 
 # --- 2. next week's meeting ---------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -75,6 +76,19 @@ def test_it_holds_a_closed_meeting_with_minutes_worth_reading(demo: Any) -> None
     assert override.reason
     counted = Motion.objects.filter(meeting=meeting, votes_for__gt=0)
     assert counted.filter(result=Motion.Result.CARRIED).exists()
+
+
+def test_its_past_meeting_took_an_evening_not_an_instant(demo: Any) -> None:
+    """The minutes show how long each member spoke: the demo's speeches last minutes, one after another."""
+    meeting = Meeting.objects.get(unit__path=BRANCH_PATH, title=PAST_MEETING_TITLE)
+    speeches = list(Speech.objects.filter(meeting=meeting).order_by("id"))
+    assert all(60 <= s.duration_seconds() <= 180 for s in speeches)
+    assert meeting.opened_at is not None and meeting.closed_at is not None
+    assert meeting.starts_at < meeting.opened_at < speeches[0].started_at
+    assert all(a.ended_at is not None and a.ended_at < b.started_at for a, b in itertools.pairwise(speeches))
+    assert speeches[-1].ended_at is not None and speeches[-1].ended_at < meeting.closed_at
+    override = Override.objects.get(meeting=meeting)
+    assert meeting.opened_at < override.created_at < meeting.closed_at
 
 
 def test_it_schedules_next_weeks_meeting_that_the_member_can_join(demo: Any) -> None:
