@@ -48,8 +48,13 @@ def chain_head() -> tuple[int, str] | None:
     return ChainHead.objects.filter(pk=1).values_list("seq", "entry_hash").first()
 
 
-def recent_entries(limit: int = 100) -> list[AuditEntry]:
-    return list(AuditEntry.objects.order_by("-seq")[:limit])
+def recent_entries(limit: int = 100, *, before: int | None = None) -> list[AuditEntry]:
+    """The newest entries, or the newest of those numbered below `before`: pages by sequence number, so any page
+    of a long chain costs one index range scan (no offset)."""
+    entries = AuditEntry.objects.order_by("-seq")
+    if before is not None:
+        entries = entries.filter(seq__lt=before)
+    return list(entries[:limit])
 
 
 def entries_for(object_type: str, object_id: str | int) -> list[AuditEntry]:
