@@ -54,6 +54,8 @@ class PrefixTree:
     weight: Int64Array
     child: IntpArray
     n_children: IntpArray
+    counter: IntpArray  # 0, 1, 2, ... as many as the nodes: the walks' offsets within runs of children
+    depth: int  # at least the number of levels below the root
     groups: tuple[tuple[int, ...], ...]
     source_codes: Codes
     source_weights: Int64Array
@@ -89,6 +91,8 @@ def make_tree(box: BallotBox) -> PrefixTree:
         weight=weight,
         child=child,
         n_children=n_children,
+        counter=np.arange(code.size, dtype=np.intp),
+        depth=codes.shape[1] + 1,
         groups=groups,
         source_codes=box.codes,
         source_weights=box.weights,
@@ -210,12 +214,14 @@ class Parcels:
         self.bin_dtype = np.int8 if self.bins < 127 else np.int32
         self.values: list[int] = []
         self.value_ids: dict[int, int] = {}
-        # The parcels: grown as they come (at most one per node), so that a count touches only the memory it uses.
-        self.node: IntpArray = np.empty(1024, dtype=np.intp)
-        self.value_id = np.empty(1024, dtype=np.int32)
-        self.holder = np.empty(1024, dtype=self.bin_dtype)  # meaning + offset; _FREE once moved on
+        # The parcels (at most one per node) and the scratch space of a walk (the nodes met, their meanings), as
+        # long as the tree: left uninitialized, so that a count touches only the memory it uses.
+        self.node: IntpArray = np.empty(tree.size, dtype=np.intp)
+        self.value_id = np.empty(tree.size, dtype=np.int32)
+        self.holder = np.empty(tree.size, dtype=self.bin_dtype)  # meaning + offset; _FREE once moved on
         self.size = 0
-        self.counter: IntpArray = np.arange(1024, dtype=np.intp)
+        self.seen: IntpArray = np.empty(tree.size, dtype=np.intp)
+        self.meanings: npt.NDArray[np.integer[Any]] = np.empty(tree.size, dtype=self.bin_dtype)
         self.total = int(tree.weight[tree.root])
         self.end_code = int(tree.code[tree.root])
 
@@ -308,8 +314,6 @@ class Parcels:
             value_of = {i: v * ratio[0] // ratio[1] for i, v in value_of.items()}
         new_id_of = {i: self._value_id(v) for i, v in value_of.items()}
         start, stop = self.size, self.size + len(new_nodes)
-        if stop > self.node.size:
-            self._grow(stop)
         self.node[start:stop] = new_nodes
         self.holder[start:stop] = new_bins
         self.value_id[start:stop] = [new_id_of[i] for i in new_ids]
@@ -318,22 +322,6 @@ class Parcels:
         for (value_id, meaning), ballots in sums.items():
             amounts[meaning] += ballots * value_of[value_id]
         return [*amounts[offset:], sum(amounts[:offset])]
-
-    def _grow(self, needed: int) -> None:
-        capacity = max(needed, 2 * self.node.size)
-        for name in ("node", "value_id", "holder"):
-            old = getattr(self, name)
-            new = np.empty(capacity, dtype=old.dtype)
-            new[: self.size] = old[: self.size]
-            setattr(self, name, new)
-
-    @staticmethod
-    def _run_steps(k: int, levels: int) -> IntpArray:
-        """How the value index changes at the start of each run: runs go 0, 1, ..., k-1 at each level."""
-        steps = np.ones(k * levels, dtype=np.intp)
-        steps[::k] = 1 - k
-        steps[0] = 0
-        return steps
 
     def _value_id(self, value: int) -> int:
         found = self.value_ids.get(value)
@@ -363,28 +351,32 @@ class Parcels:
         k = len(values)
         moving = weight.take(nodes)
         ended = np.add.reduce(moving, keepdims=True) if bounds is None else np.add.reduceat(moving, bounds[:-1])
-        levels: list[tuple[IntpArray, npt.NDArray[np.integer[Any]], IntpArray | None]] = []
-        counter = self.counter
+        seen, meanings, counter = self.seen, self.meanings, self.tree.counter
+        runs = np.empty((tree.depth, k + 1), dtype=np.intp) if bounds is not None else None
         counts = n_children.take(nodes)
-        # Level by level, the children of the nodes, then the children of those that are marks to pass over.
-        # Children come in the order of their parents, so the runs of each value stay runs: only their bounds
-        # are carried along.
+        at = depth = 0
+        # Level by level, the children of the nodes, then the children of those that are marks to pass over,
+        # written one level after another into `seen` (nodes) and `meanings`. Children come in the order of
+        # their parents, so the runs of each value stay runs: only their bounds are kept, a row per level.
         while True:
             stops = np.zeros(counts.size + 1, dtype=np.intp)
             np.add.accumulate(counts, out=stops[1:])
             total = int(stops[-1])
             if total == 0:
                 break
-            if total > counter.size:
-                counter = self.counter = np.arange(2 * total, dtype=np.intp)
             first = child.take(nodes)
             first -= stops[:-1]
-            nodes = first.repeat(counts)
-            nodes += counter[:total]
-            meaning = shifted.take(code.take(nodes))
-            if bounds is not None:
-                bounds = stops.take(bounds)
-            levels.append((nodes, meaning, bounds))
+            nodes = seen[at : at + total]
+            np.add(first.repeat(counts), counter[:total], out=nodes)
+            meaning = meanings[at : at + total]
+            # (mode="clip" where the output is given: the indices are in range, and numpy's default mode would
+            # write to a buffer first, then copy.)
+            shifted.take(code.take(nodes), out=meaning, mode="clip")
+            if runs is not None:
+                assert bounds is not None
+                bounds = stops.take(bounds, out=runs[depth], mode="clip")
+            at += total
+            depth += 1
             passing = (meaning == passing_bin).nonzero()[0]
             if passing.size == 0:
                 break
@@ -393,46 +385,35 @@ class Parcels:
             if bounds is not None:
                 bounds = passing.searchsorted(bounds)
         table = np.zeros((k, self.bins), dtype=np.int64)
-        if levels:
-            if len(levels) == 1:
-                nodes, meaning = levels[0][0], levels[0][1]
-            else:
-                nodes, meaning = np.concatenate([lv[0] for lv in levels]), np.concatenate([lv[1] for lv in levels])
-            settled = (meaning != passing_bin).nonzero()[0]
-            if settled.size < meaning.size:
-                nodes, meaning = nodes.take(settled), meaning.take(settled)
+        if at:
+            nodes, meaning = seen[:at], meanings[:at]
             local: IntpArray | None = None
-            if bounds is None:
+            if runs is not None:
+                # Each node's value (index j of values): the runs go 0, 1, ..., k-1 at every level.
+                lengths = (runs[:depth, 1:] - runs[:depth, :-1]).reshape(-1)
+                local = (np.arange(lengths.size) % k).repeat(lengths)
+            settled = (meaning != passing_bin).nonzero()[0]
+            if settled.size < at:
+                nodes, meaning = nodes.take(settled), meaning.take(settled)
+                if local is not None:
+                    local = local.take(settled)
+            if local is None:
                 np.add.at(table[0], meaning, weight.take(nodes))
             else:
-                # Each settled parcel's value: the runs (one per level and value, in that order) start where
-                # the value index steps; a running sum of the steps gives the index.
-                starts, at = [], 0
-                for level_nodes, _, level_bounds in levels:
-                    assert level_bounds is not None
-                    starts.append(level_bounds[:-1] + at)
-                    at += level_nodes.size
-                steps = np.zeros(settled.size + 1, dtype=np.intp)
-                np.add.at(steps, settled.searchsorted(np.concatenate(starts)), self._run_steps(k, len(levels)))
-                local = np.add.accumulate(steps[:-1])
                 key = local * self.bins
                 key += meaning
                 np.add.at(table.reshape(-1), key, weight.take(nodes))
             ended -= np.add.reduce(table, axis=1)
             kept = (meaning >= self.offset).nonzero()[0]
-            if kept.size < meaning.size:
-                nodes, meaning = nodes.take(kept), meaning.take(kept)
-                if local is not None:
-                    local = local.take(kept)
-            start, stop = self.size, self.size + nodes.size
-            if stop > self.node.size:
-                self._grow(stop)
-            self.node[start:stop] = nodes
-            self.holder[start:stop] = meaning
+            start, stop = self.size, self.size + kept.size
+            nodes.take(kept, out=self.node[start:stop], mode="clip")
+            meaning.take(kept, out=self.holder[start:stop], mode="clip")
             if local is None:
                 self.value_id[start:stop] = new_ids[0]
             else:
-                self.value_id[start:stop] = np.asarray(new_ids, dtype=np.intp).take(local)
+                np.asarray(new_ids, dtype=self.value_id.dtype).take(
+                    local.take(kept), out=self.value_id[start:stop], mode="clip"
+                )
             self.size = stop
         table[:, int(shifted[self.end_code])] += ended
         # Ballots times values: in int64 when the largest possible sum fits, else in Python integers.
