@@ -278,49 +278,44 @@ class Parcels:
     ) -> list[int]:
         """`move` for a handful of parcels, walked in Python: the same steps, without a numpy call per level."""
         tree = self.tree
-        child, count, code, weight = tree.child.item, tree.n_children.item, tree.code.item, tree.weight.item
+        child, count, codes, weights = tree.child.item, tree.n_children.item, tree.code, tree.weight
         shifted = (lut + self.offset).tolist()
         passing_bin, offset = PASS + self.offset, self.offset
-        sums: dict[tuple[int, int], int] = {}  # (value id, meaning + offset) -> ballots
-        ended: dict[int, int] = {}
+        amounts = [0] * self.bins
         new_nodes: list[int] = []
         new_bins: list[int] = []
         new_ids: list[int] = []
         for node, value_id in zip(self.node.take(chosen).tolist(), self.value_id.take(chosen).tolist(), strict=True):
-            ended[value_id] = ended.get(value_id, 0) + weight(node)
+            value = self.values[value_id]
+            if ratio is not None:
+                value = value * ratio[0] // ratio[1]
+            new_id = self._value_id(value)
+            left = weights.item(node)  # the parcel's ballots not yet settled: those left at the end, ended
             level = [node]
             while level:
                 passed = []
                 for parent in level:
                     first = child(parent)
-                    for c in range(first, first + count(parent)):
-                        meaning = shifted[code(c)]
+                    stop = first + count(parent)
+                    marks, ballots_of = codes[first:stop].tolist(), weights[first:stop].tolist()
+                    for c, mark, ballots in zip(range(first, stop), marks, ballots_of, strict=True):
+                        meaning = shifted[mark]
                         if meaning == passing_bin:
                             passed.append(c)
                             continue
-                        ballots = weight(c)
-                        sums[value_id, meaning] = sums.get((value_id, meaning), 0) + ballots
-                        ended[value_id] -= ballots
+                        amounts[meaning] += ballots * value
+                        left -= ballots
                         if meaning >= offset:
                             new_nodes.append(c)
                             new_bins.append(meaning)
-                            new_ids.append(value_id)
+                            new_ids.append(new_id)
                 level = passed
-        end_bin = shifted[self.end_code]
-        for value_id, ballots in ended.items():
-            sums[value_id, end_bin] = sums.get((value_id, end_bin), 0) + ballots
-        value_of = {i: self.values[i] for i in ended}
-        if ratio is not None:
-            value_of = {i: v * ratio[0] // ratio[1] for i, v in value_of.items()}
-        new_id_of = {i: self._value_id(v) for i, v in value_of.items()}
+            amounts[shifted[self.end_code]] += left * value
         start, stop = self.size, self.size + len(new_nodes)
         self.node[start:stop] = new_nodes
         self.holder[start:stop] = new_bins
-        self.value_id[start:stop] = [new_id_of[i] for i in new_ids]
+        self.value_id[start:stop] = new_ids
         self.size = stop
-        amounts = [0] * self.bins
-        for (value_id, meaning), ballots in sums.items():
-            amounts[meaning] += ballots * value_of[value_id]
         return [*amounts[offset:], sum(amounts[:offset])]
 
     def _value_id(self, value: int) -> int:
