@@ -9,7 +9,7 @@ method then decides, by its own published rule, what such a mark means (see docs
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
@@ -299,3 +299,71 @@ def scaled(value: int, decimals: int) -> Decimal:
 def decimal_text(value: Decimal) -> str:
     """The fixed-point text of an exact value ("1037.64000", "0.00000", "2951"): never an exponent."""
     return format(value, "f")
+
+
+def units_text(value: int, decimals: int) -> str:
+    """decimal_text(scaled(value, decimals)), written from the integer without making the Decimal."""
+    if not decimals:
+        return str(value)
+    whole, part = divmod(-value if value < 0 else value, 10**decimals)
+    return f"{'-' if value < 0 else ''}{whole}.{part:0{decimals}d}"
+
+
+class FigureCache(dict[int, Decimal]):
+    """The Decimal of each integer figure of a count (10^-decimals units), made once, when first read: totals
+    repeat from stage to stage. Shared by the Figures of a count's stages."""
+
+    def __init__(self, decimals: int) -> None:
+        super().__init__()
+        self.decimals = decimals
+        self.texts = _TextCache(decimals)
+
+    def __missing__(self, value: int) -> Decimal:
+        made = self[value] = scaled(value, self.decimals)
+        return made
+
+
+class _TextCache(dict[int, str]):
+    """units_text of each integer figure of a count, written once."""
+
+    def __init__(self, decimals: int) -> None:
+        super().__init__()
+        self.decimals = decimals
+
+    def __missing__(self, value: int) -> str:
+        made = self[value] = units_text(value, self.decimals)
+        return made
+
+
+class Figures(Mapping[str, Decimal]):
+    """One figure per name for a stage (its totals, its transfers), kept as the count's exact integers
+    (10^-decimals units) and made exact Decimals only when read: a count makes thousands of figures, and the
+    JSON report writes their text straight from the integers (`texts`). Reads, compares equal and prints as
+    the dict {name: Decimal} it stands for. See docs/performance.md ("Counting", what is timed)."""
+
+    __slots__ = ("_index", "_made", "_units")
+
+    def __init__(self, index: Mapping[str, int], units: Sequence[int], made: FigureCache) -> None:
+        self._index = index  # name -> position in `units`
+        self._units = units
+        self._made = made
+
+    def __getitem__(self, name: str) -> Decimal:
+        return self._made[self._units[self._index[name]]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._index
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def texts(self) -> dict[str, str]:
+        """{name: decimal_text(figure)}, written from the integers."""
+        text, units = self._made.texts.__getitem__, self._units
+        return {name: text(units[i]) for name, i in self._index.items()}

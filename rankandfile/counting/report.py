@@ -9,11 +9,11 @@ import csv
 import html
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from rankandfile.counting.model import InvalidBallot, Result, Stage, decimal_text
+from rankandfile.counting.model import Figures, InvalidBallot, Result, Stage, decimal_text
 
 OUTPUTS = ("text", "json", "html", "csv")
 SCHEMA_VERSION = 1
@@ -66,8 +66,8 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
         "number": stage.number,
         "action": stage.action,
         "candidates": list(stage.candidates),
-        "totals": {name: decimal_text(v) for name, v in stage.totals.items()},
-        "transfers": {name: decimal_text(v) for name, v in stage.transfers.items()},
+        "totals": _texts(stage.totals),
+        "transfers": _texts(stage.transfers),
         "non_transferable": decimal_text(stage.non_transferable),
         "rounding_loss": decimal_text(stage.rounding_loss),
         "elected": list(stage.elected),
@@ -78,6 +78,12 @@ def _stage_dict(stage: Stage) -> dict[str, Any]:
         else {name: decimal_text(v) for name, v in stage.keep_factors.items()},
         "note": stage.note,
     }
+
+
+def _texts(figures: Mapping[str, Decimal]) -> dict[str, str]:
+    if isinstance(figures, Figures):
+        return figures.texts()  # the same text, from the count's integers: no Decimal made
+    return {name: decimal_text(v) for name, v in figures.items()}
 
 
 def _invalid_dict(item: InvalidBallot) -> dict[str, Any]:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from rankandfile.counting.model import Codes, Int64Array, Stage, scaled
+from rankandfile.counting.model import Codes, FigureCache, Figures, Int64Array, Stage, scaled
 
 IntpArray = npt.NDArray[np.intp]
 
@@ -220,18 +219,6 @@ def sum_by(index: Int64Array, amounts: Int64Array | None, size: int) -> list[int
     return [int(x) for x in acc]
 
 
-class _Figures(dict[int, Decimal]):
-    """Each figure of a count as a Decimal, made once: totals repeat from stage to stage."""
-
-    def __init__(self, decimals: int) -> None:
-        super().__init__()
-        self.decimals = decimals
-
-    def __missing__(self, value: int) -> Decimal:
-        made = self[value] = scaled(value, self.decimals)
-        return made
-
-
 class StageLog:
     """Collects stages as the count goes, and every candidate's totals for backward-looking tie-breaks."""
 
@@ -240,7 +227,8 @@ class StageLog:
         self.decimals = decimals
         self.stages: list[Stage] = []
         self.history: list[list[int]] = []
-        self._figures = _Figures(decimals)
+        self._index = {name: i for i, name in enumerate(self.candidates)}
+        self._figures = FigureCache(decimals)
 
     @property
     def number(self) -> int:
@@ -264,17 +252,20 @@ class StageLog:
     ) -> None:
         names = self.candidates
         name = names.__getitem__
-        figure = self._figures.__getitem__
-        self.history.append(list(totals))
+        figures = self._figures
+        if len(totals) != len(names) or len(transfers) != len(names):
+            raise ValueError("one total and one transfer per candidate")
+        held = list(totals)
+        self.history.append(held)
         self.stages.append(
             Stage(
                 number=len(self.stages) + 1,
                 action=action,
                 candidates=tuple(map(name, acted)),
-                totals=dict(zip(names, map(figure, totals), strict=True)),
-                transfers=dict(zip(names, map(figure, transfers), strict=True)),
-                non_transferable=figure(non_transferable),
-                rounding_loss=figure(rounding_loss),
+                totals=Figures(self._index, held, figures),
+                transfers=Figures(self._index, list(transfers), figures),
+                non_transferable=figures[non_transferable],
+                rounding_loss=figures[rounding_loss],
                 elected=tuple(map(name, elected)),
                 excluded=tuple(map(name, excluded)),
                 quota=None if quota is None else scaled(quota, self.decimals),

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import copy
 import csv
+import dataclasses
 import io
 from decimal import Decimal
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from rankandfile.counting import Options, count, read_file
-from rankandfile.counting.report import render
+from rankandfile.counting.model import Figures, decimal_text, scaled, units_text
+from rankandfile.counting.report import render, to_json
 from rankandfile.counting.tests.helpers import DATA
+
+IRV = "burlington_2009_mayor.source.blt"
+MEEK = "renfrewshire_2017_ward3.blt"
 
 
 def test_it_escapes_every_name_in_the_html_fragment() -> None:
@@ -33,3 +43,45 @@ def test_it_prints_the_seed_and_every_tie_break_in_the_text_report() -> None:
     text = render(result, "text")
     assert "Seed             abc" in text
     assert "stage 7, surplus: Neill GRAHAM (C) / JIM SHARKEY (Lab) -> JIM SHARKEY (Lab) (more votes at stage 5)" in text
+
+
+@given(value=st.integers(min_value=-(10**25), max_value=10**25), decimals=st.sampled_from([0, 1, 5, 9]))
+def test_it_writes_a_figure_from_its_integer_as_the_text_of_its_exact_decimal(value: int, decimals: int) -> None:
+    assert units_text(value, decimals) == decimal_text(scaled(value, decimals))
+
+
+@pytest.mark.parametrize(
+    ("path", "method"), [("fife_2017_ward12.blt", "stv-scottish"), (IRV, "irv"), (MEEK, "stv-meek")]
+)
+def test_the_json_report_writes_the_figures_a_stage_keeps_as_integers_as_their_decimals_read(
+    path: str, method: str
+) -> None:
+    result = count(read_file(str(DATA / path)), method, options=Options(seed="s"))
+    assert all(isinstance(s.totals, Figures) and isinstance(s.transfers, Figures) for s in result.stages)
+    as_dicts = dataclasses.replace(
+        result,
+        stages=tuple(
+            dataclasses.replace(s, totals=dict(s.totals.items()), transfers=dict(s.transfers.items()))
+            for s in result.stages
+        ),
+    )
+    assert to_json(result) == to_json(as_dicts)
+    for fmt in ("text", "html", "csv"):
+        assert render(result, fmt) == render(as_dicts, fmt)
+
+
+def test_a_stages_figures_read_compare_and_print_as_the_dict_of_their_decimals() -> None:
+    result = count(read_file(str(DATA / "fife_2017_ward12.blt")), "stv-scottish", options=Options(seed="s"))
+    for stage in result.stages:
+        for figures in (stage.totals, stage.transfers):
+            plain = dict(figures.items())
+            assert list(plain) == list(result.candidates) == list(figures)
+            assert figures == plain and plain == figures and (figures != plain) is False
+            assert repr(figures) == repr(plain)
+            assert len(figures) == len(plain) and "nobody" not in figures and figures.get("nobody") is None
+            assert all(figures[name].as_tuple() == plain[name].as_tuple() for name in plain)
+            assert copy.deepcopy(figures) == plain and copy.copy(figures) == plain
+    changed = dict(result.stages[-1].totals.items())
+    changed[result.candidates[0]] += Decimal("0.00001")
+    assert result.stages[-1].totals != changed
+    assert copy.deepcopy(result) == result
