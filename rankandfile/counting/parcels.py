@@ -204,6 +204,7 @@ class Parcels:
     """
 
     radix_ids = 2**15  # fewer value ids than this: sorted as int16 keys, by radix
+    few_first_marks = 64  # first preferences are walked in Python when there are this many first marks or fewer
     few_parcels = 8  # moves of this many parcels or fewer are walked in Python (numpy's calls would cost more)
 
     def __init__(self, tree: PrefixTree, n_candidates: int) -> None:
@@ -233,8 +234,13 @@ class Parcels:
 
         Returns the ballots (weights) dealt to each candidate, then those of each negative meaning (index
         n_candidates + offset + meaning), as Piles.deal does."""
-        root = np.array([self.tree.root], dtype=np.intp)
-        sums = self._spread(root, None, [self._value_id(value)], [1], lut)
+        root = self.tree.root
+        if self.tree.n_children.item(root) <= self.few_first_marks:
+            # Usually a mark per candidate, a handful of codes besides: walked in Python. Marks passed over
+            # (withdrawn candidates) are walked too, as by any move.
+            sums = self._walk([(root, 1, self._value_id(value))], lut)
+        else:
+            sums = self._spread(np.array([root], dtype=np.intp), None, [self._value_id(value)], [1], lut)
         return sums[self.offset :] + sums[: self.offset]
 
     def move(
@@ -277,6 +283,19 @@ class Parcels:
         self, chosen: IntpArray, lut: npt.NDArray[np.integer[Any]], ratio: tuple[int, int] | None
     ) -> list[int]:
         """`move` for a handful of parcels, walked in Python: the same steps, without a numpy call per level."""
+        parcels = []
+        for node, value_id in zip(self.node.take(chosen).tolist(), self.value_id.take(chosen).tolist(), strict=True):
+            value = self.values[value_id]
+            if ratio is not None:
+                value = value * ratio[0] // ratio[1]
+            parcels.append((node, value, self._value_id(value)))
+        amounts = self._walk(parcels, lut)
+        return [*amounts[self.offset :], sum(amounts[: self.offset])]
+
+    def _walk(self, parcels: list[tuple[int, int, int]], lut: npt.NDArray[np.integer[Any]]) -> list[int]:
+        """Move the papers of each parcel (node, value, id of the value) to their next marks that `lut` does not
+        say to pass over, in Python. Returns the amount dealt to each meaning m (index m + offset): ballots x
+        value; papers whose marks end on the way count for the meaning of the end of a ballot."""
         tree = self.tree
         child, count, codes, weights = tree.child.item, tree.n_children.item, tree.code, tree.weight
         shifted = (lut + self.offset).tolist()
@@ -285,11 +304,7 @@ class Parcels:
         new_nodes: list[int] = []
         new_bins: list[int] = []
         new_ids: list[int] = []
-        for node, value_id in zip(self.node.take(chosen).tolist(), self.value_id.take(chosen).tolist(), strict=True):
-            value = self.values[value_id]
-            if ratio is not None:
-                value = value * ratio[0] // ratio[1]
-            new_id = self._value_id(value)
+        for node, value, new_id in parcels:
             left = weights.item(node)  # the parcel's ballots not yet settled: those left at the end, ended
             level = [node]
             while level:
@@ -316,7 +331,7 @@ class Parcels:
         self.holder[start:stop] = new_bins
         self.value_id[start:stop] = new_ids
         self.size = stop
-        return [*amounts[offset:], sum(amounts[:offset])]
+        return amounts
 
     def _value_id(self, value: int) -> int:
         found = self.value_ids.get(value)

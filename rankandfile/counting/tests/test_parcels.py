@@ -89,11 +89,13 @@ def scottish(box: BallotBox, seats: int, engine: str) -> Result:
 
 def assert_same_count(box: BallotBox, seats: int) -> None:
     expected = to_json(scottish(box, seats, "piles"))
-    # As shipped, then with every move walked by numpy level by level, then with every move walked in Python.
-    for few_parcels in (Parcels.few_parcels, -1, 10**9):
+    # As shipped, then with every move (first preferences too) walked by numpy level by level, then with every
+    # move walked in Python.
+    for few in ((Parcels.few_first_marks, Parcels.few_parcels), (-1, -1), (10**9, 10**9)):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(Parcels, "few_parcels", few_parcels)
-            assert to_json(scottish(box, seats, "parcels")) == expected, few_parcels
+            patch.setattr(Parcels, "few_first_marks", few[0])
+            patch.setattr(Parcels, "few_parcels", few[1])
+            assert to_json(scottish(box, seats, "parcels")) == expected, few
 
 
 @FAST
