@@ -90,18 +90,22 @@ def count_stv_scottish(
 
     elected: list[int] = []
     excluded: set[int] = set(box.withdrawn)
+    continuing = [c for c in range(c_count) if c not in excluded]  # in candidate order
     transferred: set[int] = set()
     non_transferable = 0
     loss = 0
     notes: list[str] = []
 
     def elect_reaching_quota() -> list[int]:
-        new = [c for c in range(c_count) if c not in excluded and c not in elected and totals[c] >= q]
+        new = [c for c in continuing if totals[c] >= q]
+        if not new:
+            return new
         new.sort(key=lambda c: (-totals[c], c))
         new = new[: seats - len(elected)]
         elected.extend(new)
         for c in new:
             lut[c] = PASS
+            continuing.remove(c)
         return new
 
     new = elect_reaching_quota()
@@ -110,7 +114,6 @@ def count_stv_scottish(
     if valid == 0:
         notes.append("no valid ballots: nobody is elected")
     while valid and len(elected) < seats:
-        continuing = [c for c in range(c_count) if c not in excluded and c not in elected]
         if len(continuing) <= seats - len(elected):
             continuing.sort(key=lambda c: (-totals[c], c))
             elected.extend(continuing)
@@ -152,6 +155,7 @@ def count_stv_scottish(
             else:
                 chosen = tied[0]
             excluded.add(chosen)
+            continuing.remove(chosen)
             lut[chosen] = PASS
             moved = papers.move([chosen], lut)
             action = "exclusion"
@@ -159,9 +163,8 @@ def count_stv_scottish(
             transfers[chosen] = -totals[chosen]
             totals[chosen] = 0
             newly_excluded = [chosen]
-        for c in range(c_count):
-            transfers[c] += moved[c]
-            totals[c] += moved[c]
+        transfers = [t + m for t, m in zip(transfers, moved, strict=False)]  # moved ends with the non-transferable
+        totals = [t + m for t, m in zip(totals, moved, strict=False)]
         non_transferable += moved[c_count]
         loss += stage_loss
         new = elect_reaching_quota()
