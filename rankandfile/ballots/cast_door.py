@@ -36,6 +36,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.models import Session
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
@@ -300,7 +301,10 @@ class CastDoor:
     def _read(self, scope: Scope, body: bytes) -> Cast:
         """Django's request through its middleware's request and view hooks, the paper and the marks; no query."""
         request = ASGIRequest(scope, io.BytesIO(body))
-        request.get_host()  # DisallowedHost: Django answers 400
+        try:
+            request.get_host()
+        except DisallowedHost:
+            raise Refused from None  # Django answers 400 (and logs it, as ever)
         session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
         if not session_key:
             raise Refused  # Django sends the voter to log in
