@@ -459,3 +459,28 @@ def test_a_template_that_changes_the_placeholders_is_rendered_in_full(
     assert "ABABABAB" in page
     assert page == rendered(request, ballot, receipt)
     assert list(cast_door._shells.values()) == [None]
+
+
+@on_postgresql
+def test_the_application_serves_a_plain_cast_through_the_door(
+    org: Any, ranked: Ballot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ASGI application as uvicorn runs it: the door in front answers, Django's handler is never reached."""
+    from rankandfile.asgi import application
+
+    async def django_must_not_serve(scope: Any, receive: Any, send: Any) -> None:
+        raise AssertionError("the cast went to Django")
+
+    monkeypatch.setattr(application, "app", django_must_not_serve)
+    scope = scope_for(cast_path(ranked), session=session_of(org.alice))
+
+    async def go() -> Answer:
+        try:
+            return await call(application, scope, marks(3, 2, 1))
+        finally:
+            await application.close()
+
+    answer = asyncio.run(go())
+    assert answer.status == 200
+    assert "Your ballot is cast" in answer.body
+    assert rows(ranked) == (1, 1)
