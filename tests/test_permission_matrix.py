@@ -761,6 +761,21 @@ MATRIX: dict[str, list[Case]] = {
             data=lambda o: {"marks": ["Ben", "Ann"]},
         ),
     ],
+    "api:open_ballot": [
+        api_post(
+            "open a draft",
+            lambda o: f"/ballots/{leeds_ballot(o, 'draft').pk}/open",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN, dave=OK),
+            data=lambda o: {"closes_at": "2099-01-01T12:00:00Z"},
+        ),
+    ],
+    "api:close_ballot": [
+        api_post(
+            "close an open ballot",
+            lambda o: f"/ballots/{leeds_ballot(o).pk}/close",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=OK),
+        ),
+    ],
     "api:ballot_results": [
         api_get(
             "results of a closed ballot", lambda o: f"/ballots/{leeds_ballot(o, 'closed').pk}/results", API_MEMBERS

@@ -7,6 +7,7 @@ import json
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
@@ -46,6 +47,10 @@ class BallotOut(Schema):
 
 class CastIn(Schema):
     marks: list[str]
+
+
+class OpenIn(Schema):
+    closes_at: dt.datetime | None = None  # ISO 8601; without an offset, the site's time zone
 
 
 class ReceiptOut(Schema):
@@ -103,6 +108,28 @@ def cast_ballot(request: HttpRequest, ballot_id: int, body: CastIn) -> Status[se
     """
     ballot = access.access_ballot_to_vote(request.user, ballot_id)
     return Status(201, services.ballot_cast(voter=cast(Member, request.user), ballot=ballot, names=body.marks))
+
+
+@router.post("/ballots/{ballot_id}/open", response={200: BallotOut, **ERRORS})
+def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str, Any]:
+    """Open a draft ballot: needs `manage_ballots` in its unit. The roll freezes now. A remote ballot needs
+    `closes_at` (in the future); an in-meeting one may be closed by hand. Refused (422), naming every reason, when
+    a rule is unmet — e.g. a qualifying counter-proposal missing from the ballot."""
+    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    closes_at = body.closes_at
+    if closes_at is not None and timezone.is_naive(closes_at):
+        closes_at = timezone.make_aware(closes_at)
+    opened = services.ballot_open(actor=cast(Member, request.user), ballot=ballot, closes_at=closes_at)
+    return _out(access.access_ballot(request.user, opened.pk))
+
+
+@router.post("/ballots/{ballot_id}/close", response={200: ResultOut, **ERRORS})
+def close_ballot(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
+    """Close an open ballot: needs `manage_ballots` in its unit. Shuffles and publishes the box, counts it, and
+    returns the result as `GET /ballots/{id}/results` does."""
+    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    services.ballot_close(actor=cast(Member, request.user), ballot=ballot)
+    return ballot_results(request, ballot_id)
 
 
 @router.get("/ballots/{ballot_id}/results", response={200: ResultOut, **ERRORS})

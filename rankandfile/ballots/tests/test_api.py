@@ -46,3 +46,31 @@ def test_it_shows_the_count_but_not_the_result_before_close(org: Any, ranked: An
     assert result["winners"] == ["Ann"] and result["report"]["stages"]
     box = client.get(f"/api/v1/ballots/{ranked.pk}/box").json()
     assert box["format"] == "rankandfile-ballot-box" and box["ballots"][0]["ranking"] == ["Ann"]
+
+
+def test_a_manager_opens_and_closes_a_ballot_through_the_api(org: Any) -> None:
+    from rankandfile.ballots.models import Ballot
+    from rankandfile.ballots.tests.helpers import draft_ballot
+
+    ballot = draft_ballot(org, mode="remote")
+    client = api(org.dave)
+    refused = client.post(f"/api/v1/ballots/{ballot.pk}/open", {}, content_type="application/json")
+    assert refused.status_code == 422
+    assert "clos" in str(refused.json()["detail"]).lower()  # a remote ballot needs its closing time
+    assert Ballot.objects.get(pk=ballot.pk).status == Ballot.Status.DRAFT
+
+    opened = client.post(
+        f"/api/v1/ballots/{ballot.pk}/open", {"closes_at": "2099-01-01T12:00:00"}, content_type="application/json"
+    )
+    assert opened.status_code == 200
+    assert opened.json()["status"] == "open" and opened.json()["eligible"] == 3  # alice, bob, erin froze on the roll
+
+    services.ballot_cast(voter=org.alice, ballot=Ballot.objects.get(pk=ballot.pk), names=["Ben", "Ann"])
+    closed = client.post(f"/api/v1/ballots/{ballot.pk}/close", content_type="application/json")
+    assert closed.status_code == 200
+    assert closed.json()["status"] == "closed" and closed.json()["winners"] == ["Ben"]
+    assert client.post(f"/api/v1/ballots/{ballot.pk}/close").status_code == 422  # only an open ballot closes
+
+
+def test_a_member_without_manage_ballots_cannot_open_or_close(org: Any, ranked: Any) -> None:
+    assert api(org.alice).post(f"/api/v1/ballots/{ranked.pk}/close").status_code == 403
