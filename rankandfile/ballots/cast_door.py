@@ -4,8 +4,8 @@ A convention hall casts two thousand ballots in ten seconds. Through Django's re
 thread made for the request, several hops between the event loop and threads, and the ORM: measured, casts ran at
 0.06 of the rate PostgreSQL itself takes (issue 5 asks for 0.15). The door serves `POST /ballots/<id>/cast/`
 itself, on the event loop, with psycopg's asyncio driver: Django's own middleware hooks on a Django request, the
-session and password-hash checks of `django.contrib.auth.get_user`, the service's lock query and refusal rule, the
-same two rows in one transaction, the same receipt page.
+session and password-hash checks of `django.contrib.auth.get_user`, the service's marks check and refusal rule,
+the cast's shared lock on the ballot, the same two rows written together (one statement), the same receipt page.
 
 It serves only the plain path to a receipt. Whenever anything is not plain (another URL or method, a host not
 allowed, a middleware hook that answers by itself such as a CSRF failure or an HTTPS redirect, no valid session, a
@@ -14,8 +14,9 @@ a ballot not open, a voter off the roll or already counted, any error before the
 body included, to Django, which serves it exactly as without the door and gives the usual message. So the door can
 only accept a cast that Django would accept, and every refusal, message and status code stays Django's.
 
-It runs on PostgreSQL with database sessions; anywhere else (SQLite, another session engine, a middleware nobody
-has reviewed for the door, or RANKANDFILE_CAST_DOOR=0) every cast goes through Django.
+It runs on PostgreSQL with database sessions; anywhere else (SQLite, another session engine, sessions saved on
+every request, a middleware nobody has reviewed for the door, or RANKANDFILE_CAST_DOOR=0) every cast goes through
+Django (`door_off_reason`).
 """
 
 from __future__ import annotations
