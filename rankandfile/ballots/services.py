@@ -315,27 +315,21 @@ def check_marks(ballot: Ballot, names: Sequence[str], labels: Sequence[str] | No
         raise ValidationError({"marks": mark_message(error)}) from None
 
 
-def cast_lock_sql(vendor: str) -> str:
-    """One round trip at the start of a cast: the ballot's status and closing time, read under a shared lock, and
-    whether the voter is on its roll. Parameters: voter id, ballot id.
+def _lock_open_ballot(ballot_id: int, voter_id: int) -> tuple[str, dt.datetime | None, bool]:
+    """The ballot's status and closing time, read under a shared lock, and whether the voter is on its roll.
 
     The lock makes a close wait for the casts in flight, and no cast slip in after the count; casts do not block
-    each other (PostgreSQL FOR KEY SHARE; SQLite's IMMEDIATE transactions already serialize writers). Used by
-    `ballot_cast`; the cast door (cast_door.py) takes the same lock in its single insert statement.
+    each other (PostgreSQL FOR KEY SHARE; SQLite's IMMEDIATE transactions already serialize writers). One round
+    trip: a cast is the hot path of a convention hall. (The cast door takes the same lock in its insert.)
     """
     ballots, roll = Ballot._meta.db_table, EligibleVoter._meta.db_table
-    lock = " FOR KEY SHARE OF b" if vendor == "postgresql" else ""
-    return (
+    lock = " FOR KEY SHARE OF b" if connection.vendor == "postgresql" else ""
+    sql = (
         f"SELECT b.status, b.closes_at, EXISTS (SELECT 1 FROM {roll} r WHERE r.ballot_id = b.id AND r.member_id = %s) "  # noqa: S608
         f"FROM {ballots} b WHERE b.id = %s{lock}"
     )
-
-
-def _lock_open_ballot(ballot_id: int, voter_id: int) -> tuple[str, dt.datetime | None, bool]:
-    """The ballot's status and closing time, read under the cast's shared lock, and whether the voter is on its
-    roll (`cast_lock_sql`)."""
     with connection.cursor() as cursor:
-        cursor.execute(cast_lock_sql(connection.vendor), [voter_id, ballot_id])
+        cursor.execute(sql, [voter_id, ballot_id])
         row = cursor.fetchone()
     if row is None:
         raise ValidationError(_("This ballot does not exist."))
