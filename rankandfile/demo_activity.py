@@ -25,10 +25,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from rankandfile.ballots import elections
 from rankandfile.ballots import services as ballots
 from rankandfile.ballots.domain import kinds
 from rankandfile.ballots.models import Ballot, Election
+from rankandfile.ballots.services import elections
 from rankandfile.meetings import services as meetings
 from rankandfile.meetings.domain.speaking_order import Stance
 from rankandfile.meetings.models import AgendaItem, Meeting, Motion, Override, Speech

@@ -240,7 +240,7 @@ def leeds_election(o: SmallOrg) -> Any:
 
     from django.utils import timezone
 
-    from rankandfile.ballots import elections
+    from rankandfile.ballots.services import elections
 
     return elections.election_create(
         actor=o.dave,
@@ -262,7 +262,7 @@ def election_url(name: str) -> Callable[[SmallOrg], str]:
 
 def alice_nomination_url(name: str) -> Callable[[SmallOrg], str]:
     def url(o: SmallOrg) -> str:
-        from rankandfile.ballots import elections
+        from rankandfile.ballots.services import elections
 
         nomination = elections.nomination_create(actor=o.bob, election=leeds_election(o), nominee=o.alice)
         return reverse(f"ballots:{name}", args=[nomination.pk])

@@ -180,7 +180,7 @@ STATE_SQL = (
     f"m.password, m.is_active FROM {_table(Ballot)} b, {_table(Member)} m WHERE b.id = %s AND m.id = %s"
 )
 # One statement, so one transaction without BEGIN and COMMIT round trips: the ballot row under the cast's shared
-# lock (services._lock_open_ballot: a close waits for it), still in the state the checks saw, then both rows. No row
+# lock (casting._lock_open_ballot: a close waits for it), still in the state the checks saw, then both rows. No row
 # inserted when the state changed meanwhile; the unique participation fails the whole statement on a second cast.
 # Parameters: ballot, status, closing time; participation id, member; paper id, content, receipt.
 CAST_SQL = (

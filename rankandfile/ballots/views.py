@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from rankandfile.ballots import access, elections, selectors, services
+from rankandfile.ballots import access, selectors, services
 from rankandfile.ballots.domain import kinds, marks, outcome
 from rankandfile.ballots.domain import receipts as receipt_rules
 from rankandfile.ballots.forms import (
@@ -28,6 +28,7 @@ from rankandfile.ballots.forms import (
     marks_from_post,
 )
 from rankandfile.ballots.models import Ballot
+from rankandfile.ballots.services import elections
 from rankandfile.org import access as org_access
 from rankandfile.org import selectors as org_selectors
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rankandfile.org import access, importing, selectors, services
+from rankandfile.org import access, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS
 from rankandfile.org.forms import (
     AcceptInvitationForm,
@@ -251,7 +251,7 @@ def member_import(request: HttpRequest, unit_id: int) -> HttpResponse:
     report = None
     if form.is_bound and form.is_valid():
         try:
-            report = importing.import_members(
+            report = services.import_members(
                 actor=request.user,  # type: ignore[arg-type]
                 unit=unit,
                 file=form.cleaned_data["file"],

@@ -1,7 +1,7 @@
 """Proposals, counter-proposals, amendments and co-signatures (DESIGN §5).
 
 A counter-proposal is a Proposal that `answers` another one: it has the same text, revisions and co-signers, and
-the same ballot must carry it once it has enough co-signers (enforced where ballots open, ballots/services.py).
+the same ballot must carry it once it has enough co-signers (enforced where ballots open, ballots/services/setup.py).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rankandfile.ballots import services
 from rankandfile.ballots.domain import receipts
 from rankandfile.ballots.models import CastBallot, Participation
+from rankandfile.ballots.services import casting
 
 
 def counts(ballot: Any) -> tuple[int, int]:
@@ -90,13 +91,13 @@ def test_on_sqlite_casts_take_turns_for_the_write_lock(org: Any, ranked: Any, mo
     from django.db import connection
 
     held: list[bool] = []
-    lock_open_ballot = services._lock_open_ballot
+    lock_open_ballot = casting._lock_open_ballot
 
     def watching(ballot_id: int, voter_id: int) -> Any:
-        held.append(services._sqlite_writer.locked())
+        held.append(casting._sqlite_writer.locked())
         return lock_open_ballot(ballot_id, voter_id)
 
-    monkeypatch.setattr(services, "_lock_open_ballot", watching)
+    monkeypatch.setattr(casting, "_lock_open_ballot", watching)
     services.ballot_cast(voter=org.alice, ballot=ranked, names=["Ann"])
     assert held == [connection.vendor == "sqlite"]
-    assert not services._sqlite_writer.locked()
+    assert not casting._sqlite_writer.locked()

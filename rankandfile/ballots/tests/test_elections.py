@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from rankandfile.audit.models import AuditEntry
-from rankandfile.ballots import elections, services
+from rankandfile.ballots import services
 from rankandfile.ballots.models import Election
+from rankandfile.ballots.services import elections
 from rankandfile.org.models import RoleTerm, RoleType
 from rankandfile.testing import make_member
 

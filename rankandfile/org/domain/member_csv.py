@@ -1,6 +1,6 @@
 """Reading a members CSV file into checked rows and a list of problems. Pure Python: no Django, no database.
 
-The caller (`org.importing`) passes what the parser cannot know by itself: the path of the unit the file is
+The caller (`org.services.importing`) passes what the parser cannot know by itself: the path of the unit the file is
 imported into, the paths of the units under it, and today's date. The columns are documented in docs/import.md.
 
 Problems carry a `Reason` code and parameters; `Problem.reason` is the English text, and `Problem.text(gettext)`

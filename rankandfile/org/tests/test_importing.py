@@ -1,4 +1,4 @@
-"""The member import service (org/importing.py): all or nothing, updates by email, one audit entry."""
+"""The member import service (org/services/importing.py): all or nothing, updates by email, one audit entry."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.selectors import verify_chain
-from rankandfile.org.importing import import_members
 from rankandfile.org.models import Member, Membership
+from rankandfile.org.services.importing import import_members
 from rankandfile.testing import SmallOrg
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +198,7 @@ def test_it_imports_and_reimports_10000_rows_in_a_bounded_number_of_queries(
 
 
 def test_it_writes_nothing_when_a_member_appears_during_the_import(org: SmallOrg, monkeypatch: Any) -> None:
-    from rankandfile.org import importing
+    from rankandfile.org.services import importing
 
     plan = importing._plan
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rankandfile.org.importing import ImportReport, import_members, unit_for_path
+from rankandfile.org.services.importing import ImportReport, import_members, unit_for_path
 from rankandfile.web import first_message
 
 

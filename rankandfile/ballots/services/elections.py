@@ -18,7 +18,7 @@ from rankandfile.audit.services import record
 from rankandfile.ballots import selectors
 from rankandfile.ballots.domain import kinds, outcome
 from rankandfile.ballots.models import Ballot, Election, Nomination
-from rankandfile.ballots.services import OptionSpec, ballot_create
+from rankandfile.ballots.services.setup import OptionSpec, ballot_create
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member, RoleTerm, RoleType

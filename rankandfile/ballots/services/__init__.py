@@ -1,0 +1,56 @@
+"""Every write to ballots: set up and open, cast, close, count and publish, remind; elections for roles.
+
+Opening, closing and publishing are audit-chain entries, never with any vote content. Casting is *not* audited:
+an entry per cast would stamp the member and the time, the very link the data model leaves out (docs/ballots.md).
+Elections for roles (`services/elections.py`) build their ballot through `ballot_create`.
+"""
+
+from rankandfile.ballots.services.casting import (
+    ALREADY_VOTED,
+    MARK_MESSAGES,
+    Receipt,
+    ballot_cast,
+    cast_refusal,
+    cast_refusal_for,
+    check_marks,
+    mark_message,
+    new_receipt,
+)
+from rankandfile.ballots.services.closing import (
+    ballot_close,
+    close_due_ballots,
+    count_ballot,
+)
+from rankandfile.ballots.services.reminders import (
+    ballot_send_reminders,
+)
+from rankandfile.ballots.services.setup import (
+    SETUP_MESSAGES,
+    OptionSpec,
+    ballot_create,
+    ballot_open,
+    ballot_set_alternatives,
+    options_for,
+)
+
+__all__ = [
+    "ALREADY_VOTED",
+    "MARK_MESSAGES",
+    "SETUP_MESSAGES",
+    "OptionSpec",
+    "Receipt",
+    "ballot_cast",
+    "ballot_close",
+    "ballot_create",
+    "ballot_open",
+    "ballot_send_reminders",
+    "ballot_set_alternatives",
+    "cast_refusal",
+    "cast_refusal_for",
+    "check_marks",
+    "close_due_ballots",
+    "count_ballot",
+    "mark_message",
+    "new_receipt",
+    "options_for",
+]

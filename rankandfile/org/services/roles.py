@@ -1,0 +1,166 @@
+"""Role types and terms: seats, term limits, appointments with their recorded reason (audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rankandfile.audit.services import record
+from rankandfile.org.access import require_capability
+from rankandfile.org.domain import roles as role_rules
+from rankandfile.org.domain.capabilities import MANAGE_ROLES, unknown_capabilities
+from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
+
+
+# --- roles ----------------------------------------------------------------------------------------------
+def create_role_type(
+    *,
+    actor: Member,
+    unit: Unit,
+    name: str,
+    seats: int = 1,
+    term_months: int = 12,
+    term_limit: int | None = None,
+    capabilities: list[str] | None = None,
+    description: str = "",
+) -> RoleType:
+    require_capability(actor, unit, MANAGE_ROLES)
+    capabilities = capabilities or []
+    errors: dict[str, Any] = {}
+    if unknown := unknown_capabilities(capabilities):
+        errors["capabilities"] = _("Unknown capabilities: %s") % ", ".join(unknown)
+    if seats < 1:
+        errors["seats"] = _("A role needs at least one seat.")
+    if term_months < 1:
+        errors["term_months"] = _("A term lasts at least one month.")
+    if RoleType.objects.filter(unit=unit, name__iexact=name.strip()).exists():
+        errors["name"] = _("This unit already has a role with that name.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        role_type = RoleType.objects.create(
+            unit=unit,
+            name=name.strip(),
+            seats=seats,
+            term_months=term_months,
+            term_limit=term_limit,
+            capabilities=capabilities,
+            description=description,
+        )
+        record(
+            "role.define",
+            actor=actor,
+            obj=role_type,
+            payload={"unit": unit.path, "name": role_type.name, "capabilities": capabilities, "seats": seats},
+        )
+    return role_type
+
+
+def fill_seat(
+    *,
+    role_type: RoleType,
+    holder: Member,
+    how_filled: str,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    appointed_by: Member | None = None,
+    reason: str = "",
+    ballot_ref: int | None = None,
+    actor: Member | None = None,
+) -> RoleTerm:
+    """Give `holder` a term in `role_type`, enforcing seats, term limit and the appointment rule.
+
+    Elections and acclamations are recorded by the ballots service (actor = the returning officer or None);
+    appointments need `manage_roles`, the appointer and a written reason.
+    """
+    starts_on = starts_on or timezone.localdate()
+    if ends_on is None:
+        ends_on = role_rules.add_months(starts_on, role_type.term_months)
+    if how_filled not in RoleTerm.Filled.values:
+        raise ValidationError({"how_filled": _("Unknown way of filling a seat.")})
+    if how_filled == RoleTerm.Filled.APPOINTED:
+        if appointed_by is None:
+            raise ValidationError({"appointed_by": _("An appointment needs the member who makes it.")})
+        require_capability(appointed_by, role_type.unit, MANAGE_ROLES)
+        if not reason.strip():
+            raise ValidationError({"reason": _("An appointment needs a written reason; it is shown in role history.")})
+    if role_type.unit.is_dissolved:
+        raise ValidationError({"role_type": _("The unit is dissolved.")})
+    # A holder belongs to the unit itself or to a unit inside it (a district organizer is in one of its branches).
+    in_unit = Q(unit=role_type.unit) | Q(unit__path__startswith=role_type.unit.path + "/")
+    if not Membership.objects.filter(in_unit, member=holder, status=Membership.Status.ACTIVE).exists():
+        raise ValidationError({"holder": _("%s is not an active member of this unit.") % holder})
+    with transaction.atomic():
+        # Lock the role so two appointments cannot both take the last seat.
+        RoleType.objects.select_for_update().filter(pk=role_type.pk).first()
+        existing = [
+            role_rules.TermSpan(holder_id, start, end)
+            for holder_id, start, end in role_type.terms.values_list("holder_id", "starts_on", "ends_on")
+        ]
+        refusal = role_rules.term_limit_refusal(existing, role_type.term_limit, holder.pk) or role_rules.seat_refusal(
+            existing, role_type.seats, holder.pk, starts_on, ends_on
+        )
+        if refusal:
+            raise ValidationError({"holder": _refusal_message(holder, refusal)})
+        term = RoleTerm.objects.create(
+            role_type=role_type,
+            holder=holder,
+            how_filled=how_filled,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            appointed_by=appointed_by if how_filled == RoleTerm.Filled.APPOINTED else None,
+            reason=reason.strip(),
+            ballot_ref=ballot_ref,
+        )
+        record(
+            f"role.{how_filled}",
+            actor=actor or appointed_by,
+            obj=term,
+            payload={
+                "role": role_type.pk,
+                "unit": role_type.unit.path,
+                "holder": holder.pk,
+                "starts_on": starts_on.isoformat(),
+                "ends_on": ends_on.isoformat() if ends_on else None,
+                "reason": reason.strip(),
+            },
+        )
+    return term
+
+
+def _refusal_message(holder: Member, refusal: role_rules.Refusal) -> str:
+    if refusal.code == "holds_already":
+        return _("%(member)s already holds this role for part of that period.") % {"member": holder}
+    if refusal.code == "seats_full":
+        return _(
+            "All %(seats)d seat(s) are filled for that period, so %(member)s cannot take one; end a term first."
+        ) % {
+            "seats": refusal.seats,
+            "member": holder,
+        }
+    return _("%(member)s has already held this role for %(held)d term(s); the limit is %(limit)d.") % {
+        "member": holder,
+        "held": refusal.held,
+        "limit": refusal.limit,
+    }
+
+
+def end_term(*, actor: Member, term: RoleTerm, reason: str, on: dt.date | None = None) -> RoleTerm:
+    require_capability(actor, term.role_type.unit, MANAGE_ROLES)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Ending a term early needs a reason; it is shown in role history.")})
+    day = on or timezone.localdate()
+    if not term.is_current(day):
+        raise ValidationError({"term": _("This term is not current.")})
+    with transaction.atomic():
+        term.ends_on = max(day, term.starts_on + dt.timedelta(days=1))
+        term.ended_early_reason = reason.strip()[:300]
+        term.save(update_fields=["ends_on", "ended_early_reason"])
+        record("role.end", actor=actor, obj=term, payload={"on": term.ends_on.isoformat(), "reason": reason})
+    return term
