@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: fast password hashing, a clean cache, and the small organization."""
+"""Fixtures shared by every test: fast password hashing, a clean cache, a test audit key, the small organization."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_clean_cache(settings: Any) -> Any:
+def _fast_hashing_and_clean_cache(settings: Any, tmp_path_factory: Any) -> Any:
     # Argon2 stays the production hasher (settings.py); tests only need hashing to work, not to be slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The audit signing key of the test session: made on first use, never the one under var/.
+    settings.AUDIT_SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "audit-signing.key"
     from django.core.cache import cache
 
     cache.clear()

@@ -66,6 +66,7 @@ def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return _error(request, 422, exc.errors)
 
 
+from rankandfile.audit.api import router as audit_router  # noqa: E402
 from rankandfile.ballots.api import router as ballots_router  # noqa: E402
 from rankandfile.org.api import router as org_router  # noqa: E402  (routers import `api` helpers above)
 from rankandfile.proposals.api import router as proposals_router  # noqa: E402
@@ -73,3 +74,4 @@ from rankandfile.proposals.api import router as proposals_router  # noqa: E402
 api.add_router("/", org_router)
 api.add_router("/", proposals_router)
 api.add_router("/", ballots_router)
+api.add_router("/", audit_router)

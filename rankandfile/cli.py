@@ -10,6 +10,8 @@ USAGE = """usage: rankandfile COMMAND [ARGS]
 commands:
   tally FILE ...          count an election file (no database needed; see `rankandfile tally --help`)
   verify-audit            check the audit chain; exits 1 at the first altered, removed or reordered entry
+                          (`--expect-head SEQ:HASH` a head kept elsewhere, `--public-key HEX` the published key)
+  publish-audit-head      sign and publish the audit chain's head (run it from cron; docs/operations.md)
   import-members FILE     import members from CSV into a unit (`--unit PATH`, `--skip-bad-rows`)
   demo                    load the demo organization (safe to run twice)
   manage ...              any Django management command (migrate, runserver, createsuperuser, ...)
@@ -18,6 +20,7 @@ commands:
 # Commands that are Django management commands of the same name (with dashes for underscores).
 DJANGO_COMMANDS = {
     "verify-audit": "verify_audit",
+    "publish-audit-head": "publish_audit_head",
     "import-members": "import_members",
     "demo": "load_demo",
     "simulate": "simulate",

@@ -201,6 +201,15 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rank & File <noreply@localhost>")
 
+# --- Audit chain heads (docs/security.md, "Signed heads") ----------------------------------------------------
+# The Ed25519 key that signs published chain heads. It must live outside the database (and, in production, where a
+# database administrator cannot read it); created on first use if the file does not exist.
+AUDIT_SIGNING_KEY_FILE = Path(os.environ.get("AUDIT_SIGNING_KEY_FILE", str(VAR_DIR / "audit-signing.key")))
+# Hex public keys of earlier signing keys whose heads verify-audit still accepts (after a key change).
+AUDIT_TRUSTED_KEYS = env_list("AUDIT_TRUSTED_KEYS")
+# Addresses outside the committee (a mailing list, an outside auditor) that also receive every published head.
+AUDIT_HEAD_EMAIL_TO = env_list("AUDIT_HEAD_EMAIL_TO")
+
 # --- Internationalisation -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -317,6 +317,17 @@ MATRIX: dict[str, list[Case]] = {
     "password_reset_complete": [get("reset complete", lambda o: reverse("password_reset_complete"), PUBLIC)],
     # --- audit ---
     "audit:log": [get("audit log", lambda o: reverse("audit:log"), MEMBERS)],
+    # Signed heads are for anyone, so outside parties can keep them (audit/access.py).
+    "audit:heads": [get("signed heads", lambda o: reverse("audit:heads"), PUBLIC)],
+    "audit:heads_feed": [get("signed heads as Atom", lambda o: reverse("audit:heads_feed"), PUBLIC)],
+    "audit:head_publish": [
+        post(
+            "publish the head now",
+            lambda o: reverse("audit:head_publish"),
+            expect(FORBIDDEN, anonymous=LOGIN, erin=REDIRECT, otto=REDIRECT),
+        ),
+        get("publish by GET", lambda o: reverse("audit:head_publish"), POST_ONLY),
+    ],
     # --- organization pages ---
     "org:units": [get("unit tree", lambda o: reverse("org:units"), MEMBERS)],
     "org:unit": [
@@ -670,6 +681,8 @@ MATRIX: dict[str, list[Case]] = {
     "api:openapi-view": [get("API docs", lambda o: "/api/v1/docs", PUBLIC)],
     "api:api-root": [get("API root", lambda o: "/api/v1/", expect(NOT_FOUND))],
     "api:list_units": [api_get("units", lambda o: "/units", API_MEMBERS)],
+    "api:audit_heads": [api_get("signed heads (no token needed)", lambda o: "/audit/heads", PUBLIC)],
+    "api:audit_public_keys": [api_get("audit public keys (no token needed)", lambda o: "/audit/public-keys", PUBLIC)],
     "api:get_unit": [
         api_get("a unit", lambda o: f"/units/{o.leeds.pk}", API_MEMBERS),
         api_get("missing unit", lambda o: f"/units/{MISSING_ID}", API_MEMBERS_MISSING),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.db import models
@@ -38,3 +39,31 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq} {self.entry_hash[:12]}"
+
+
+class PublishedHead(models.Model):
+    """A chain head signed with the audit key (kept outside the database) and published (page, API, Atom, email).
+
+    Kept here to list them; what makes them count is that the signature cannot be made without the key and that
+    members and outside parties keep copies."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    entry_hash = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+    public_key = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-seq"]
+
+    def __str__(self) -> str:
+        return f"published head #{self.seq} {self.entry_hash[:12]}"
+
+    @property
+    def published_at_text(self) -> str:
+        """The time exactly as signed (the statement covers this text)."""
+        return self.published_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+    @property
+    def head_text(self) -> str:
+        return f"{self.seq}:{self.entry_hash}"

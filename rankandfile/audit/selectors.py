@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from rankandfile.audit.domain.chain import Link, Problem, first_problem, payload_digest
-from rankandfile.audit.models import AuditEntry, ChainHead
+from django.db.models import QuerySet
+
+from rankandfile.audit import signing
+from rankandfile.audit.domain.chain import (
+    Link,
+    Problem,
+    SignedHead,
+    first_problem,
+    kept_head_problem,
+    payload_digest,
+    published_head_problem,
+)
+from rankandfile.audit.models import AuditEntry, ChainHead, PublishedHead
 
 
 def _links() -> Iterator[Link]:
@@ -39,9 +50,29 @@ def _links() -> Iterator[Link]:
         )
 
 
-def verify_chain() -> Problem | None:
+def verify_chain(
+    *, kept_heads: Sequence[tuple[int, str]] = (), trusted_keys: Sequence[str] | None = None
+) -> Problem | None:
+    """The first problem in the chain, then against heads kept outside the database (`--expect-head`), then
+    against every published head: its signature must verify with a trusted key and the chain must still hold it.
+
+    `trusted_keys` defaults to the signing key's public half and AUDIT_TRUSTED_KEYS."""
     head = ChainHead.objects.filter(pk=1).values_list("seq", "entry_hash").first()
-    return first_problem(_links(), head=head)
+    problem = first_problem(_links(), head=head)
+    if problem is not None:
+        return problem
+    published = [
+        SignedHead(h.seq, h.entry_hash, h.published_at_text, h.public_key, h.signature)
+        for h in PublishedHead.objects.order_by("seq")
+    ]
+    seqs = {h.seq for h in published} | {seq for seq, _hash in kept_heads}
+    hash_at = dict(AuditEntry.objects.filter(seq__in=seqs).values_list("seq", "entry_hash"))
+    for kept in kept_heads:
+        problem = kept_head_problem(hash_at, kept)
+        if problem is not None:
+            return problem
+    keys = signing.trusted_public_keys() if trusted_keys is None else trusted_keys
+    return published_head_problem(hash_at, published, signing.verifier(keys))
 
 
 def chain_head() -> tuple[int, str] | None:
@@ -59,3 +90,15 @@ def recent_entries(limit: int = 100, *, before: int | None = None) -> list[Audit
 
 def entries_for(object_type: str, object_id: str | int) -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).order_by("seq"))
+
+
+def published_heads_newest_first() -> QuerySet[PublishedHead]:
+    return PublishedHead.objects.order_by("-seq")
+
+
+def published_heads(limit: int = 50) -> list[PublishedHead]:
+    return list(published_heads_newest_first()[:limit])
+
+
+def latest_published_head() -> PublishedHead | None:
+    return PublishedHead.objects.order_by("-seq").first()

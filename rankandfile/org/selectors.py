@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
 from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit
 
 
@@ -143,3 +144,20 @@ def home_summary(member: Member) -> dict[str, Any]:
 
 def active_api_tokens(member: Member) -> list[ApiToken]:
     return list(member.api_tokens.filter(revoked_at__isnull=True))
+
+
+def accountability_committee() -> list[Member]:
+    """Current holders of the root unit's accountability-committee roles (the organization-wide committee).
+
+    Capabilities are a JSON list, filtered here rather than in SQL so the query is the same on SQLite."""
+    terms = (
+        RoleTerm.objects.current()
+        .filter(role_type__unit__parent__isnull=True, role_type__retired_on__isnull=True, holder__is_active=True)
+        .select_related("holder", "role_type")
+        .order_by("holder__full_name")
+    )
+    holders: dict[int, Member] = {}
+    for term in terms:
+        if ACCOUNTABILITY_COMMITTEE in (term.role_type.capabilities or []):
+            holders.setdefault(term.holder_id, term.holder)
+    return list(holders.values())

@@ -1,0 +1,34 @@
+"""Who may do what with the audit chain.
+
+- Members in good standing read the log (`/audit/`).
+- Anyone, signed in or not, reads the published heads (page, Atom feed, API): a head is a number, a hash, a time
+  and a signature, with no personal data, and outside parties must be able to keep them without an account.
+- Publishing a head now: the accountability committee (the capability in any unit) or site operators; anyone else
+  waits for the scheduled publication.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+
+from rankandfile.org.access import require_member, units_where
+from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
+
+
+def can_publish_head(member: Any) -> bool:
+    if not getattr(member, "is_authenticated", False):
+        return False
+    if member.is_staff and member.is_active:
+        return True
+    try:
+        require_member(member)
+    except PermissionDenied:
+        return False
+    return units_where(member, ACCOUNTABILITY_COMMITTEE).exists()
+
+
+def require_head_publisher(member: Any) -> None:
+    if not can_publish_head(member):
+        raise PermissionDenied("Only the accountability committee or a site operator may publish a head now.")
