@@ -201,6 +201,10 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rank & File <noreply@localhost>")
 
+# --- Ballots --------------------------------------------------------------------------------------------------
+# How long a close waits for the open box's exclusive lock (PostgreSQL) before refusing; casts wait meanwhile.
+BALLOT_BOX_LOCK_TIMEOUT_MS = int(os.environ.get("BALLOT_BOX_LOCK_TIMEOUT_MS", "2000"))
+
 # --- Audit chain heads (docs/security.md, "Signed heads") ----------------------------------------------------
 # The Ed25519 key that signs published chain heads. It must live outside the database (and, in production, where a
 # database administrator cannot read it); created on first use if the file does not exist.

@@ -178,9 +178,11 @@ class Participation(models.Model):
 
 
 class CastBallot(models.Model):
-    """One ballot in the box: its content and receipt, and nothing about who cast it or when.
+    """One ballot in the box of an *open* ballot: its content and receipt, nothing about who cast it or when.
 
-    Listed and exported in the order of the random id, never in any order the database may keep.
+    Written in the cast's transaction, beside the Participation, so while the ballot is open the database keeps
+    their common transaction id and order. The close moves the papers to `PublishedBallot` and empties this table
+    with TRUNCATE, which leaves no older row version behind (docs/security.md, "Unlinking at close").
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -196,6 +198,25 @@ class CastBallot(models.Model):
 
     def __str__(self) -> str:
         return f"ballot paper {self.id}"
+
+
+class PublishedBallot(models.Model):
+    """One ballot paper of a closed ballot's published box, written once by the close, in a random order, with a
+    fresh random id; never updated nor deleted. Listed and exported in the order of that id."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="published_box")
+    content = models.JSONField()
+    receipt = models.CharField(max_length=64)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["ballot", "receipt"], name="publishedballot_unique_receipt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"published ballot paper {self.id}"
 
 
 class Election(models.Model):

@@ -20,6 +20,7 @@ from rankandfile.ballots.models import (
     EligibleVoter,
     Nomination,
     Participation,
+    PublishedBallot,
 )
 from rankandfile.org.models import Member, Membership, RoleTerm, Unit
 from rankandfile.proposals.selectors import active_members_of, in_unit
@@ -138,13 +139,15 @@ def due_for_closing(now: dt.datetime) -> QuerySet[Ballot]:
 
 
 # --- the box ------------------------------------------------------------------------------------------------
-def box(ballot: Ballot) -> QuerySet[CastBallot]:
-    """The ballot papers in the order of their random ids: never the order in which they were cast."""
-    return CastBallot.objects.filter(ballot=ballot).order_by("id")
+def box(ballot: Ballot) -> QuerySet[PublishedBallot] | QuerySet[CastBallot]:
+    """The ballot papers in the order of their random ids: never the order in which they were cast. A closed
+    ballot's are in the published box; an open one's still in the open box (read only to count and to check)."""
+    papers = PublishedBallot if ballot.status == Ballot.Status.CLOSED else CastBallot
+    return papers.objects.filter(ballot=ballot).order_by("id")
 
 
-def find_receipt(ballot: Ballot, receipt: str) -> CastBallot | None:
-    return CastBallot.objects.filter(ballot=ballot, receipt=receipt).first()
+def find_receipt(ballot: Ballot, receipt: str) -> PublishedBallot | CastBallot | None:
+    return box(ballot).filter(receipt=receipt).first()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.selectors import verify_chain
 from rankandfile.ballots import selectors as ballot_selectors
-from rankandfile.ballots.models import Ballot, CastBallot, Election
+from rankandfile.ballots.models import Ballot, CastBallot, Election, PublishedBallot
 from rankandfile.demo_activity import (
     BRANCH_PATH,
     NEXT_MEETING_TITLE,
@@ -40,6 +40,7 @@ COUNTED: list[type[Model]] = [
     CoSignature,
     Ballot,
     CastBallot,
+    PublishedBallot,
     Election,
     RoleTerm,
     AuditEntry,

@@ -78,6 +78,10 @@ def _lock_open_ballot(ballot_id: int, voter_id: int) -> tuple[str, dt.datetime |
         f"FROM {ballots} b WHERE b.id = %s{lock}"
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Lock order: the box's table, then the ballot's row, as the close (closing._lock_open_box) and the
+            # cast door's one statement do; in the other order a close and a cast would deadlock.
+            cursor.execute(f"LOCK TABLE {CastBallot._meta.db_table} IN ROW EXCLUSIVE MODE")
         cursor.execute(sql, [voter_id, ballot_id])
         row = cursor.fetchone()
     if row is None:

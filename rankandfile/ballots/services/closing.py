@@ -11,17 +11,19 @@ import logging
 import random
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from rankandfile import counting
 from rankandfile.audit.services import record
 from rankandfile.ballots import live, selectors
 from rankandfile.ballots.domain import kinds, outcome
-from rankandfile.ballots.models import Ballot, CastBallot, Participation
+from rankandfile.ballots.models import Ballot, CastBallot, Participation, PublishedBallot
 from rankandfile.counting import report
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
@@ -32,39 +34,78 @@ log = logging.getLogger(__name__)
 
 
 # --- closing, counting, publishing ---------------------------------------------------------------------------
-def _reshuffle_box(ballot: Ballot) -> int:
-    """Rewrite the box in a random order, with new random ids, in the closing transaction.
+# While a ballot is open, the database itself links each paper to its voter: the cast wrote both rows in one
+# transaction (the same xmin on PostgreSQL) and in the same order (ctid; SQLite's rowid). The close moves the papers
+# to the published box, shuffled, with new random ids, and then empties the open box so that no older copy stays:
+# on PostgreSQL with TRUNCATE (a new, empty file: no dead row versions, no old index entries, whatever other
+# transactions are running), which the application's role may do without owning the table (docs/deploy.md; VACUUM
+# needs the owner, and cannot run in the closing transaction anyway); on SQLite with secure_delete, which
+# overwrites the deleted rows' bytes. The papers of other open ballots are written back in the order of their
+# random ids. Where the box cannot be emptied so, the ballot is not closed: a clear refusal and a log line.
 
-    While the ballot was open, the database itself kept the order of insertion: PostgreSQL's row position (ctid)
-    and inserting transaction id (xmin, shared with the Participation written in the same transaction), SQLite's
-    rowid. Deleting and re-inserting every paper, shuffled, in this one transaction gives every paper the same
-    transaction and a position that says nothing. (SQLite: secure_delete overwrites the deleted rows' bytes.)
-    """
+NOT_UNLINKED = gettext_lazy(
+    "This ballot was not closed: the database role may not empty the ballot box (TRUNCATE on %(table)s), and "
+    "closing without it would leave copies of the votes linked to the voters. Ask the site operator to grant it "
+    "(docs/deploy.md)."
+)
+BOX_BUSY = gettext_lazy(
+    "This ballot was not closed: the ballot box is in use (a backup or a long query is reading it). "
+    "Try again in a minute."
+)
+
+
+def _lock_open_box(ballot_id: int) -> None:
+    """PostgreSQL: take the open box for this transaction alone, before the ballot's row (the casts' lock order),
+    or refuse the close. Waits at most BALLOT_BOX_LOCK_TIMEOUT_MS: every cast waits behind this lock meanwhile."""
+    table = CastBallot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_table_privilege(%s, 'TRUNCATE')", [table])
+        if not cursor.fetchone()[0]:
+            log.error(
+                "ballots: ballot %s not closed: the database role lacks TRUNCATE on %s, needed to unlink the votes",
+                ballot_id,
+                table,
+            )
+            raise ValidationError(NOT_UNLINKED % {"table": table})
+        cursor.execute(f"SET LOCAL lock_timeout = {int(settings.BALLOT_BOX_LOCK_TIMEOUT_MS)}")
+        try:
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        except OperationalError:
+            log.error("ballots: ballot %s not closed: the box %s stayed locked by another session", ballot_id, table)
+            raise ValidationError(BOX_BUSY) from None
+        cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+
+
+def _publish_box(ballot: Ballot) -> int:
+    """Move the ballot's papers into the published box in a random order and leave no copy in the open box."""
     papers = list(CastBallot.objects.filter(ballot=ballot).values_list("content", "receipt"))
     random.SystemRandom().shuffle(papers)
-    if connection.vendor == "sqlite":
+    PublishedBallot.objects.bulk_create(
+        (PublishedBallot(ballot=ballot, content=content, receipt=receipt) for content, receipt in papers),
+        batch_size=1000,
+    )
+    if connection.vendor == "postgresql":
+        others = list(CastBallot.objects.exclude(ballot=ballot).order_by("id").values_list(*PAPER_FIELDS))
+        with connection.cursor() as cursor:
+            # TRUNCATE refuses while this transaction has deferred foreign-key checks pending on the table (papers
+            # cast in the same transaction: tests, scripts): run those checks now, then defer them again.
+            table = CastBallot._meta.db_table
+            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+            keys = ", ".join(connection.ops.quote_name(row[0]) for row in cursor.fetchall())
+            cursor.execute(f"SET CONSTRAINTS {keys} IMMEDIATE")
+            cursor.execute(f"TRUNCATE {table}")
+            cursor.execute(f"SET CONSTRAINTS {keys} DEFERRED")
+        CastBallot.objects.bulk_create(
+            (CastBallot(**dict(zip(PAPER_FIELDS, row, strict=True))) for row in others), batch_size=1000
+        )
+    else:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
-    CastBallot.objects.filter(ballot=ballot).delete()
-    CastBallot.objects.bulk_create(
-        (CastBallot(ballot=ballot, content=content, receipt=receipt) for content, receipt in papers), batch_size=1000
-    )
+        CastBallot.objects.filter(ballot=ballot).delete()
     return len(papers)
 
 
-def _vacuum_box_after_commit() -> None:
-    """PostgreSQL keeps deleted row versions until VACUUM; clear the old, ordered copies of the box right away."""
-    if connection.vendor != "postgresql":
-        return
-
-    def vacuum() -> None:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(f"VACUUM {CastBallot._meta.db_table}")
-        except Exception:  # autovacuum will do it later; the close itself has succeeded
-            log.warning("ballots: VACUUM of the ballot box failed", exc_info=True)
-
-    transaction.on_commit(vacuum)
+PAPER_FIELDS = ("id", "ballot_id", "content", "receipt")
 
 
 def count_ballot(ballot: Ballot, published: bytes) -> counting.Result:
@@ -89,6 +130,8 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
         require_capability(actor, ballot.unit, MANAGE_BALLOTS)
     now = timezone.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            _lock_open_box(ballot.pk)
         # FOR UPDATE waits for every cast in flight (they hold FOR KEY SHARE) and keeps new ones out.
         ballot = (
             Ballot.objects.select_for_update(of=("self",))
@@ -100,7 +143,7 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
         if actor is None and (ballot.closes_at is None or ballot.closes_at > now):
             raise ValidationError(_("This ballot is not due to close yet."))
         cast = Participation.objects.filter(ballot=ballot).count()
-        papers = _reshuffle_box(ballot)
+        papers = _publish_box(ballot)
         if papers != cast:  # cannot happen while casts are atomic; refuse to publish a box that does not add up
             raise ValidationError(
                 _("The box holds %(papers)d ballots for %(cast)d voters.") % {"papers": papers, "cast": cast}
@@ -152,7 +195,6 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
         )
         _apply_decision(ballot, decision)
         live.broadcast_count_on_commit(ballot.pk, at_once=True)
-        _vacuum_box_after_commit()
     return ballot
 
 

@@ -8,13 +8,14 @@ from django.contrib import admin
 from django.test import Client
 
 from rankandfile.ballots import services
-from rankandfile.ballots.models import CastBallot
+from rankandfile.ballots.models import PublishedBallot
 
 
 def test_it_registers_neither_the_box_nor_participation_nor_the_roll() -> None:
     registered = {f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry}
     assert not registered & {
         "ballots.castballot",
+        "ballots.publishedballot",
         "ballots.participation",
         "ballots.eligiblevoter",
         "ballots.ballotoption",
@@ -29,4 +30,4 @@ def test_it_shows_no_ballot_content_or_receipt_on_any_admin_page(org: Any, ranke
     for page in ("/admin/ballots/ballot/", f"/admin/ballots/ballot/{ranked.pk}/change/", "/admin/"):
         html = client.get(page).content.decode()
         assert receipt.receipt not in html and "Cat" not in html, page
-        assert CastBallot.objects.get().receipt not in html
+        assert PublishedBallot.objects.get().receipt not in html

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from rankandfile.ballots import services
 from rankandfile.ballots.domain import receipts
-from rankandfile.ballots.models import CastBallot, Participation
+from rankandfile.ballots.models import CastBallot, Participation, PublishedBallot
 from rankandfile.ballots.services import casting
 
 
@@ -69,7 +69,8 @@ def test_it_refuses_a_cast_after_close(org: Any, ranked: Any) -> None:
     services.ballot_close(actor=org.dave, ballot=ranked)
     with pytest.raises(ValidationError, match="closed"):
         services.ballot_cast(voter=org.alice, ballot=ranked, names=["Ann"])
-    assert counts(ranked) == (1, 1)
+    assert counts(ranked) == (1, 0)  # the paper moved to the published box at close
+    assert PublishedBallot.objects.filter(ballot=ranked).count() == 1
 
 
 def test_it_leaves_neither_row_when_it_fails_half_way(org: Any, ranked: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from rankandfile.audit.models import AuditEntry
 from rankandfile.ballots import selectors, services
-from rankandfile.ballots.models import CastBallot
+from rankandfile.ballots.models import CastBallot, PublishedBallot
 from rankandfile.ballots.tests.helpers import open_ballot, voters
 
 
@@ -46,15 +46,28 @@ def test_it_records_open_close_and_publish_in_the_audit_chain_without_votes(org:
     assert '"Cat", "Ben"' not in text and "ranking" not in text
 
 
-def test_it_rewrites_the_box_with_new_random_ids_at_close(org: Any, ranked: Any) -> None:
+def test_it_moves_the_box_to_the_published_box_with_new_random_ids_at_close(org: Any, ranked: Any) -> None:
     for member in (org.alice, org.bob, org.erin):
         services.ballot_cast(voter=member, ballot=ranked, names=["Ann"])
     before = set(CastBallot.objects.filter(ballot=ranked).values_list("id", flat=True))
     receipts_before = set(CastBallot.objects.filter(ballot=ranked).values_list("receipt", flat=True))
     services.ballot_close(actor=org.dave, ballot=ranked)
-    after = set(CastBallot.objects.filter(ballot=ranked).values_list("id", flat=True))
+    after = set(PublishedBallot.objects.filter(ballot=ranked).values_list("id", flat=True))
     assert len(after) == 3 and not before & after
-    assert set(CastBallot.objects.filter(ballot=ranked).values_list("receipt", flat=True)) == receipts_before
+    assert set(PublishedBallot.objects.filter(ballot=ranked).values_list("receipt", flat=True)) == receipts_before
+    assert not CastBallot.objects.filter(ballot=ranked).exists()
+
+
+def test_it_keeps_the_papers_of_other_open_ballots_when_it_empties_the_open_box(org: Any, ranked: Any) -> None:
+    from rankandfile.ballots.tests.helpers import open_ballot
+
+    other = open_ballot(org, title="Another ballot")
+    services.ballot_cast(voter=org.alice, ballot=ranked, names=["Ann"])
+    services.ballot_cast(voter=org.alice, ballot=other, names=["Ben"])
+    kept = list(CastBallot.objects.filter(ballot=other).values_list("id", "receipt", "content"))
+    services.ballot_close(actor=org.dave, ballot=ranked)
+    assert list(CastBallot.objects.filter(ballot=other).values_list("id", "receipt", "content")) == kept
+    assert services.ballot_close(actor=org.dave, ballot=other).cast_count == 1
 
 
 def test_it_refuses_to_close_twice(org: Any, ranked: Any) -> None:

@@ -2,7 +2,8 @@
 
 The test reads the tables as a database administrator would after close: every column the database has (not
 just the model's fields), the foreign keys, the column types, the values, and the order in which the database
-keeps the rows.
+keeps the rows. While a ballot is open its papers are in the open box (CastBallot); the close moves them to the
+published box (PublishedBallot) and leaves none behind (the pages themselves: test_unlinking_under_app_role.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from rankandfile.ballots import services
-from rankandfile.ballots.models import Ballot, CastBallot, Participation
+from rankandfile.ballots.models import Ballot, CastBallot, Participation, PublishedBallot
 from rankandfile.ballots.tests.helpers import open_ballot, voters
 
 LABELS = tuple(f"Candidate {c}" for c in "ABCDEFGHIJ")
@@ -68,18 +69,20 @@ def voted(org: Any) -> tuple[Ballot, list[list[str]]]:
 def test_it_has_no_foreign_key_between_participation_and_the_box(voted: Any) -> None:
     member_table = Participation._meta.get_field("member").related_model._meta.db_table
     assert foreign_keys(CastBallot) == {Ballot._meta.db_table}
+    assert foreign_keys(PublishedBallot) == {Ballot._meta.db_table}
     assert foreign_keys(Participation) == {Ballot._meta.db_table, member_table}
 
 
 def test_it_keeps_no_time_of_day_in_either_table(voted: Any) -> None:
-    for model in (Participation, CastBallot):
+    for model in (Participation, CastBallot, PublishedBallot):
         for column, kind in table_columns(model).items():
             assert not any(t in kind for t in TIME_TYPES), f"{model.__name__}.{column} is a {kind} column"
 
 
 def test_it_uses_random_ids_in_both_tables(voted: Any) -> None:
     ballot, _order = voted
-    for model in (Participation, CastBallot):
+    assert rows(CastBallot, ballot) == []
+    for model in (Participation, PublishedBallot):
         ids = [uuid.UUID(str(row["id"])) for row in rows(model, ballot)]
         assert len(ids) == 10 and all(i.version == 4 for i in ids), model.__name__
 
@@ -88,7 +91,7 @@ def test_it_shares_no_value_that_varies_between_voters(voted: Any) -> None:
     """Only a column that takes different values on different rows can tell voters apart; no such column of
     Participation has any value in common with any such column of the box."""
     ballot, _order = voted
-    participation, box = rows(Participation, ballot), rows(CastBallot, ballot)
+    participation, box = rows(Participation, ballot), rows(PublishedBallot, ballot)
 
     def varying(table: list[dict[str, Any]]) -> dict[str, set[str]]:
         values = {column: {str(row[column]) for row in table} for column in table[0]}
@@ -98,18 +101,19 @@ def test_it_shares_no_value_that_varies_between_voters(voted: Any) -> None:
         for c_column, c_values in varying(box).items():
             assert not p_values & c_values, f"participation.{p_column} and castballot.{c_column} share values"
     assert set(table_columns(CastBallot)) == {"id", "ballot_id", "content", "receipt"}
+    assert set(table_columns(PublishedBallot)) == {"id", "ballot_id", "content", "receipt"}
     assert set(table_columns(Participation)) == {"id", "ballot_id", "member_id"}
 
 
 def test_it_keeps_no_order_of_casting_in_the_box(voted: Any) -> None:
     """Read the box in the database's own physical order: after close it is not the order of casting."""
     ballot, order = voted
-    table = CastBallot._meta.db_table
+    table = PublishedBallot._meta.db_table
     position = "ctid" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT content FROM {table} WHERE ballot_id = %s ORDER BY {position}", [ballot.pk])  # noqa: S608
         physical = [
-            CastBallot._meta.get_field("content").from_db_value(r[0], None, connection) for r in cursor.fetchall()
+            PublishedBallot._meta.get_field("content").from_db_value(r[0], None, connection) for r in cursor.fetchall()
         ]
     # A shuffle of ten returns the original order once in 3,628,800 runs.
     assert [p["ranking"] for p in physical] != order
@@ -121,7 +125,10 @@ def test_it_leaves_no_shared_transaction_id_on_postgresql(voted: Any) -> None:
     """The cast wrote both rows in one transaction (same xmin); the close rewrote the box in its own."""
     ballot, _order = voted
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT xmin::text FROM {CastBallot._meta.db_table} WHERE ballot_id = %s", [ballot.pk])  # noqa: S608
+        cursor.execute(
+            f"SELECT DISTINCT xmin::text FROM {PublishedBallot._meta.db_table} WHERE ballot_id = %s",  # noqa: S608
+            [ballot.pk],
+        )
         box_xmins = {r[0] for r in cursor.fetchall()}
         cursor.execute(
             f"SELECT DISTINCT xmin::text FROM {Participation._meta.db_table} WHERE ballot_id = %s",  # noqa: S608

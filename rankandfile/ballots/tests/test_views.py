@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rankandfile.ballots import services
-from rankandfile.ballots.models import CastBallot
+from rankandfile.ballots.models import CastBallot, PublishedBallot
 from rankandfile.ballots.tests.helpers import open_ballot, voters
 
 
@@ -88,7 +88,7 @@ def test_it_reads_an_open_ballots_paper_once_and_each_cast_still_checks_the_ball
     services.ballot_close(actor=org.dave, ballot=ranked)
     response = member_client(org.erin).post(f"/ballots/{ranked.pk}/cast/", {"mark": ["1"]})
     assert response.status_code == 422 and "This ballot is closed" in response.content.decode()
-    assert CastBallot.objects.filter(ballot=ranked).count() == 2
+    assert PublishedBallot.objects.filter(ballot=ranked).count() == 2
 
 
 def test_it_tells_a_member_off_the_roll_why(org: Any, ranked: Any) -> None:
@@ -120,7 +120,7 @@ def test_it_checks_a_receipt_in_the_published_box(org: Any, ranked: Any) -> None
     services.ballot_close(actor=org.dave, ballot=ranked)
     check = client.get(f"/ballots/{ranked.pk}/receipt/", {"receipt": receipt, "nonce": nonce}).content.decode()
     assert "Your ballot is in the box, unchanged" in check and "Ben" in check
-    CastBallot.objects.update(content={"ranking": ["Cat"]})
+    PublishedBallot.objects.update(content={"ranking": ["Cat"]})
     check = client.get(f"/ballots/{ranked.pk}/receipt/", {"receipt": receipt, "nonce": nonce}).content.decode()
     assert "does not match your check code" in check
     missing = client.get(f"/ballots/{ranked.pk}/receipt/", {"receipt": "0" * 64}).content.decode()
@@ -132,7 +132,7 @@ def test_it_publishes_the_box_as_a_page_and_a_download(org: Any, ranked: Any) ->
     services.ballot_close(actor=org.dave, ballot=ranked)
     client = member_client(org.erin)
     page = client.get(f"/ballots/{ranked.pk}/box/").content.decode()
-    assert CastBallot.objects.get().receipt in page and "Ann › Ben" in page
+    assert PublishedBallot.objects.get().receipt in page and "Ann › Ben" in page
     download = client.get(f"/ballots/{ranked.pk}/box.json")
     assert download["Content-Disposition"] == f'attachment; filename="ballot-{ranked.pk}-box.json"'
     assert json.loads(download.content)["ballots"][0]["ranking"] == ["Ann", "Ben"]
