@@ -13,6 +13,7 @@ commands:
                           (`--expect-head SEQ:HASH` a head kept elsewhere, `--public-key HEX` the published key)
   publish-audit-head      sign and publish the audit chain's head (run it from cron; docs/operations.md)
   import-members FILE     import members from CSV into a unit (`--unit PATH`, `--skip-bad-rows`)
+  backup DIRECTORY        back up the database without linking votes to voters (docs/operations.md)
   demo                    load the demo organization (safe to run twice)
   manage ...              any Django management command (migrate, runserver, createsuperuser, ...)
 """
@@ -22,6 +23,7 @@ DJANGO_COMMANDS = {
     "verify-audit": "verify_audit",
     "publish-audit-head": "publish_audit_head",
     "import-members": "import_members",
+    "backup": "backup",
     "demo": "load_demo",
     "simulate": "simulate",
 }
