@@ -681,8 +681,9 @@ MATRIX: dict[str, list[Case]] = {
     "api:openapi-view": [get("API docs", lambda o: "/api/v1/docs", PUBLIC)],
     "api:api-root": [get("API root", lambda o: "/api/v1/", expect(NOT_FOUND))],
     "api:list_units": [api_get("units", lambda o: "/units", API_MEMBERS)],
-    "api:audit_heads": [api_get("signed heads (no token needed)", lambda o: "/audit/heads", PUBLIC)],
-    "api:audit_public_keys": [api_get("audit public keys (no token needed)", lambda o: "/audit/public-keys", PUBLIC)],
+    # Outside parties without a token have the public page and feed (audit:heads, audit:heads_feed).
+    "api:audit_heads": [api_get("signed heads", lambda o: "/audit/heads", API_MEMBERS)],
+    "api:audit_public_keys": [api_get("audit public keys", lambda o: "/audit/public-keys", API_MEMBERS)],
     "api:get_unit": [
         api_get("a unit", lambda o: f"/units/{o.leeds.pk}", API_MEMBERS),
         api_get("missing unit", lambda o: f"/units/{MISSING_ID}", API_MEMBERS_MISSING),

@@ -1,8 +1,9 @@
 """Who may do what with the audit chain.
 
 - Members in good standing read the log (`/audit/`).
-- Anyone, signed in or not, reads the published heads (page, Atom feed, API): a head is a number, a hash, a time
-  and a signature, with no personal data, and outside parties must be able to keep them without an account.
+- Anyone, signed in or not, reads the published heads on the page and its Atom feed: a head is a number, a hash, a
+  time and a signature, with no personal data, and outside parties must be able to keep them without an account.
+  The API serves them to members with a token, as every API route.
 - Publishing a head now: the accountability committee (the capability in any unit) or site operators; anyone else
   waits for the scheduled publication.
 """

@@ -1,4 +1,5 @@
-"""Published heads of the audit chain, for anyone (no token): outside parties must be able to keep them."""
+"""Published heads of the audit chain, for members with a token (as every API route). Outside parties, who have
+no token, read the same heads on the public page and its Atom feed (audit/access.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,16 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from rankandfile.audit import selectors, signing
 from rankandfile.audit.domain.chain import head_statement
 from rankandfile.audit.models import PublishedHead
+from rankandfile.org.access import require_member
 
 router = Router(tags=["audit"])
+
+
+class ErrorOut(Schema):
+    detail: str | list[dict[str, object]]
+
+
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class HeadOut(Schema):
@@ -41,14 +50,16 @@ class PublicKeysOut(Schema):
     trusted: list[str]
 
 
-@router.get("/audit/heads", auth=None, response={200: list[HeadOut]})
+@router.get("/audit/heads", response={200: list[HeadOut], **ERRORS})
 @paginate(LimitOffsetPagination)
 def audit_heads(request: HttpRequest) -> QuerySet[PublishedHead]:
-    """The signed heads, newest first (anyone, no token)."""
+    """The signed heads, newest first (members in good standing)."""
+    require_member(request.user)
     return selectors.published_heads_newest_first()
 
 
-@router.get("/audit/public-keys", auth=None, response={200: PublicKeysOut})
+@router.get("/audit/public-keys", response={200: PublicKeysOut, **ERRORS})
 def audit_public_keys(request: HttpRequest) -> dict[str, object]:
-    """The public key that signs heads now, and every key verify-audit trusts (anyone, no token)."""
+    """The public key that signs heads now, and every key verify-audit trusts (members in good standing)."""
+    require_member(request.user)
     return {"current": signing.current_public_key(), "trusted": signing.trusted_public_keys()}

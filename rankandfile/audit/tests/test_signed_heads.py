@@ -22,6 +22,7 @@ from rankandfile.audit.domain.chain import GENESIS, Link, entry_hash, head_state
 from rankandfile.audit.models import AuditEntry, ChainHead, PublishedHead
 from rankandfile.audit.selectors import verify_chain
 from rankandfile.audit.services import audit_head_publish, record
+from rankandfile.org.services import create_api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -245,15 +246,17 @@ def test_the_feed_is_atom_with_one_entry_per_head(chain: list[AuditEntry]) -> No
     assert body.count("<entry>") == 1 and published.head_text in body and published.signature in body
 
 
-def test_the_api_gives_each_head_with_the_statement_its_signature_covers(chain: list[AuditEntry]) -> None:
+def test_the_api_gives_each_head_with_the_statement_its_signature_covers(org: Any) -> None:
     published, _ = audit_head_publish()
-    data = Client().get("/api/v1/audit/heads").json()
+    _token, raw = create_api_token(member=org.alice, name="heads")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    data = client.get("/api/v1/audit/heads").json()
     (item,) = data["items"]
     assert item["head"] == published.head_text
     VerifyKey(item["public_key"].encode(), encoder=HexEncoder).verify(
         item["statement"].encode(), bytes.fromhex(item["signature"])
     )
-    keys = Client().get("/api/v1/audit/public-keys").json()
+    keys = client.get("/api/v1/audit/public-keys").json()
     assert keys["current"] == published.public_key and keys["trusted"] == [published.public_key]
 
 
