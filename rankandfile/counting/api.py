@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from rankandfile.counting.model import METHODS, BallotBox, CountError, Options, Result
 from rankandfile.counting.ties import TieBreaker, new_seed
 
@@ -10,15 +12,23 @@ def count(ballots: BallotBox, method: str, seats: int | None = None, options: Op
     """Count a ballot box by one of METHODS. `seats` defaults to the file's (BLT header, JSON) or 1.
 
     Ties that the rule leaves to a lot are drawn from `options.seed`; without one a fresh seed is made, and in
-    every case the seed used is in the result, so anyone can repeat the count.
+    every case the seed used is in the result, so anyone can repeat the count. A tie-break order the file declares
+    decides instead of the lot. What the file says besides its ballots comes first in the result's notes.
     """
+    result = _count(ballots, method, seats, options)
+    if ballots.notes:
+        result = dataclasses.replace(result, notes=(*ballots.notes, *result.notes))
+    return result
+
+
+def _count(ballots: BallotBox, method: str, seats: int | None, options: Options | None) -> Result:
     options = options or Options()
     if method not in METHODS:
         raise CountError(f"unknown method {method!r} (choose one of {', '.join(METHODS)})")
     seats = seats if seats is not None else (ballots.seats or 1)
     if seats < 1:
         raise CountError("seats must be at least 1")
-    ties = TieBreaker(ballots.candidates, options.seed if options.seed is not None else new_seed())
+    ties = TieBreaker(ballots.candidates, options.seed if options.seed is not None else new_seed(), ballots.tie_order)
     if method == "stv-scottish":
         from rankandfile.counting.scottish import count_stv_scottish
 

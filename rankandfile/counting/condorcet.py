@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from rankandfile.counting.model import BallotBox, CountError, Options, Result, TieBreak
+from rankandfile.counting.model import BallotBox, CountError, Options, Result, TieBreak, find_name
 from rankandfile.counting.prepare import blank_rows, clean_codes, invalid_list
 from rankandfile.counting.ties import TieBreaker
 from rankandfile.counting.transfer import StageLog
@@ -236,9 +236,10 @@ def count_debian(box: BallotBox, seats: int, options: Options, ties: TieBreaker)
     default_name = options.default_option
     if default_name is None:
         raise CountError("debian needs the default option (--default-option NAME), e.g. 'None Of The Above'")
-    if default_name not in names:
+    found = find_name(names, default_name)  # by normalized white space: "None Of  The Above" is the same option
+    if found is None:
         raise CountError(f"default option {default_name!r} is not one of the options")
-    default = names.index(default_name)
+    default = found
     ranks, weights, blank, valid = _valid_rows(box)
     standing = [c for c in range(box.n_candidates) if c not in box.withdrawn]
     v_all = pairwise(ranks, weights, standing)

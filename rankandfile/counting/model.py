@@ -55,8 +55,8 @@ class BallotBox:
 
     `codes[i]` is ballot line i's marks, best first, padded with `end`; `weights[i]` how many ballots it stands
     for; `lines[i]` where it came from (a line of the file, or the ballot's position in a JSON export) so that an
-    invalid ballot can be pointed at. `tree`, when a reader built it, is the prefix tree of these ballots that
-    Scottish STV moves papers on (parcels.py); it is used only while it describes these very arrays.
+    invalid ballot can be pointed at. `tree` is the prefix tree of these ballots that Scottish STV moves papers on
+    (parcels.py), attached by whoever built it; it is used only while it describes these very arrays.
     """
 
     candidates: tuple[str, ...]
@@ -71,7 +71,9 @@ class BallotBox:
     seats: int | None = None
     method: str | None = None
     options: Mapping[str, object] = field(default_factory=dict)
-    tree: PrefixTree | None = None  # the readers' prefix tree of the ballots, for Scottish STV (parcels.py)
+    tree: PrefixTree | None = None  # the prefix tree of the ballots, once Scottish STV has built it (parcels.py)
+    tie_order: tuple[int, ...] | None = None  # a declared tie-break order (BLT `[tie]`): decides instead of a lot
+    notes: tuple[str, ...] = ()  # what the file says besides its ballots (options, source), printed in reports
 
     @property
     def n_candidates(self) -> int:
@@ -183,6 +185,8 @@ class BoxBuilder:
         receipts: tuple[str, ...] | None = None,
         method: str | None = None,
         options: Mapping[str, object] | None = None,
+        tie_order: tuple[int, ...] | None = None,
+        notes: tuple[str, ...] = (),
     ) -> BallotBox:
         width = max((len(r) for r in self.rows), default=0) + 1
         n_codes = self.group0 + len(self.groups)
@@ -204,6 +208,8 @@ class BoxBuilder:
             seats=seats,
             method=method,
             options=dict(options or {}),
+            tie_order=tie_order,
+            notes=notes,
         )
 
 
@@ -219,6 +225,25 @@ class Options:
     quorum: int | None = None
     majority_ratio: tuple[int, int] = (1, 1)
     seed: str | None = None
+    meek_variant: Literal["nz", "prf"] = "nz"
+
+
+def normal_name(name: str) -> str:
+    """A name with its runs of white space made single spaces and its ends trimmed, for comparing names: a name
+    is kept and printed as written, but 'Ada  Lovelace' and 'Ada Lovelace' are the same candidate."""
+    return " ".join(name.split())
+
+
+def find_name(names: Sequence[str], wanted: str) -> int | None:
+    """The index of `wanted` among `names`, exactly as written or else by normalized white space; None if absent."""
+    for i, name in enumerate(names):
+        if name == wanted:
+            return i
+    wanted_normal = normal_name(wanted)
+    for i, name in enumerate(names):
+        if normal_name(name) == wanted_normal:
+            return i
+    return None
 
 
 @dataclass(frozen=True)

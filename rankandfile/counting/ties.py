@@ -1,6 +1,7 @@
 """Tie-breaking shared by the methods: look back at earlier stages, then (only if the rule says so) a lot.
 
-The lot is reproducible by anyone: the tied names are sorted (by Unicode code point), and the one at index
+A ballot file may declare a tie-break order (BLT `[tie]`): it then decides where the lot would, choosing the tied
+candidate listed first, and the record says so. The lot is reproducible by anyone: the tied names are sorted (by Unicode code point), and the one at index
 int(SHA-256(seed, draw number, names)) mod k is drawn, where the hashed text is the seed, the draw number (1, 2, ...)
 and the sorted names joined by the unit separator U+001F. No hidden state, no dependence on the order of ballots.
 """
@@ -30,13 +31,21 @@ def draw_lot(seed: str, draw: int, tied: Sequence[str]) -> str:
 class TieBreaker:
     """Decides ties for one count and keeps the record printed in the report."""
 
-    def __init__(self, candidates: Sequence[str], seed: str) -> None:
+    def __init__(self, candidates: Sequence[str], seed: str, order: Sequence[int] | None = None) -> None:
         self.candidates = tuple(candidates)
         self.seed = seed
         self.draws = 0
         self.records: list[TieBreak] = []
+        self.order = {c: i for i, c in enumerate(order)} if order is not None else None
 
     def lot(self, tied: Sequence[int], *, stage: int, kind: str, why: str = "") -> int:
+        """A lot among the tied, or the declared tie-break order where the file gives one."""
+        order = self.order
+        if order is not None:
+            chosen_index = min(tied, key=order.__getitem__)
+            reason = "the file's declared tie-break order ([tie])"
+            self.record(tied, chosen_index, stage=stage, kind=kind, reason=f"{why}; {reason}" if why else reason)
+            return chosen_index
         self.draws += 1
         names = [self.candidates[c] for c in tied]
         chosen = draw_lot(self.seed, self.draws, names)

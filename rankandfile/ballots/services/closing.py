@@ -110,8 +110,7 @@ PAPER_FIELDS = ("id", "ballot_id", "content", "receipt")
 
 def count_ballot(ballot: Ballot, published: bytes) -> counting.Result:
     """Count the published box exactly as `rankandfile tally --input json` counts the downloaded file."""
-    tree = ballot.method == kinds.Method.STV_SCOTTISH  # only that method counts on the prefix tree, as in tally
-    box = counting.read_bytes(published, f"ballot-{ballot.pk}.json", "json", prefix_tree=tree)
+    box = counting.read_bytes(published, f"ballot-{ballot.pk}.json", "json")
     options = counting.Options(
         threshold=ballot.threshold,  # type: ignore[arg-type]
         eligible=ballot.eligible_count if ballot.method == kinds.Method.YES_NO else None,

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rankandfile.counting import BallotBox, Options, Result, read_file, readers
+from rankandfile.counting import BallotBox, Options, Result, parcels, read_file
 from rankandfile.counting.cli import main
 from rankandfile.counting.parcels import Parcels, attach_tree, build_tree, tree_of
 from rankandfile.counting.report import to_json
@@ -158,14 +158,14 @@ def test_it_makes_one_node_per_distinct_prefix_weighing_the_ballots_through_it(b
     assert found == {p: (w, stopping[p]) for p, w in through.items()}
 
 
-def test_it_builds_the_tree_when_reading_and_not_again_when_counting() -> None:
-    box = read_file(str(DATA / f"{WARDS[0]}.blt"))
+def test_it_counts_on_an_attached_tree_and_does_not_build_another() -> None:
+    box = attach_tree(read_file(str(DATA / f"{WARDS[0]}.blt")))
     assert box.tree is not None
     assert tree_of(box) is box.tree
 
 
 def test_it_does_not_count_a_box_with_the_tree_of_other_ballots() -> None:
-    box = read_file(str(DATA / f"{WARDS[0]}.blt"))
+    box = attach_tree(read_file(str(DATA / f"{WARDS[0]}.blt")))
     fewer = dataclasses.replace(box, codes=box.codes[:, :1].copy())
     assert tree_of(fewer) is not box.tree
     plain = dataclasses.replace(fewer, tree=None)
@@ -178,22 +178,23 @@ def test_it_reports_every_real_ward_as_the_paper_by_paper_engine_does(ward: str)
     assert_same_count(box, box.seats or 1)
 
 
-def test_it_reads_without_the_tree_when_asked_and_counts_the_same() -> None:
+def test_reading_builds_no_tree_and_a_count_on_an_attached_tree_is_the_same() -> None:
     path = str(DATA / f"{WARDS[0]}.blt")
-    plain = read_file(path, prefix_tree=False)
+    plain = read_file(path)
     assert plain.tree is None
-    assert to_json(scottish(plain, 3, "parcels")) == to_json(scottish(read_file(path), 3, "parcels"))
+    assert to_json(scottish(plain, 3, "parcels")) == to_json(scottish(attach_tree(plain), 3, "parcels"))
 
 
-def test_the_command_builds_the_tree_only_for_scottish_stv(
+def test_only_a_scottish_count_builds_the_tree_whoever_reads_the_file(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     built: list[int] = []
-    real = readers.attach_tree
-    monkeypatch.setattr(readers, "attach_tree", lambda box: built.append(1) or real(box))
+    real = parcels.make_tree
+    monkeypatch.setattr(parcels, "make_tree", lambda box: built.append(1) or real(box))
     path = str(DATA / f"{WARDS[0]}.blt")
     assert main([path, "--method", "irv", "--seats", "1"]) == 0
     assert main([path, "--method", "schulze"]) == 0
+    assert main([path, "--method", "stv-meek"]) == 0
     assert built == []
     assert main([path, "--method", "stv-scottish"]) == 0
     assert built == [1]

@@ -184,9 +184,9 @@ def test_it_names_the_bad_line_of_a_large_blt_file() -> None:
 
 def test_it_ends_the_ballots_at_the_first_zero_line_even_in_a_large_file() -> None:
     lines = ["2 1"] + ["1 1 2 0"] * 5000 + ["0", "A", "B", "title", "0"]
-    with pytest.raises(InputError) as error:
-        read_bytes("\n".join(lines).encode(), "big.blt")
-    assert str(error.value) == "big.blt:5006: unexpected text after the title"
+    box = read_bytes("\n".join(lines).encode(), "big.blt")
+    assert (box.candidates, box.title, box.total_weight) == (("A", "B"), "title", 5000)
+    assert box.notes == ("text after the title (line 5006 of the file) was not read",)
 
 
 def test_it_reads_a_file_that_names_no_path_on_disk(tmp_path: Path) -> None:
