@@ -21,7 +21,8 @@ made up when not given), so anyone can repeat the count."""
 
 EPILOG = """input formats (guessed from the file when --input is omitted):
   blt          ERS/OpenSTV ballot file: 'candidates seats', optional withdrawn line, 'weight prefs... 0', '0',
-               names, title; '=' for equal preferences, '-' for a skipped rank
+               names, title; '=' for equal preferences, '-' for a skipped rank; the ERS, OpenSTV and Droop
+               extensions: comments, (ids), [withdrawn], [tie], [nick], [droop], source and comment lines
   choices-csv  cast-vote records: a header, one row per ballot, columns = ranks left to right, cells = names;
                empty or 'undervote' = skipped rank, 'overvote' = overvoted rank; optional 'count' column
   ranks-csv    one column per candidate, cells = rank numbers (1 = first, equal = equal preference)
@@ -33,6 +34,7 @@ examples:
   rankandfile tally vote.csv --method debian --default-option "Further Discussion" --output json
   rankandfile tally motion.json --method yes-no --threshold two-thirds --quorum 40
   cat ballots.blt | rankandfile tally - --method stv-meek --seats 3 --seed 2024-05-01
+  rankandfile tally election.blt --method stv-meek --meek-variant prf
 
 exit status: 0 counted; 2 the file or the options cannot be used (one line on standard error says why)."""
 
@@ -90,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--majority-ratio", type=_ratio, metavar="N:M", help="debian: majority requirement, e.g. 3:1 (default 1:1)"
     )
+    parser.add_argument(
+        "--meek-variant",
+        choices=("nz", "prf"),
+        help="stv-meek: New Zealand rule (default) or the PR Foundation's reference rule",
+    )
     parser.add_argument("--seed", metavar="S", help="seed of any lot the rule calls for (printed in the report)")
     parser.add_argument(
         "--ignore-column",
@@ -120,6 +127,9 @@ def _options(args: argparse.Namespace, from_file: dict[str, Any]) -> Options:
         ratio = tuple(ratio)
     overvote = pick("overvote", "exhaust")
     threshold = pick("threshold", "majority")
+    meek_variant = pick("meek_variant", "nz")
+    if meek_variant not in ("nz", "prf"):
+        raise CountError(f"meek_variant must be nz or prf, not {meek_variant!r}")
     if overvote not in ("exhaust", "skip"):
         raise CountError(f"overvote must be exhaust or skip, not {overvote!r}")
     if threshold not in ("majority", "two-thirds", "absolute"):
@@ -144,6 +154,7 @@ def _options(args: argparse.Namespace, from_file: dict[str, Any]) -> Options:
         quorum=numbers["quorum"],
         majority_ratio=cast(tuple[int, int], ratio),
         seed=None if pick("seed", None) is None else str(pick("seed", None)),
+        meek_variant=cast(Literal["nz", "prf"], meek_variant),
     )
 
 
@@ -151,9 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        # Only Scottish STV counts on the prefix tree; a file that names its own method may ask for it.
-        tree = args.method in (None, "stv-scottish")
-        box = read_file(args.file, args.input, ignore_columns=args.ignore_column, prefix_tree=tree)
+        box = read_file(args.file, args.input, ignore_columns=args.ignore_column)
         method = args.method or box.method
         if method is None:
             raise CountError("choose a method with --method (the file does not name one)")

@@ -18,11 +18,26 @@ Precision: the rule's own fixed point, 9 decimal places, as integers counting 10
 keeps is rounded up and the remainder passed on, so no vote is lost to rounding; figures are reported to 9
 decimals. Preferences after an equal preference, an overvote or a skipped rank are disregarded (Schedule 1A,
 Part 3); a ballot whose first preference is so disregarded, or blank, is invalid.
+
+Two variants (`Options.meek_variant`, `--meek-variant`):
+
+- `nz` (default): the above. Iteration stops when the surpluses (each elected candidate's excess over the quota)
+  total less than 0.00001, or when the keep factors stop changing; the keep factor is `kf x q / v` rounded up
+  once, and never above 1. Equal lowest: earlier stages, then lot.
+- `prf`: the Proportional Representation Foundation's Reference Meek Rule (prfound.org, "Reference Rule: Meek's
+  Method"): iteration stops when the total surplus (sum of `v - q` over the elected, not below 0) is under
+  0.000001, or is no smaller than at the iteration before; the keep factor is `kf x q` rounded up to 9 decimals,
+  then divided by `v` and rounded up again; every hopeful whose vote is within the total surplus of the lowest
+  vote is tied with the lowest, and the tie is broken by the defined procedure (the file's `[tie]` order, else
+  lot) without looking back at earlier stages.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
+
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -34,9 +49,25 @@ from rankandfile.counting.transfer import EXHAUSTED, PASS, StageLog
 
 DECIMALS = 9
 SCALE = 10**DECIMALS
-CONVERGED = 10**4  # 0.00001 in units of 10^-9
 MAX_ITERATIONS = 10_000
-RULE = "Meek STV (Hill, Wichmann & Woodall 1987; New Zealand Schedule 1A), 9 decimal places"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What distinguishes the published Meek rules this module counts by."""
+
+    rule: str
+    omega: int  # iteration stops below this surplus, in 10^-9 units
+    prf: bool  # PRF: total surplus with negatives, stop when it stops falling, two-step keep factor, near ties
+
+
+VARIANTS = {
+    "nz": Variant("Meek STV (Hill, Wichmann & Woodall 1987; New Zealand Schedule 1A), 9 decimal places", 10**4, False),
+    "prf": Variant(
+        "Meek STV (Proportional Representation Foundation Reference Meek Rule), 9 decimal places", 10**3, True
+    ),
+}
+RULE = VARIANTS["nz"].rule
 
 
 def _preferences(box: BallotBox) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.intp], list[tuple[int, str]]]:
@@ -68,11 +99,22 @@ def _preferences(box: BallotBox) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.
     for r in np.flatnonzero(blank).tolist():
         reasons.append((r, "blank ballot"))
     for r in np.flatnonzero(first_unusable).tolist():
-        reasons.append((r, "no usable first preference (equal, skipped or overvoted first rank)"))
+        reasons.append((r, _unusable_reason(codes[r], lut, box.end)))
     keep = np.flatnonzero(~blank & ~first_unusable)
     if keep.size == packed.shape[0]:
         return np.ascontiguousarray(packed), keep, reasons
     return packed[keep], keep, reasons
+
+
+def _unusable_reason(row: npt.NDArray[np.integer[Any]], lut: npt.NDArray[np.int16], end: int) -> str:
+    """Why a ballot with marks has no usable first preference: its first mark that is not passed over (withdrawn,
+    repeated) is an equal, skipped or overvoted rank, or there is none (the Scottish rule's words for it)."""
+    for code in row.tolist():
+        if lut[code] != PASS:
+            if code == end:
+                break
+            return "no usable first preference (equal, skipped or overvoted first rank)"
+    return "no preference for a standing candidate"
 
 
 def _distribute(
@@ -102,7 +144,10 @@ def _distribute(
 class _Count:
     """The state of one Meek count between stages."""
 
-    def __init__(self, box: BallotBox, seats: int, prefs: npt.NDArray[np.int16], weights: Int64Array) -> None:
+    def __init__(
+        self, box: BallotBox, seats: int, prefs: npt.NDArray[np.int16], weights: Int64Array, variant: Variant
+    ) -> None:
+        self.variant = variant
         self.c_count = box.n_candidates
         self.seats = seats
         self.prefs = prefs
@@ -126,7 +171,11 @@ class _Count:
         changed = False
         for c in self.elected:
             votes = self.votes[c]
-            new = min(SCALE, -(-self.keep_factor[c] * self.quota // votes)) if votes else SCALE
+            if self.variant.prf:  # kf x q rounded up to 9 decimals, then / v rounded up
+                product = -(-self.keep_factor[c] * self.quota // SCALE)
+                new = -(-product * SCALE // votes) if votes else SCALE
+            else:
+                new = min(SCALE, -(-self.keep_factor[c] * self.quota // votes)) if votes else SCALE
             changed = changed or new != self.keep_factor[c]
             self.keep_factor[c] = new
         return changed
@@ -138,6 +187,8 @@ class _Count:
         iterations = 0
         newly: list[int] = []
         self.settled = False
+        # PRF: the iteration before this stage's first is the last of the stage before (same keep factors).
+        last_surplus = self.surplus() if update_first else None
         if update_first and not self._update_keep_factors():
             self.settled = True
         while True:
@@ -153,9 +204,12 @@ class _Count:
                     self.state[c] = "elected"
                     self.elected.append(c)
                 break
-            if self.surplus() < CONVERGED or iterations >= MAX_ITERATIONS or self.settled:
+            surplus = self.surplus()
+            stable = self.variant.prf and last_surplus is not None and surplus >= last_surplus
+            if surplus < self.variant.omega or stable or iterations >= MAX_ITERATIONS or self.settled:
                 self.settled = True
                 break
+            last_surplus = surplus
             if not self._update_keep_factors():
                 self.settled = True
         self.log.add(
@@ -174,7 +228,25 @@ class _Count:
         )
 
     def surplus(self) -> int:
+        """nz: the elected candidates' excesses over the quota; prf: the sum of `v - q` over them, not below 0."""
+        if self.variant.prf:
+            return max(0, sum(self.votes[c] - self.quota for c in self.elected))
         return sum(self.votes[c] - self.quota for c in self.elected if self.votes[c] > self.quota)
+
+    def lowest(self, hopeful: list[int], ties: TieBreaker) -> int:
+        """The hopeful to exclude: the lowest; under prf every hopeful within the total surplus of it is tied."""
+        low = min(self.votes[c] for c in hopeful)
+        margin = self.surplus() if self.variant.prf else 0
+        tied = [c for c in hopeful if self.votes[c] <= low + margin]
+        if len(tied) == 1:
+            return tied[0]
+        stage = self.log.number + 1
+        if self.variant.prf:
+            why = "within the total surplus of the lowest vote" if margin else ""
+            return ties.lot(tied, stage=stage, kind="exclusion", why=why)
+        chosen = ties.backward(tied, self.log.history, pick="lowest", stage=stage, kind="exclusion")
+        assert chosen is not None
+        return chosen
 
 
 def count_stv_meek(box: BallotBox, seats: int, options: Options, ties: TieBreaker) -> Result:
@@ -183,7 +255,8 @@ def count_stv_meek(box: BallotBox, seats: int, options: Options, ties: TieBreake
     invalid = []
     for r, reason in reasons:
         invalid += invalid_list(box, np.array([r]), reason)
-    meek = _Count(box, seats, prefs, weights)
+    variant = VARIANTS[options.meek_variant]
+    meek = _Count(box, seats, prefs, weights, variant)
     log = meek.log
     valid = int(weights.sum())
     notes: list[str] = []
@@ -205,19 +278,13 @@ def count_stv_meek(box: BallotBox, seats: int, options: Options, ties: TieBreake
         if not meek.settled:
             meek.run("surplus", list(meek.elected), [], update_first=True)
             continue
-        lowest = min(meek.votes[c] for c in hopeful)
-        tied = [c for c in hopeful if meek.votes[c] == lowest]
-        if len(tied) > 1:
-            chosen = ties.backward(tied, log.history, pick="lowest", stage=log.number + 1, kind="exclusion")
-            assert chosen is not None
-        else:
-            chosen = tied[0]
+        chosen = meek.lowest(hopeful, ties)
         meek.state[chosen] = "excluded"
         meek.keep_factor[chosen] = 0
         meek.run("exclusion", [chosen], [chosen], update_first=False)
     return Result(
         method="stv-meek",
-        rule=RULE,
+        rule=variant.rule,
         title=box.title,
         seats=seats,
         candidates=box.candidates,
