@@ -161,6 +161,7 @@ class _Count:
         self.elected: list[int] = []
         self.log = StageLog(box.candidates, DECIMALS)
         self.votes = [0] * self.c_count
+        self.exhausted = 0
         self.quota = 0
         self.settled = False  # surpluses below the threshold, or keep factors no longer moving
 
@@ -195,6 +196,7 @@ class _Count:
             iterations += 1
             keep_array[: self.c_count] = self.keep_factor
             self.votes, exhausted = _distribute(self.prefs, self.weights, keep_array, self.c_count)
+            self.exhausted = exhausted
             self.quota = (self.total - exhausted) // (self.seats + 1) + 1
             reaching = [c for c in self.hopeful() if self.votes[c] >= self.quota]
             if reaching:
@@ -225,6 +227,27 @@ class _Count:
             keep_factors=list(self.keep_factor),
             keep_decimals=DECIMALS,
             note=f"{iterations} iteration{'s' if iterations != 1 else ''}",
+        )
+
+    def exclude_unmoved(self, chosen: int) -> None:
+        """PRF (B.1, C.1): once the hopefuls left can fill the seats left, the excluded candidate's votes are not
+        distributed again; the count goes straight to electing the hopefuls."""
+        moved = self.votes[chosen]
+        self.votes[chosen] = 0
+        self.exhausted += moved
+        self.log.add(
+            "exclusion",
+            [chosen],
+            self.votes,
+            [-moved if c == chosen else 0 for c in range(self.c_count)],
+            non_transferable=self.exhausted,
+            rounding_loss=self.total - self.exhausted - sum(self.votes),
+            elected=[],
+            excluded=[chosen],
+            quota=self.quota,
+            keep_factors=list(self.keep_factor),
+            keep_decimals=DECIMALS,
+            note="not distributed: the hopefuls left fill the seats left",
         )
 
     def surplus(self) -> int:
@@ -281,6 +304,9 @@ def count_stv_meek(box: BallotBox, seats: int, options: Options, ties: TieBreake
         chosen = meek.lowest(hopeful, ties)
         meek.state[chosen] = "excluded"
         meek.keep_factor[chosen] = 0
+        if variant.prf and len(meek.hopeful()) + len(meek.elected) <= seats:
+            meek.exclude_unmoved(chosen)
+            continue
         meek.run("exclusion", [chosen], [chosen], update_first=False)
     return Result(
         method="stv-meek",
