@@ -142,3 +142,24 @@ def test_it_refuses_malformed_options_stored_in_a_ballot_box(
     )
     assert main([str(box)]) == 2
     assert capsys.readouterr().err == "rankandfile tally: eligible must be a positive whole number, not 'many'\n"
+
+
+def test_it_counts_meek_by_the_variant_asked_for(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(DATA / "droop" / "SC-Vm-12.blt")
+    reports = {}
+    for variant in ("nz", "prf"):
+        assert main([path, "--method", "stv-meek", "--meek-variant", variant, "--output", "json", "--seed", "1"]) == 0
+        reports[variant] = json.loads(capsys.readouterr().out)
+    assert main([path, "--method", "stv-meek", "--output", "json", "--seed", "1"]) == 0
+    assert json.loads(capsys.readouterr().out) == reports["nz"]
+    assert set(reports["nz"]) == set(reports["prf"])  # the same fields, whatever the variant
+    assert "New Zealand" in reports["nz"]["rule"]
+    assert "Proportional Representation Foundation" in reports["prf"]["rule"]
+    assert reports["prf"]["stages"][1]["totals"]["X"] == "667.166666686"  # as in the PRF reference report
+
+
+def test_it_refuses_an_unknown_meek_variant_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_code:
+        main([WARD, "--method", "stv-meek", "--meek-variant", "uk"])
+    assert exit_code.value.code == 2
+    assert "invalid choice: 'uk'" in capsys.readouterr().err
