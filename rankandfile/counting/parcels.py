@@ -9,11 +9,11 @@ moved (and at theirs, through marks no longer continuing) instead of at each pap
 benchmark profile a whole count visits about 62,000 nodes, where moving the papers one by one (transfer.Piles)
 moves 180,000 papers over 344,000 marks and deals 280,000. The sums are the same integers either way.
 
-The tree is built once per ballot box, by the count (`tree_of`), which keeps it only while the box's arrays are
-the ones it describes; `attach_tree` returns a box with its tree, for a caller that wants the building done (and
-timed) apart from the count, as the benchmark does. Reading a file never builds it: only this rule needs it. Building it sorts the ballot rows
-lexicographically (numpy's lexsort over the marks packed into 16-bit keys), then walks the sorted rows one mark
-position at a time: about 8 ms for 100,000 ballots, 0.1 s for 1,000,000.
+The tree is built by the count (`tree_of`) when the box comes without one; `attach_tree` returns a box with its
+tree, for a caller that wants the building done (and timed) apart from the count, as the benchmark does; a tree
+is used only while the box's arrays are the ones it describes. Reading a file never builds it: only this rule
+needs it. Building it sorts the ballot rows lexicographically (numpy's lexsort over the marks packed into 16-bit
+keys), then walks the sorted rows one mark position at a time: about 8 ms for 100,000 ballots, 0.1 s for 1,000,000.
 """
 
 from __future__ import annotations

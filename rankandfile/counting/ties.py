@@ -1,9 +1,10 @@
 """Tie-breaking shared by the methods: look back at earlier stages, then (only if the rule says so) a lot.
 
 A ballot file may declare a tie-break order (BLT `[tie]`): it then decides where the lot would, choosing the tied
-candidate listed first, and the record says so. The lot is reproducible by anyone: the tied names are sorted (by Unicode code point), and the one at index
-int(SHA-256(seed, draw number, names)) mod k is drawn, where the hashed text is the seed, the draw number (1, 2, ...)
-and the sorted names joined by the unit separator U+001F. No hidden state, no dependence on the order of ballots.
+candidate listed first, and the record says so. The lot is reproducible by anyone: the tied names are sorted (by
+Unicode code point), and the one at index int(SHA-256(seed, draw number, names)) mod k is drawn, where the hashed
+text is the seed, the draw number (1, 2, ...) and the sorted names joined by the unit separator U+001F. No hidden
+state, no dependence on the order of ballots.
 """
 
 from __future__ import annotations

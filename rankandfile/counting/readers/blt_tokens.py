@@ -35,7 +35,12 @@ _TOKEN = re.compile(
 )
 _OPTION_WORD = re.compile(r'"((?:[^"\\]|\\.)*)"|(\S+)')
 _WITHDRAWN = re.compile(r"-\d+")
-_UNCLOSED = {"/*": "unclosed /* comment", '"': "unclosed quote in a name", "[": "unclosed [ option", "(": "unclosed ( id"}
+_UNCLOSED = {
+    "/*": "unclosed /* comment",
+    '"': "unclosed quote in a name",
+    "[": "unclosed [ option",
+    "(": "unclosed ( id",
+}
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,9 @@ class Prelude:
         if word.isdigit():
             number = int(word)
             if not 1 <= number <= self.n_candidates:
-                raise InputError(self.source, line, f"unknown candidate {number}: there are {self.n_candidates} candidates")
+                raise InputError(
+                    self.source, line, f"unknown candidate {number}: there are {self.n_candidates} candidates"
+                )
             return number - 1
         index = self.nicknames.get(word)
         if index is None:

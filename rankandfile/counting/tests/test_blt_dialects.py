@@ -122,7 +122,10 @@ def test_names_keep_their_spaces_and_are_compared_by_normalized_spaces(capsys: p
 
 def test_a_meek_ballot_for_withdrawn_candidates_only_has_the_scottish_reason() -> None:
     box = read_bytes(b"3 1\n-2\n4 1 0\n2 2 0\n3 3 1 0\n0\nA\nB\nC\n", "x.blt")
-    reasons = {m: [(i.line, i.reason) for i in count(box, m, None, Options(seed="s")).invalid] for m in ("stv-meek", "stv-scottish")}
+    reasons = {
+        m: [(i.line, i.reason) for i in count(box, m, None, Options(seed="s")).invalid]
+        for m in ("stv-meek", "stv-scottish")
+    }
     assert reasons["stv-meek"] == reasons["stv-scottish"] == [(4, "no preference for a standing candidate")]
 
 
@@ -134,7 +137,7 @@ BAD = [
     ("3 1\n1 1 0\n[tie 1 2 3]\n0\nA\nB\nC\n", "x.blt:3: options must come before the ballots"),
     ("3 1\n1 1 0 /* never closed\n0\nA\nB\nC\n", "x.blt:2: unclosed /* comment"),
     ("3 1\n[tie 1 2 3\n1 1 0\n0\nA\nB\nC\n", "x.blt:2: unclosed [ option"),
-    ("3 1\n1 1 0\n0\n\"A\n", "x.blt:4: unclosed quote in a name"),
+    ('3 1\n1 1 0\n0\n"A\n', "x.blt:4: unclosed quote in a name"),
 ]
 
 

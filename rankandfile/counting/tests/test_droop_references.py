@@ -45,8 +45,7 @@ def events(result: Result) -> list[tuple[str, str, str, str]]:
             (name,) = stage.candidates
             found.append(("defeat", name, decimal_text(before.totals[name]), decimal_text(before.quota)))
         elected = [
-            ("elect" if stage.totals[name] >= stage.quota else "elect-remaining", name)
-            for name in stage.elected
+            ("elect" if stage.totals[name] >= stage.quota else "elect-remaining", name) for name in stage.elected
         ]
         run = [(kind, name, decimal_text(stage.totals[name]), decimal_text(stage.quota)) for kind, name in elected]
         found.extend(sorted(run, key=lambda e: (e[0], e[1])))
