@@ -3,6 +3,7 @@
     python benchmarks/counting.py            # full run: 100,000 and 1,000,000 ballots, real elections (~20 min)
     python benchmarks/counting.py --quick    # peers on 100,000 ballots only (still the 1,000,000-ballot targets)
     python benchmarks/counting.py --stv-rounds 6   # only ours vs votekit FastSTV on 100,000 ballots, alternating
+    python benchmarks/counting.py --reading 5      # only reading 1,000,000-ballot BLT files (plain and dialect)
 
 Needs the optional group `bench` (pip install .[bench]): pref_voting, votekit, pyrankvote, stvpoll. A peer that is
 not installed is reported as unavailable. Every count runs in its own subprocess: the time is the count alone
@@ -359,6 +360,76 @@ sys.exit(code)
 """
 
 
+READ_ONLY = """
+import sys, time
+from pathlib import Path
+from rankandfile.counting import read_file
+start = time.perf_counter()
+box = read_file(sys.argv[1])
+seconds = time.perf_counter() - start
+for line in Path("/proc/self/status").read_text().splitlines():
+    if line.startswith("VmHWM:"):
+        print(seconds, int(line.split()[1]) / 1024, box.total_weight)
+"""
+
+
+def run_read_only(path: Path) -> dict[str, Any]:
+    """`read_file` alone in a fresh interpreter: its time, and the interpreter's peak memory after it."""
+    command = [sys.executable, "-c", READ_ONLY, str(path)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode:
+        return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
+    seconds, peak, ballots = done.stdout.split()
+    return {"seconds": float(seconds), "peak_mb": float(peak), "ballots": int(ballots)}
+
+
+def write_dialect_blt(plain: Path, path: Path) -> None:
+    """The same ballots as `plain`, written with the dialect features: options, ballot ids, comments."""
+    lines = plain.read_text().splitlines()
+    end = lines.index("0", 1)
+    with path.open("w") as f:
+        f.write(f"{lines[0]}\n[droop rule=meek]\n/* the ballots, each with its id */\n")
+        for number, line in enumerate(lines[1:end], start=1):
+            f.write(f"({number}) {line}  # ballot {number}\n")
+        f.write("\n".join(lines[end:]) + '\n"source line"\n')
+
+
+def reading(runs: int) -> None:
+    """Reading a 1,000,000-ballot BLT file: the plain file (numpy route) and the same ballots in dialect form
+    (token route), each `runs` times in a fresh interpreter; and `rankandfile tally` of the plain file end to
+    end (stv-scottish), as in the full run's targets."""
+    workdir = Path(tempfile.mkdtemp(prefix="rankandfile-bench-"))
+    plain, dialect = workdir / "pl_1000000.blt", workdir / "pl_1000000_dialect.blt"
+    write_blt(plain, 1_000_000, seed=2025)
+    write_dialect_blt(plain, dialect)
+    print(f"# Reading 1,000,000-ballot BLT files ({os.cpu_count()} cores, Python {sys.version.split()[0]})\n")
+    print(f"Load average at start: {load()}\n")
+    print("| file | size (MB) | measure | best (s) | worst (s) | peak memory (MB) |")
+    print("|---|---:|---|---:|---:|---:|")
+    for label, path in (("plain", plain), ("dialect: ids, comments, options", dialect)):
+        size = path.stat().st_size / 1e6
+        runs_read = [run_read_only(path) for _ in range(runs)]
+        if "error" in runs_read[0]:
+            print(f"| {label} | {size:.0f} | read_file | refused: {runs_read[0]['error'][:70]} | | |", flush=True)
+            continue
+        assert all(r["ballots"] == 1_000_000 for r in runs_read)
+        best, worst = min(r["seconds"] for r in runs_read), max(r["seconds"] for r in runs_read)
+        peak = max(r["peak_mb"] for r in runs_read)
+        print(f"| {label} | {size:.0f} | read_file | {best:.2f} | {worst:.2f} | {peak:.0f} |", flush=True)
+    runs_tally = [run_end_to_end(plain, "stv-scottish") for _ in range(runs)]
+    best, worst = min(r["seconds"] for r in runs_tally), max(r["seconds"] for r in runs_tally)
+    peak = max(r["peak_mb"] for r in runs_tally)
+    size = plain.stat().st_size / 1e6
+    print(
+        f"| plain | {size:.0f} | `rankandfile tally --method stv-scottish`, end to end | {best:.2f} | {worst:.2f} "
+        f"| {peak:.0f} |"
+    )
+    print(f"\nLoad average at the end: {load()}")
+    for path in workdir.iterdir():
+        path.unlink()
+    workdir.rmdir()
+
+
 def run_end_to_end(path: Path, method: str) -> dict[str, Any]:
     """`rankandfile tally FILE` in a fresh interpreter: wall time from start to exit, and its peak memory."""
     command = [sys.executable, "-c", END_TO_END, "tally", str(path), "--method", method, "--seed", "bench"]
@@ -442,6 +513,9 @@ def main() -> None:
         default=0,
         help="only the STV ratio on 100,000 ballots: N rounds alternating ours and votekit FastSTV",
     )
+    parser.add_argument(
+        "--reading", type=int, metavar="N", default=0, help="only reading 1,000,000-ballot BLT files, N runs each"
+    )
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -449,6 +523,9 @@ def main() -> None:
         return
     if args.stv_rounds:
         stv_rounds(args.stv_rounds)
+        return
+    if args.reading:
+        reading(args.reading)
         return
 
     sizes = [100_000] if args.quick else [100_000, 1_000_000]
