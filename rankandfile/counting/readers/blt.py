@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 
-from rankandfile.counting.model import BallotBox, BoxBuilder, InputError
+import numpy as np
+
+from rankandfile.counting.model import BallotBox, BoxBuilder, InputError, Int64Array
 from rankandfile.counting.readers.blt_tokens import Prelude, Token, Tokens, read_names
 from rankandfile.counting.readers.fastblt import parse_plain_section
 from rankandfile.counting.readers.text import decode_all
@@ -174,17 +176,27 @@ def _plain(data: bytes, source: str, *, force: bool) -> BallotBox | None:
     # reader accepts the section only if no line in it is a lone '0' (every line needs a weight and a closing
     # 0), so when it succeeds that last line is also the first.
     last_zero = _last_zero_line(data, section_start)
+    body: bytes | bytearray = data
+    ids: tuple[list[int], list[str]] | None = None
+    if _DIRTY.search(data, section_start, last_zero[0] if last_zero is not None else len(data)):
+        # Comments and ballot ids: the numpy reader blanks them out line by line and keeps the ids aside.
+        body = _blank_block_comments(data, section_start)
+        ids = ([], [])
+        last_zero = _first_zero_line(body, section_start)
     if last_zero is None or (not force and last_zero[0] - section_start <= _FAST_FROM):
         return None
-    parsed = parse_plain_section(data, section_start, last_zero[0], first_ballot_line, n_candidates)
+    parsed = parse_plain_section(body, section_start, last_zero[0], first_ballot_line, n_candidates, ids=ids)
     if parsed is None:
         return None
     zero_start, zero_end = last_zero
     zero_line = first_ballot_line + data.count(b"\n", section_start, zero_start)
+    if ids is not None and zero_line in ids[0]:
+        return None  # '(id) 0': a ballot of weight 0, for the careful reader to refuse
     rest = decode_all(data[zero_end:], source, zero_line)
     names, title, notes, _ = read_names(rest, source, zero_line, n_candidates)
     codes, weights, lines = parsed
     return BallotBox(
+        receipts=_receipts(ids, lines) if ids is not None and ids[0] else None,
         candidates=names,
         codes=codes,
         weights=weights,
@@ -196,6 +208,37 @@ def _plain(data: bytes, source: str, *, force: bool) -> BallotBox | None:
         tie_order=prelude.tie_order,
         notes=(*prelude.notes, *notes),
     )
+
+
+_DIRTY = re.compile(rb"[#(]|/\*")
+_BLOCK = re.compile(rb"/\*.*?\*/", re.DOTALL)
+_ZERO = re.compile(rb"^[ \t\r]*0[ \t\r]*(?:#[^\n]*)?$", re.MULTILINE)
+
+
+def _blank_block_comments(data: bytes, start: int) -> bytes | bytearray:
+    """The file with its `/* */` comments after `start` made spaces (newlines kept, so lines and offsets stay)."""
+    if data.find(b"/*", start) < 0:
+        return data
+    body = bytearray(data)
+    for match in _BLOCK.finditer(data, start):
+        begin, end = match.span()
+        body[begin:end] = bytes(10 if c == 10 else 32 for c in match.group())
+    return body
+
+
+def _receipts(ids: tuple[list[int], list[str]], lines: Int64Array) -> tuple[str, ...]:
+    """Each ballot's id ('' if it has none), from the ids found on the lines of the ballots."""
+    id_lines = np.asarray(ids[0], dtype=np.int64)
+    at = np.minimum(np.searchsorted(id_lines, lines), id_lines.size - 1)
+    hit = id_lines[at] == lines
+    texts = ids[1]
+    return tuple(texts[i] if h else "" for i, h in zip(at.tolist(), hit.tolist(), strict=True))
+
+
+def _first_zero_line(data: bytes | bytearray, start: int) -> tuple[int, int] | None:
+    """Start and end of the first line at or after `start` that is just '0' (and perhaps a comment)."""
+    match = _ZERO.search(data, start)
+    return None if match is None else match.span()
 
 
 def _last_zero_line(data: bytes, start: int) -> tuple[int, int] | None:

@@ -18,9 +18,18 @@ CHUNK = 1 << 20
 
 
 def parse_plain_section(
-    data: bytes, start: int, stop: int, first_line: int, n_candidates: int
+    data: bytes | bytearray,
+    start: int,
+    stop: int,
+    first_line: int,
+    n_candidates: int,
+    *,
+    ids: tuple[list[int], list[str]] | None = None,
 ) -> tuple[Codes, Int64Array, Int64Array] | None:
-    """Codes, weights and line numbers of the ballot lines in data[start:stop], or None if anything is irregular."""
+    """Codes, weights and line numbers of the ballot lines in data[start:stop], or None if anything is irregular.
+
+    With `ids`, each chunk first has its `#` comments and its ballot ids (a '(' first on its line, closed on the
+    line) made spaces, and the ids with their lines are appended to `ids`."""
     end_code = n_candidates + END_OFFSET
     dtype = np.int16 if n_candidates + 8 < 32_000 else np.int32
     capacity = data.count(b"\n", start, stop) + 1
@@ -41,6 +50,11 @@ def parse_plain_section(
                 newline = data.find(b"\n", cut, stop)
             cut = stop if newline < 0 else newline + 1
         chunk = np.frombuffer(view[position:cut], dtype=np.uint8)
+        if ids is not None:
+            cleaned = _clean_chunk(chunk, line_base, ids)
+            if cleaned is None:
+                return None
+            chunk = cleaned
         parsed = _parse_chunk(chunk, n_candidates)
         if parsed is None:
             return None
@@ -58,6 +72,64 @@ def parse_plain_section(
     if used_width + 1 < width:
         codes = np.ascontiguousarray(codes[:, : used_width + 1])
     return codes, weights[:row].copy(), lines[:row].copy()
+
+
+def _blank(a: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp], end: npt.NDArray[np.intp]) -> None:
+    """Make spaces of a[begin[i]:end[i]] for every i (the spans do not overlap)."""
+    mark = np.zeros(a.size + 1, dtype=np.int8)
+    np.add.at(mark, begin, 1)
+    np.add.at(mark, end, -1)
+    a[np.cumsum(mark[:-1], dtype=np.int8) > 0] = 32
+
+
+def _clean_chunk(
+    a: npt.NDArray[np.uint8], line_base: int, ids: tuple[list[int], list[str]]
+) -> npt.NDArray[np.uint8] | None:
+    """A copy of the chunk with its `#` comments and ballot ids made spaces; the ids and their lines appended to
+    `ids`. None if a '(' is not an id first on its line, or an id holds '#' or is not UTF-8."""
+    a = a.copy()
+    newline = np.flatnonzero(a == 10)
+    line_end = np.append(newline, a.size)
+    hashes = np.flatnonzero(a == 35)
+    if hashes.size:  # a comment runs from the first '#' of its line: drop the others
+        hash_line = np.searchsorted(newline, hashes)
+        hashes = hashes[np.concatenate([[True], hash_line[1:] != hash_line[:-1]])]
+    opens = np.flatnonzero(a == 40)
+    if opens.size and hashes.size:  # a '(' in a comment is no id
+        before = np.searchsorted(hashes, opens) - 1
+        commented = (before >= 0) & (
+            np.searchsorted(newline, hashes[np.maximum(before, 0)]) == np.searchsorted(newline, opens)
+        )
+        opens = opens[~commented]
+    if opens.size:
+        line_of = np.searchsorted(newline, opens)
+        starts = np.where(line_of > 0, newline[np.maximum(line_of - 1, 0)] + 1, 0)
+        closes_all = np.flatnonzero(a == 41)
+        at = np.searchsorted(closes_all, opens)
+        if bool((at >= closes_all.size).any()) or bool((at[1:] == at[:-1]).any()):
+            return None
+        closes = closes_all[at]
+        if bool((closes >= line_end[line_of]).any()):
+            return None
+        raw = a.tobytes()
+        for begin, first in zip(starts.tolist(), opens.tolist(), strict=True):
+            if begin != first and raw[begin:first].strip(b" \t\r"):
+                return None
+        if hashes.size:
+            inside = np.searchsorted(opens, hashes, side="right") - 1
+            if bool(((inside >= 0) & (hashes < closes[np.maximum(inside, 0)])).any()):
+                return None
+        try:
+            ids[1].extend(
+                raw[o + 1 : c].decode("utf-8").strip() for o, c in zip(opens.tolist(), closes.tolist(), strict=True)
+            )
+        except UnicodeDecodeError:
+            return None
+        ids[0].extend((line_of + line_base).tolist())
+        _blank(a, opens, closes + 1)
+    if hashes.size:
+        _blank(a, hashes, line_end[np.searchsorted(newline, hashes)])
+    return a
 
 
 def _parse_chunk(a: npt.NDArray[np.uint8], n_candidates: int) -> tuple[Codes, Int64Array, Int64Array, int] | None:

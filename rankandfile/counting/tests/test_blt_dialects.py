@@ -9,7 +9,7 @@ import pytest
 
 from rankandfile.counting import BallotBox, InputError, Options, count, read_bytes, read_file
 from rankandfile.counting.cli import main
-from rankandfile.counting.readers import parse_blt
+from rankandfile.counting.readers import blt, parse_blt
 from rankandfile.counting.tests.helpers import DATA
 
 DIALECTS = DATA / "dialects"
@@ -148,16 +148,35 @@ def test_it_names_the_line_and_the_fault_of_a_bad_dialect_file(text: str, messag
     assert str(error.value) == message
 
 
-def test_a_large_file_with_options_reads_the_same_on_both_routes() -> None:
+@pytest.mark.parametrize("dialect", [False, True])
+def test_a_large_file_with_options_reads_the_same_on_both_routes(dialect: bool) -> None:
     rng = np.random.default_rng(3)
     lines = ["6 2", "[withdrawn 3]", "[tie 6 5 4 3 2 1]", "[droop rule=meek]"]
-    for _ in range(2000):
+    for number in range(2000):
         prefs = rng.permutation(6)[: rng.integers(1, 7)] + 1
-        lines.append(f"{rng.integers(1, 9)} {' '.join(map(str, prefs))} 0")
+        line = f"{rng.integers(1, 9)} {' '.join(map(str, prefs))} 0"
+        if dialect and number % 3:
+            line = f"(b{number}) {line}"
+        if dialect and number % 5 == 0:
+            line += f"  # ballot {number} (#{number})"
+        if dialect and number % 400 == 7:
+            line += " /* a comment\n  over two lines */"
+        lines.append(line)
     lines += ["0"] + [f'"C{i}"' for i in range(6)] + ['"big"', '"source"']
     data = ("\n".join(lines) + "\n").encode()
     fast, careful = parse_blt(data, "big.blt", fast=True), parse_blt(data, "big.blt", fast=False)
     assert same_ballots(fast, careful)
     assert (fast.lines == careful.lines).all()
+    assert fast.receipts == careful.receipts
     assert (fast.withdrawn, fast.tie_order, fast.notes) == (careful.withdrawn, careful.tie_order, careful.notes)
     assert fast.tie_order == (5, 4, 3, 2, 1, 0) and fast.withdrawn == frozenset({2})
+    if dialect:
+        assert fast.receipts is not None and fast.receipts[:3] == ("", "b1", "b2")
+
+
+def test_the_numpy_route_reads_a_large_file_with_ids_and_comments(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = ["3 1"] + [f"(id{i}) 1 1 2 0  # ballot {i}" for i in range(3000)] + ["0 # end of ballots", "A", "B", "C"]
+    data = "\n".join(lines).encode()
+    monkeypatch.setattr(blt, "_careful", lambda text, source: pytest.fail("read token by token"))
+    box = parse_blt(data, "big.blt")
+    assert box.total_weight == 3000 and box.receipts is not None and box.receipts[-1] == "id2999"
