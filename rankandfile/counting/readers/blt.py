@@ -178,7 +178,8 @@ def _plain(data: bytes, source: str, *, force: bool) -> BallotBox | None:
     last_zero = _last_zero_line(data, section_start)
     body: bytes | bytearray = data
     ids: tuple[list[int], list[str]] | None = None
-    if _DIRTY.search(data, section_start, last_zero[0] if last_zero is not None else len(data)):
+    section_end = last_zero[0] if last_zero is not None else len(data)
+    if any(data.find(mark, section_start, section_end) >= 0 for mark in (b"#", b"(", b"/*")):
         # Comments and ballot ids: the numpy reader blanks them out line by line and keeps the ids aside.
         body = _blank_block_comments(data, section_start)
         ids = ([], [])
@@ -210,7 +211,6 @@ def _plain(data: bytes, source: str, *, force: bool) -> BallotBox | None:
     )
 
 
-_DIRTY = re.compile(rb"[#(]|/\*")
 _BLOCK = re.compile(rb"/\*.*?\*/", re.DOTALL)
 _ZERO = re.compile(rb"^[ \t\r]*0[ \t\r]*(?:#[^\n]*)?$", re.MULTILINE)
 
