@@ -61,17 +61,18 @@ def ballot_list(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 def ballot_create(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """Rule: `manage_ballots` in the unit. `?kind=question|choice|survey`, `?proposal=ID` or `?amendment=ID`."""
+    """Rule: `manage_ballots` in the unit. `?kind=question|choice|survey`, `?proposal=ID` or `?amendment=ID` of a
+    proposal of this unit (another unit's: 404)."""
     unit = org_access.access_unit_for(request.user, unit_id, MANAGE_BALLOTS)
     kind = request.GET.get("kind", kinds.Kind.QUESTION)
     if kind not in (kinds.Kind.QUESTION, kinds.Kind.CHOICE, kinds.Kind.SURVEY):
         kind = kinds.Kind.QUESTION
     proposal = amendment = None
     if request.GET.get("amendment", "").isdigit():
-        amendment = proposal_access.access_amendment(request.user, int(request.GET["amendment"]))
+        amendment = access.access_amendment_to_decide(request.user, unit, int(request.GET["amendment"]))
         kind = kinds.Kind.QUESTION
     elif request.GET.get("proposal", "").isdigit():
-        proposal = proposal_access.access_proposal(request.user, int(request.GET["proposal"]))
+        proposal = access.access_proposal_to_decide(request.user, unit, int(request.GET["proposal"]))
     alternatives = proposal_selectors.counter_proposal_queryset(proposal) if proposal else None
     title = _("Amendment %d") % amendment.pk if amendment else (proposal.title if proposal else "")
     form = BallotForm(request.POST or None, kind=kind, alternatives=alternatives, initial={"title": title})
