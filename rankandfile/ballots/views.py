@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from rankandfile.ballots import access, selectors, services
-from rankandfile.ballots.domain import kinds, marks, outcome
+from rankandfile.ballots.domain import kinds, marks
 from rankandfile.ballots.domain import receipts as receipt_rules
 from rankandfile.ballots.forms import (
     AcceptNominationForm,
@@ -286,12 +286,13 @@ def ballot_results(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: members in good standing. Nothing but turnout before close; a survey's figures only from five
     responses on."""
     ballot = access.access_ballot(request.user, ballot_id)
+    results = selectors.ballot_results(ballot)
     context = {
         "ballot": ballot,
-        "decision": selectors.decision_of(ballot),
-        "options": selectors.options_of(ballot),
-        "turnout": outcome.turnout_percent(ballot.cast_count or 0, ballot.eligible_count or 0),
-        "too_few": ballot.kind == Ballot.Kind.SURVEY and (ballot.cast_count or 0) < kinds.SURVEY_MIN_RESPONSES,
+        "results": results,
+        "decision": results.decision,
+        "turnout": results.turnout,
+        "too_few": results.figures_withheld,
         "terms": selectors.terms_elected_by(ballot) if ballot.is_closed else [],
     }
     return render(request, "ballots/ballot_results.html", context)

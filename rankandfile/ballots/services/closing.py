@@ -147,7 +147,8 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
                 "ballots": papers,
                 "seed": ballot.seed,
                 "verdict": decision.verdict.value,
-                "winners": list(decision.winners),
+                # A survey under five responses: its figures are withheld everywhere, the audit chain included.
+                "winners": [] if kinds.figures_withheld(ballot.kind, cast) else list(decision.winners),
             },
         )
         _apply_decision(ballot, decision)
