@@ -3,7 +3,9 @@
 Issue 9, findings 5 and 6 (docs/security.md, "Pages that show a vote"):
 - never stored (`no-store`, `Pragma: no-cache` for HTTP/1.0 caches), never transformed (`no-transform`: a proxy
   that compresses would make the size depend on the content again; Caddy's `encode` honours it, nginx needs
-  `gzip off` for these paths: docs/deploy.md), and no Referer from them (`Referrer-Policy: no-referrer`);
+  `gzip off` for these paths: docs/deploy.md), and no Referer from them to another site (`Referrer-Policy:
+  same-origin`, whatever the site's default; not `no-referrer`, under which browsers send `Origin: null` with
+  the page's own POST forms, the cast and the next check, and Django's CSRF check refuses them);
 - padded to one size for every vote on the ballot: the view says how long the page would be at its widest (every
   option echoed; every outcome of a check) and the body is padded with spaces after `</html>` to that length
   rounded up to a whole number of `BLOCK` bytes. The length is then the same whatever was marked.
@@ -38,7 +40,7 @@ def keep_secret(response: HttpResponse, *, widest: int | None = None) -> HttpRes
     add_never_cache_headers(response)
     patch_cache_control(response, no_transform=True)
     response["Pragma"] = "no-cache"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     widest = widest if widest is not None else getattr(response, WIDEST, None)
     if widest is not None and not response.streaming:
         response.content = pad_body(response.content, widest)
