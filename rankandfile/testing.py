@@ -10,6 +10,7 @@ from django.utils import timezone
 from rankandfile.audit.services import record
 from rankandfile.org.domain.capabilities import (
     ACCOUNTABILITY_COMMITTEE,
+    ALL_CAPABILITIES,
     CHAIR_MEETINGS,
     MANAGE_BALLOTS,
     MANAGE_MEMBERS,
@@ -129,3 +130,20 @@ def build_small_org() -> SmallOrg:
         secretary_role,
         committee_role,
     )
+
+
+def other_unit_officer(org: SmallOrg) -> Member:
+    """Yuri: a York member holding every capability, all from a role in York (issue 9: unit scoping).
+
+    Not part of `SmallOrg` (which other tests count on); the permission matrix adds him to its personas. Over
+    anything of Leeds, North or National he should act no more than any member of York.
+    """
+    existing = Member.objects.filter(email="yuri.york@example.org").first()
+    if existing is not None:
+        return existing
+    officer = make_member("Yuri York", org.york)
+    role = RoleType.objects.create(
+        unit=org.york, name="York officer", seats=1, term_months=12, capabilities=sorted(ALL_CAPABILITIES)
+    )
+    give_role(officer, role)
+    return officer

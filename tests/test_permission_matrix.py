@@ -9,7 +9,9 @@ below (staff only, no confidential content).
 Personas (rankandfile/testing.py): anonymous; alice, an ordinary member of Leeds; bob, chair of Leeds
 (chair_meetings, manage_members); carol, organizer of the North district (manage_members/roles/units over North,
 Leeds and York); dave, national secretary (every capability but the committee's, everywhere); erin, on the national
-accountability committee; frank, whose Leeds membership has lapsed; otto, a site operator (is_staff) with no role.
+accountability committee; frank, whose Leeds membership has lapsed; otto, a site operator (is_staff) with no role;
+yuri, an officer of another unit: a York member holding every capability, all from a role in York
+(`other_unit_officer`, issue 9). Over anything of Leeds, North or National yuri may do no more than otto.
 """
 
 from __future__ import annotations
@@ -31,9 +33,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rankandfile.org import services
-from rankandfile.testing import SmallOrg
+from rankandfile.testing import SmallOrg, other_unit_officer
 
-PERSONAS = ("anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "otto")
+PERSONAS = ("anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "otto", "yuri")
+OTHER_UNIT_OFFICER = "yuri"  # not in SmallOrg: built by other_unit_officer(org)
 
 # Outcomes, as the test classifies each response.
 OK = "200 ok"
@@ -64,6 +67,8 @@ POST_ONLY = expect(NOT_ALLOWED, anonymous=LOGIN)
 MANAGE_MEMBERS_LEEDS = expect(FORBIDDEN, anonymous=LOGIN, bob=OK, carol=OK, dave=OK)
 # manage_units / manage_roles over Leeds or York: carol (North), dave (national).
 MANAGE_IN_NORTH = expect(FORBIDDEN, anonymous=LOGIN, carol=OK, dave=OK)
+# The same over York itself, where yuri's role is.
+MANAGE_IN_YORK = expect(FORBIDDEN, anonymous=LOGIN, carol=OK, dave=OK, yuri=OK)
 MANAGE_AT_NATIONAL = expect(FORBIDDEN, anonymous=LOGIN, dave=OK)
 API_MEMBERS = expect(OK, anonymous=UNAUTHORIZED, frank=FORBIDDEN)
 API_MEMBERS_MISSING = expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN)
@@ -166,10 +171,10 @@ def leeds_meeting_ws(o: SmallOrg) -> str:
 
 
 # Members of Leeds (alice, bob, erin) and those who may chair its meetings (bob; carol over North; dave national).
-TAKE_PART_LEEDS = expect(OK, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN)
+TAKE_PART_LEEDS = expect(OK, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN)
 RUN_LEEDS = expect(FORBIDDEN, anonymous=LOGIN, bob=OK, carol=OK, dave=OK)
 # Actions answer a browser (no htmx) with a redirect back, whether the service accepted or refused.
-TAKE_PART_ACTION = expect(REDIRECT, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN)
+TAKE_PART_ACTION = expect(REDIRECT, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN)
 RUN_ACTION = expect(FORBIDDEN, anonymous=LOGIN, bob=REDIRECT, carol=REDIRECT, dave=REDIRECT)
 MEETING_MISSING = MEMBERS_MISSING
 
@@ -205,6 +210,26 @@ def bob_amendment_url(name: str) -> Callable[[SmallOrg], str]:
 
     url.__name__ = f"amendment_{name}"
     return url
+
+
+def bob_amendment_ballot_url(o: SmallOrg, unit: Any) -> str:
+    from rankandfile.proposals import services as proposal_services
+
+    amendment = proposal_services.amendment_propose(
+        actor=o.bob, proposal=alice_proposal(o), text="The branch sets up a *strike fund* of £500."
+    )
+    return reverse("ballots:create", args=[unit.pk]) + f"?amendment={amendment.pk}"
+
+
+def question_ballot_form(o: SmallOrg) -> dict[str, Any]:
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    return {"title": "Amend?", "method": "yes-no", "threshold": "majority", "mode": "remote", "cutoff_on": today}
+
+
+def a_receipt(o: SmallOrg) -> dict[str, Any]:
+    return {"receipt": "0" * 64, "nonce": ""}
 
 
 def leeds_ballot(o: SmallOrg, status: str = "open") -> Any:
@@ -324,7 +349,9 @@ MATRIX: dict[str, list[Case]] = {
         post(
             "publish the head now",
             lambda o: reverse("audit:head_publish"),
-            expect(FORBIDDEN, anonymous=LOGIN, erin=REDIRECT, otto=REDIRECT),
+            # Any unit's committee may sign the one organization-wide head now (yuri sits on York's): it only
+            # publishes what the chain already holds, and does nothing when nothing was added since.
+            expect(FORBIDDEN, anonymous=LOGIN, erin=REDIRECT, otto=REDIRECT, yuri=REDIRECT),
         ),
         get("publish by GET", lambda o: reverse("audit:head_publish"), POST_ONLY),
     ],
@@ -349,18 +376,31 @@ MATRIX: dict[str, list[Case]] = {
         get("missing unit", lambda o: reverse("org:unit_create", args=[MISSING_ID]), MEMBERS_MISSING),
     ],
     "org:unit_rename": [
-        get("rename York", lambda o: reverse("org:unit_rename", args=[o.york.pk]), MANAGE_IN_NORTH),
+        get("rename York", lambda o: reverse("org:unit_rename", args=[o.york.pk]), MANAGE_IN_YORK),
+        get("rename Leeds", lambda o: reverse("org:unit_rename", args=[o.leeds.pk]), MANAGE_IN_NORTH),
         get("rename national", lambda o: reverse("org:unit_rename", args=[o.national.pk]), MANAGE_AT_NATIONAL),
     ],
     "org:unit_move": [
         # The form offers only new parents where the mover also holds manage_units (checked again on POST).
         get("move Leeds", lambda o: reverse("org:unit_move", args=[o.leeds.pk]), MANAGE_IN_NORTH),
+        # Only dave holds manage_units over National; carol and yuri get the form back with the choice refused.
+        post(
+            "move York under National",
+            lambda o: reverse("org:unit_move", args=[o.york.pk]),
+            expect(FORBIDDEN, anonymous=LOGIN, carol=OK, dave=REDIRECT, yuri=OK),
+            data=lambda o: {"new_parent": o.national.pk},
+        ),
         get("missing unit", lambda o: reverse("org:unit_move", args=[MISSING_ID]), MEMBERS_MISSING),
     ],
     "org:unit_dissolve": [
         post(
             "dissolve York",
             lambda o: reverse("org:unit_dissolve", args=[o.york.pk]),
+            expect(FORBIDDEN, anonymous=LOGIN, carol=REDIRECT, dave=REDIRECT, yuri=REDIRECT),
+        ),
+        post(
+            "dissolve Leeds",
+            lambda o: reverse("org:unit_dissolve", args=[o.leeds.pk]),
             expect(FORBIDDEN, anonymous=LOGIN, carol=REDIRECT, dave=REDIRECT),
         ),
         get("dissolve by GET", lambda o: reverse("org:unit_dissolve", args=[o.york.pk]), POST_ONLY),
@@ -375,11 +415,11 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "org:invite": [
         get("invite to Leeds", lambda o: reverse("org:invite", args=[o.leeds.pk]), MANAGE_MEMBERS_LEEDS),
-        get("invite to York", lambda o: reverse("org:invite", args=[o.york.pk]), MANAGE_IN_NORTH),
+        get("invite to York", lambda o: reverse("org:invite", args=[o.york.pk]), MANAGE_IN_YORK),
     ],
     "org:import": [
         get("import into Leeds", lambda o: reverse("org:import", args=[o.leeds.pk]), MANAGE_MEMBERS_LEEDS),
-        get("import into York", lambda o: reverse("org:import", args=[o.york.pk]), MANAGE_IN_NORTH),
+        get("import into York", lambda o: reverse("org:import", args=[o.york.pk]), MANAGE_IN_YORK),
         get("import into national", lambda o: reverse("org:import", args=[o.national.pk]), MANAGE_AT_NATIONAL),
         get("missing unit", lambda o: reverse("org:import", args=[MISSING_ID]), MEMBERS_MISSING),
     ],
@@ -457,7 +497,7 @@ MATRIX: dict[str, list[Case]] = {
         get(
             "wrong code",
             meeting_url("check_in_code", "not-the-code"),
-            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN),
         ),
     ],
     "meetings:hand_raise": [
@@ -469,7 +509,7 @@ MATRIX: dict[str, list[Case]] = {
         post(
             "summarize a missing speech",
             meeting_url("speech_summary"),
-            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN),
+            expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN),
             data=lambda o: {"speech_id": MISSING_ID, "summary": "x"},
         )
     ],
@@ -589,6 +629,18 @@ MATRIX: dict[str, list[Case]] = {
             lambda o: reverse("ballots:create", args=[o.leeds.pk]) + f"?kind=choice&proposal={alice_proposal(o).pk}",
             MANAGE_BALLOTS,
         ),
+        # A York ballot never decides a Leeds proposal or amendment (issue 9): not even dave may set one up.
+        get(
+            "a York ballot on a Leeds proposal",
+            lambda o: reverse("ballots:create", args=[o.york.pk]) + f"?proposal={alice_proposal(o).pk}",
+            expect(FORBIDDEN, anonymous=LOGIN, dave=NOT_FOUND, yuri=NOT_FOUND),
+        ),
+        post(
+            "a York ballot on a Leeds amendment",
+            lambda o: bob_amendment_ballot_url(o, o.york),
+            expect(FORBIDDEN, anonymous=LOGIN, dave=NOT_FOUND, yuri=NOT_FOUND),
+            data=question_ballot_form,
+        ),
     ],
     "ballots:detail": [
         get("an open ballot", ballot_url("detail"), MEMBERS),
@@ -643,6 +695,7 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "ballots:receipt_check": [
         get("check a receipt", ballot_url("receipt_check", "closed"), MEMBERS),
+        post("check a receipt by POST", ballot_url("receipt_check", "closed"), MEMBERS, data=a_receipt),
         get("check before close", ballot_url("receipt_check"), NOT_PUBLISHED),
     ],
     "ballots:election_create": [
@@ -899,10 +952,16 @@ def classify(response: Any) -> str:
     }.get(response.status_code, str(response.status_code))
 
 
+def member_of(org: SmallOrg, persona: str) -> Any:
+    if persona == OTHER_UNIT_OFFICER:
+        return other_unit_officer(org)
+    return getattr(org, persona, None)
+
+
 def request_as(org: SmallOrg, persona: str, case: Case) -> str:
     client = Client()
     headers: dict[str, str] = {}
-    member = getattr(org, persona, None)
+    member = member_of(org, persona)
     if member is not None:
         if case.api:
             _token, raw = services.create_api_token(member=member, name="matrix")
@@ -953,6 +1012,7 @@ def test_it_has_an_entry_for_every_websocket_route() -> None:
 
 @pytest.mark.parametrize("case", list(all_cases()))
 def test_it_gives_each_persona_what_the_rule_says(org: SmallOrg, case: Case) -> None:
+    other_unit_officer(org)
     got: dict[str, str] = {}
     for persona in PERSONAS:
         # Each persona's request runs in a savepoint rolled back afterwards, so writes (dissolving a unit,
@@ -986,9 +1046,10 @@ async def test_it_lets_each_persona_subscribe_as_the_rule_says(
     from rankandfile.testing import build_small_org
 
     org = await sync_to_async(build_small_org)()
+    await sync_to_async(other_unit_officer)(org)
     for persona in PERSONAS:
         headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
-        member = getattr(org, persona, None)
+        member = await sync_to_async(member_of)(org, persona)
         if member is not None:
             client = Client()
             await sync_to_async(client.force_login)(member)
@@ -1001,11 +1062,41 @@ async def test_it_lets_each_persona_subscribe_as_the_rule_says(
         assert connected == expected[persona], f"{persona} at {url}: expected connected={expected[persona]}"
 
 
+# --- an officer of another unit: contact details ----------------------------------------------------------------
+def test_an_officer_of_another_unit_sees_no_contact_details_of_leeds(org: SmallOrg) -> None:
+    """Pages answer yuri 200 (members see names and units everywhere); contact details stay with Leeds's managers."""
+    from rankandfile.org.models import Member
+
+    Member.objects.filter(pk=org.alice.pk).update(phone="+44 113 496 0000")
+    pages = [
+        reverse("org:member", args=[org.alice.pk]),
+        reverse("org:directory", args=[org.leeds.pk]),
+        f"/api/v1/members/{org.alice.pk}",
+        f"/api/v1/units/{org.leeds.pk}/members",
+    ]
+
+    def shown(member: Any) -> list[bool]:
+        client = Client()
+        client.force_login(member)
+        _token, raw = services.create_api_token(member=member, name="contacts")
+        seen = []
+        for page in pages:
+            headers = {"Authorization": f"Bearer {raw}"} if page.startswith("/api/") else {}
+            response = client.get(page, headers=headers)
+            assert response.status_code == 200, page
+            text = response.content.decode()
+            seen.append("alice.member@example.org" in text or "496 0000" in text)
+        return seen
+
+    assert shown(org.bob) == [True] * len(pages)  # the Leeds chair (manage_members over Leeds)
+    assert shown(other_unit_officer(org)) == [False] * len(pages)
+
+
 # --- the Django admin -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "otto"])
 def test_it_refuses_the_admin_to_everyone_but_site_staff(org: SmallOrg, persona: str) -> None:
     client = Client()
-    member = getattr(org, persona, None)
+    member = member_of(org, persona)
     if member is not None:
         client.force_login(member)
     response = client.get("/admin/")

@@ -6,6 +6,8 @@ Rules (docs/ballots.md):
 - Creating, opening and closing ballots and elections needs `manage_ballots` in the unit.
 - Voting needs a place on the ballot's roll, frozen when it opened; the roll, not today's status, decides.
 - Results, the published box and receipt checks exist only once the ballot is closed.
+- A ballot is set up on a proposal or amendment of its own unit only (others get 404 on the set-up page; the
+  service refuses them too: services/setup.py, `unit_refusals`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from rankandfile.ballots import selectors
 from rankandfile.ballots.models import Ballot, Election, Nomination
 from rankandfile.org.access import has_capability, is_member_in_good_standing, require_capability, require_member
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
+from rankandfile.org.models import Unit
+from rankandfile.proposals import access as proposal_access
+from rankandfile.proposals.models import Amendment, Proposal
 
 
 def can_manage(member: Any, ballot: Ballot) -> bool:
@@ -73,6 +78,22 @@ def access_published_ballot(member: Any, ballot_id: int) -> Ballot:
     if not ballot.is_closed or ballot.kind == Ballot.Kind.SURVEY:
         raise Http404("The ballot box is published when the ballot closes (never for surveys).")
     return ballot
+
+
+def access_proposal_to_decide(member: Any, unit: Unit, proposal_id: int) -> Proposal:
+    """A proposal the unit's ballot may decide: one of that very unit (a sibling's or a child's is not found)."""
+    proposal = proposal_access.access_proposal(member, proposal_id)
+    if proposal.unit_id != unit.pk:
+        raise Http404("No such proposal in this unit.")
+    return proposal
+
+
+def access_amendment_to_decide(member: Any, unit: Unit, amendment_id: int) -> Amendment:
+    """An amendment to a proposal of the unit, as `access_proposal_to_decide`."""
+    amendment = proposal_access.access_amendment(member, amendment_id)
+    if amendment.proposal.unit_id != unit.pk:
+        raise Http404("No such amendment in this unit.")
+    return amendment
 
 
 def access_election(member: Any, election_id: int) -> Election:

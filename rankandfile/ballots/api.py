@@ -71,6 +71,7 @@ class ResultOut(Schema):
     box_sha256: str
     seed: str
     report: dict[str, Any] | None
+    figures_withheld: bool  # a survey under five responses: no winners, totals or report
 
 
 def _out(ballot: Ballot) -> dict[str, Any]:
@@ -134,9 +135,11 @@ def close_ballot(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
 
 @router.get("/ballots/{ballot_id}/results", response={200: ResultOut, **ERRORS})
 def ballot_results(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
-    """The result and the stage-by-stage report once closed; before that only the status."""
+    """The result and the stage-by-stage report once closed; before that only the status. A survey with fewer
+    than five responses shows no figures (`figures_withheld`), as on the results page."""
     ballot = access.access_ballot(request.user, ballot_id)
-    decision = selectors.decision_of(ballot)
+    results = selectors.ballot_results(ballot)
+    decision = results.decision
     return {
         "id": ballot.pk,
         "status": ballot.status,
@@ -145,9 +148,10 @@ def ballot_results(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
         "quorum_met": decision.quorum_met if decision else None,
         "cast": ballot.cast_count,
         "eligible": ballot.eligible_count,
-        "box_sha256": ballot.box_sha256,
-        "seed": ballot.seed,
-        "report": json.loads(ballot.report_json) if ballot.report_json else None,
+        "box_sha256": results.box_sha256,
+        "seed": results.seed,
+        "report": json.loads(results.report_json) if results.report_json else None,
+        "figures_withheld": results.figures_withheld,
     }
 
 

@@ -44,7 +44,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, ResolverMatch, get_urlconf, resolve
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import patch_vary_headers
 from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
 from django.utils.module_loading import import_string
@@ -52,7 +52,7 @@ from django.utils.translation import get_language
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
-from rankandfile.ballots import live, selectors, services, views
+from rankandfile.ballots import live, selectors, services, views, vote_pages
 from rankandfile.ballots.domain import kinds, marks
 from rankandfile.ballots.forms import marks_from_post
 from rankandfile.ballots.models import Ballot, CastBallot, EligibleVoter, Participation
@@ -292,7 +292,8 @@ class CastDoor:
         live.count_changed(ballot.pk)
         page = receipt_page(cast.request, ballot, services.Receipt(ballot.pk, cast.content, receipt, nonce))
         response = HttpResponse(page)
-        add_never_cache_headers(response)  # the view's @never_cache
+        # The view's @vote_page: not stored, no Referer, padded to the ballot's one receipt size.
+        vote_pages.keep_secret(response, widest=views.receipt_widest(cast.request, ballot, list(cast.paper.labels)))
         patch_vary_headers(response, ("Cookie",))  # as Django's session middleware, once the session is read
         assert self._hooks is not None
         for hook in self._hooks.response:

@@ -165,6 +165,38 @@ def check_receipt(ballot: Ballot, receipt: str, nonce: str) -> ReceiptCheck:
     return ReceiptCheck(found=True, content=paper.content, unchanged=unchanged)
 
 
+@dataclass(frozen=True)
+class Results:
+    """What any surface (page, API, close response) may show of a ballot's result: the one place that decides."""
+
+    decision: outcome.Decision | None  # None until the close
+    report_html: str
+    report_json: str
+    figures_withheld: bool  # a survey under five responses: no winner, no totals, no stages
+    box_sha256: str
+    seed: str
+    turnout: float | None
+
+
+def ballot_results(ballot: Ballot) -> Results:
+    """The result as it may be shown: nothing before the close; a survey's figures only from five responses."""
+    decision = decision_of(ballot) if ballot.is_closed else None
+    withheld = ballot.is_closed and kinds.figures_withheld(ballot.kind, ballot.cast_count or 0)
+    if decision is not None and withheld:
+        decision = outcome.Decision(decision.verdict, (), decision.quorum_met)
+    shown = decision is not None and not withheld
+    published = shown and ballot.kind != Ballot.Kind.SURVEY  # a survey's box is never published
+    return Results(
+        decision=decision,
+        report_html=ballot.report_html if shown else "",
+        report_json=ballot.report_json if shown else "",
+        figures_withheld=withheld,
+        box_sha256=ballot.box_sha256 if published else "",
+        seed=ballot.seed if published else "",
+        turnout=outcome.turnout_percent(ballot.cast_count or 0, ballot.eligible_count or 0),
+    )
+
+
 def decision_of(ballot: Ballot) -> outcome.Decision | None:
     if not ballot.decision:
         return None

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from rankandfile.ballots import access, selectors, services
-from rankandfile.ballots.domain import kinds, marks, outcome
+from rankandfile.ballots import access, selectors, services, vote_pages
+from rankandfile.ballots.domain import kinds, marks
 from rankandfile.ballots.domain import receipts as receipt_rules
 from rankandfile.ballots.forms import (
     AcceptNominationForm,
@@ -61,17 +62,18 @@ def ballot_list(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 def ballot_create(request: HttpRequest, unit_id: int) -> HttpResponse:
-    """Rule: `manage_ballots` in the unit. `?kind=question|choice|survey`, `?proposal=ID` or `?amendment=ID`."""
+    """Rule: `manage_ballots` in the unit. `?kind=question|choice|survey`, `?proposal=ID` or `?amendment=ID` of a
+    proposal of this unit (another unit's: 404)."""
     unit = org_access.access_unit_for(request.user, unit_id, MANAGE_BALLOTS)
     kind = request.GET.get("kind", kinds.Kind.QUESTION)
     if kind not in (kinds.Kind.QUESTION, kinds.Kind.CHOICE, kinds.Kind.SURVEY):
         kind = kinds.Kind.QUESTION
     proposal = amendment = None
     if request.GET.get("amendment", "").isdigit():
-        amendment = proposal_access.access_amendment(request.user, int(request.GET["amendment"]))
+        amendment = access.access_amendment_to_decide(request.user, unit, int(request.GET["amendment"]))
         kind = kinds.Kind.QUESTION
     elif request.GET.get("proposal", "").isdigit():
-        proposal = proposal_access.access_proposal(request.user, int(request.GET["proposal"]))
+        proposal = access.access_proposal_to_decide(request.user, unit, int(request.GET["proposal"]))
     alternatives = proposal_selectors.counter_proposal_queryset(proposal) if proposal else None
     title = _("Amendment %d") % amendment.pk if amendment else (proposal.title if proposal else "")
     form = BallotForm(request.POST or None, kind=kind, alternatives=alternatives, initial={"title": title})
@@ -145,10 +147,12 @@ def _marks_or_error(request: HttpRequest, ballot: Ballot, options: list[Any]) ->
     return names, ""
 
 
+@vote_pages.vote_page
 @login_required
 @require_POST
 def ballot_review(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """Rule: as the ballot paper. Shows the marks for a last look; nothing is stored until the voter casts."""
+    """Rule: as the ballot paper. Shows the marks for a last look; nothing is stored until the voter casts.
+    Not stored, no Referer, and as long whatever the marks (vote_pages.py)."""
     ballot = access.access_ballot_to_vote(request.user, ballot_id)
     context = _paper_context(request, ballot)
     names, error = _marks_or_error(request, ballot, context["options"])
@@ -158,15 +162,20 @@ def ballot_review(request: HttpRequest, ballot_id: int) -> HttpResponse:
         return render(request, "ballots/ballot_detail.html", context, status=422)
     by_label = {o.label: o for o in context["options"]}
     context["chosen"] = [by_label[name] for name in names]
-    return render(request, "ballots/ballot_review.html", context)
+    response = render(request, REVIEW_TEMPLATE, context)
+    widest = render_to_string(REVIEW_TEMPLATE, {**context, "chosen": context["options"]}, request=request)
+    return vote_pages.widest_of(response, widest)
 
 
-@never_cache
+REVIEW_TEMPLATE = "ballots/ballot_review.html"
+
+
+@vote_pages.vote_page
 @login_required
 @require_POST
 def ballot_cast(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: a member on the roll, once, while the ballot is open. The receipt page is the only place the check
-    code ever appears: it is neither stored nor put in the session, and the page is not cached."""
+    code ever appears: it is neither stored nor put in the session, and the page is not cached (vote_pages.py)."""
     paper = access.access_ballot_to_cast(request.user, ballot_id)
     ballot, labels = paper.ballot, list(paper.labels)
     names = marks_from_post(ballot, labels, request.POST) if "mark" in request.POST else []
@@ -177,10 +186,30 @@ def ballot_cast(request: HttpRequest, ballot_id: int) -> HttpResponse:
         ballot = access.access_ballot_to_vote(request.user, ballot_id)
         context = _paper_context(request, ballot, error=first_message(error))
         return render(request, "ballots/ballot_detail.html", context, status=422)
-    return render(request, RECEIPT_TEMPLATE, receipt_context(ballot, receipt))
+    response = render(request, RECEIPT_TEMPLATE, receipt_context(ballot, receipt))
+    return vote_pages.widest_of(response, receipt_widest(request, ballot, labels))
 
 
 RECEIPT_TEMPLATE = "ballots/ballot_receipt.html"
+_receipt_widest: dict[tuple[Any, ...], int] = {}
+
+
+def every_option(ballot: Ballot, labels: list[str]) -> dict[str, list[str]]:
+    """A ballot's content with every option marked: the widest any page can echo."""
+    return {"ranking" if ballot.mark == kinds.Mark.RANK else "choices": labels}
+
+
+def receipt_widest(request: HttpRequest, ballot: Ballot, labels: list[str]) -> int:
+    """The receipt page's length with every option shown (it shows nothing of the voter's own, so it is the same
+    for every voter): kept per opened ballot and language, for this view and the cast door."""
+    key = (ballot.pk, ballot.opened_at, get_language())
+    if key not in _receipt_widest:
+        if len(_receipt_widest) > 1000:
+            _receipt_widest.clear()
+        widest = services.Receipt(ballot.pk, every_option(ballot, labels), "0" * 64, "0" * 32)
+        page = render_to_string(RECEIPT_TEMPLATE, receipt_context(ballot, widest), request=request)
+        _receipt_widest[key] = len(page.encode())
+    return _receipt_widest[key]
 
 
 def receipt_context(ballot: Ballot, receipt: services.Receipt) -> dict[str, Any]:
@@ -285,12 +314,13 @@ def ballot_results(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: members in good standing. Nothing but turnout before close; a survey's figures only from five
     responses on."""
     ballot = access.access_ballot(request.user, ballot_id)
+    results = selectors.ballot_results(ballot)
     context = {
         "ballot": ballot,
-        "decision": selectors.decision_of(ballot),
-        "options": selectors.options_of(ballot),
-        "turnout": outcome.turnout_percent(ballot.cast_count or 0, ballot.eligible_count or 0),
-        "too_few": ballot.kind == Ballot.Kind.SURVEY and (ballot.cast_count or 0) < kinds.SURVEY_MIN_RESPONSES,
+        "results": results,
+        "decision": results.decision,
+        "turnout": results.turnout,
+        "too_few": results.figures_withheld,
         "terms": selectors.terms_elected_by(ballot) if ballot.is_closed else [],
     }
     return render(request, "ballots/ballot_results.html", context)
@@ -313,15 +343,29 @@ def ballot_box_download(request: HttpRequest, ballot_id: int) -> HttpResponse:
     return response
 
 
+@vote_pages.vote_page
 @login_required
 def ballot_receipt_check(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """Rule: as the box page. Finds a receipt in the box; with the check code, proves the ballot unchanged."""
+    """Rule: as the box page. Finds a receipt in the box; with the check code, proves the ballot unchanged.
+    The codes come by POST only, never in a URL; the answer is as long whatever it finds (vote_pages.py)."""
     ballot = access.access_published_ballot(request.user, ballot_id)
-    form = ReceiptCheckForm(request.GET or None)
+    form = ReceiptCheckForm(request.POST if request.method == "POST" else None)
     check = None
     if form.is_valid():
         check = selectors.check_receipt(ballot, form.cleaned_data["receipt"], form.cleaned_data["nonce"])
-    return render(request, "ballots/ballot_receipt_check.html", {"ballot": ballot, "form": form, "check": check})
+    context = {"ballot": ballot, "form": form, "check": check}
+    response = render(request, CHECK_TEMPLATE, context)
+    if check is None:
+        return response
+    content = every_option(ballot, selectors.option_labels(ballot))
+    outcomes = [selectors.ReceiptCheck(found=False)] + [
+        selectors.ReceiptCheck(found=True, content=content, unchanged=unchanged) for unchanged in (None, True, False)
+    ]
+    pages = [render_to_string(CHECK_TEMPLATE, {**context, "check": c}, request=request) for c in outcomes]
+    return vote_pages.widest_of(response, *pages)
+
+
+CHECK_TEMPLATE = "ballots/ballot_receipt_check.html"
 
 
 # --- elections for roles ------------------------------------------------------------------------------------

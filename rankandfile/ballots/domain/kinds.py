@@ -51,6 +51,11 @@ NONE_OF_THESE = "None of these"
 SURVEY_MIN_RESPONSES = 5
 
 
+def figures_withheld(kind: str, responses: int) -> bool:
+    """Whether a closed ballot's figures (winners, totals, stages) stay hidden: a survey under k responses."""
+    return kind == Kind.SURVEY and responses < SURVEY_MIN_RESPONSES
+
+
 def mark_for(method: str) -> Mark:
     if method in RANKED:
         return Mark.RANK

@@ -189,7 +189,8 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
                 "ballots": papers,
                 "seed": ballot.seed,
                 "verdict": decision.verdict.value,
-                "winners": list(decision.winners),
+                # A survey under five responses: its figures are withheld everywhere, the audit chain included.
+                "winners": [] if kinds.figures_withheld(ballot.kind, cast) else list(decision.winners),
             },
         )
         _apply_decision(ballot, decision)
@@ -200,6 +201,19 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
 def _apply_decision(ballot: Ballot, decision: outcome.Decision) -> None:
     """What the ballot decided, done in the closing transaction: proposals, amendments, role terms."""
     reason = _("ballot %(id)d: %(verdict)s") % {"id": ballot.pk, "verdict": decision.verdict.value}
+    papers = []
+    if ballot.proposal is not None:
+        papers = [o.proposal for o in ballot.options.select_related("proposal") if o.proposal is not None]
+    if ballot.amendment is not None:
+        papers.append(ballot.amendment.proposal)
+    if ballot.proposal is not None:
+        papers.append(ballot.proposal)
+    if any(paper.unit_id != ballot.unit_id for paper in papers):
+        # Refused at set-up and opening (setup.unit_refusals); a ballot opened before that rule held is counted
+        # and published, but decides nothing in another unit: what it was about goes back to debate.
+        log.error("ballots: ballot %s is about a proposal of another unit; its decision is not applied", ballot.pk)
+        decision = outcome.Decision(outcome.Verdict.UNDECIDED, (), decision.quorum_met)
+        reason = _("ballot %(id)d of another unit cannot decide this") % {"id": ballot.pk}
     if ballot.amendment is not None:
         adopted = None if not decision.is_decided else decision.verdict == outcome.Verdict.CARRIED
         proposal_services.amendment_decide(amendment=ballot.amendment, adopted=adopted, reason=reason)

@@ -1,7 +1,8 @@
 """Setting a ballot up and opening it: `manage_ballots` in the ballot's unit; opening is an audit entry.
 
 A ballot on a proposal opens only with every counter-proposal that has enough co-signers on its paper
-(DESIGN §5).
+(DESIGN §5). A ballot decides only proposals and amendments of its own unit: its roll is that unit's members, and
+a proposal of a branch is for the branch's members to decide (not a sibling's, nor the district's above it).
 """
 
 from __future__ import annotations
@@ -81,6 +82,21 @@ def _unique_labels(options: Sequence[OptionSpec]) -> list[OptionSpec]:
     return result
 
 
+def unit_refusals(
+    unit_id: int, proposal: Proposal | None, amendment: Amendment | None, papers: Sequence[Proposal]
+) -> dict[str, str]:
+    """Field → reason, when the ballot would decide a proposal or amendment of a unit other than its own."""
+    problems: dict[str, str] = {}
+    if amendment is not None and (proposal is None or amendment.proposal_id != proposal.pk):
+        problems["amendment"] = _("An amendment is voted on with the proposal it amends.")
+    if any(paper.unit_id != unit_id for paper in [*([proposal] if proposal else []), *papers]):
+        problems["proposal"] = _(
+            "A ballot decides only proposals of its own unit: set it up in the proposal's unit, whose members "
+            "make its roll."
+        )
+    return problems
+
+
 def ballot_create(
     *,
     actor: Member,
@@ -109,6 +125,9 @@ def ballot_create(
         raise ValidationError({"title": _("Give the ballot a title.")})
     if unit.is_dissolved:
         raise ValidationError({"unit": _("The unit is dissolved.")})
+    refusals = unit_refusals(unit.pk, proposal, amendment, [o.proposal for o in options if o.proposal])
+    if refusals:
+        raise ValidationError(refusals)
     with transaction.atomic():
         ballot = Ballot(
             unit=unit,
@@ -150,6 +169,9 @@ def ballot_set_alternatives(*, actor: Member, ballot: Ballot, alternatives: Sequ
     specs = _unique_labels(
         options_for(kind=ballot.kind, proposal=ballot.proposal, alternatives=alternatives, labels=[])
     )
+    refusals = unit_refusals(ballot.unit_id, ballot.proposal, None, [o.proposal for o in specs if o.proposal])
+    if refusals:
+        raise ValidationError(refusals)
     with transaction.atomic():
         ballot.options.all().delete()
         BallotOption.objects.bulk_create(
@@ -170,7 +192,10 @@ def _proposal_ids(ballot: Ballot) -> set[int]:
 
 def _refusals_about_proposals(ballot: Ballot) -> list[str]:
     """The rules of DESIGN §5 that a ballot on a proposal must meet before it opens."""
-    problems: list[str] = []
+    papers = list(Proposal.objects.filter(pk__in=_proposal_ids(ballot)))
+    problems = list(unit_refusals(ballot.unit_id, ballot.proposal, ballot.amendment, papers).values())
+    if problems:  # set up before the rule held: never let it decide another unit's proposals
+        return problems
     if ballot.amendment is not None:
         amendment = ballot.amendment
         if amendment.status != Amendment.Status.PROPOSED:
@@ -181,8 +206,8 @@ def _refusals_about_proposals(ballot: Ballot) -> list[str]:
     proposal = ballot.proposal
     if proposal is None:
         return problems
-    on_paper = _proposal_ids(ballot)
-    for paper in Proposal.objects.filter(pk__in=on_paper):
+    on_paper = {paper.pk for paper in papers}
+    for paper in papers:
         if paper.status not in (Proposal.Status.SUBMITTED, Proposal.Status.ON_AGENDA):
             problems.append(_("“%s” is not open for a vote (it is %s).") % (paper.title, paper.get_status_display()))
     needed = proposal_selectors.cosigners_required(proposal.unit)

@@ -118,12 +118,12 @@ def test_it_checks_a_receipt_in_the_published_box(org: Any, ranked: Any) -> None
     nonce = re.search(r'id="nonce">([0-9a-f]{32})<', page).group(1)  # type: ignore[union-attr]
     receipt = re.search(r'id="receipt">([0-9a-f ]+)<', page).group(1)  # type: ignore[union-attr]
     services.ballot_close(actor=org.dave, ballot=ranked)
-    check = client.get(f"/ballots/{ranked.pk}/receipt/", {"receipt": receipt, "nonce": nonce}).content.decode()
+    check = client.post(f"/ballots/{ranked.pk}/receipt/", {"receipt": receipt, "nonce": nonce}).content.decode()
     assert "Your ballot is in the box, unchanged" in check and "Ben" in check
     PublishedBallot.objects.update(content={"ranking": ["Cat"]})
-    check = client.get(f"/ballots/{ranked.pk}/receipt/", {"receipt": receipt, "nonce": nonce}).content.decode()
+    check = client.post(f"/ballots/{ranked.pk}/receipt/", {"receipt": receipt, "nonce": nonce}).content.decode()
     assert "does not match your check code" in check
-    missing = client.get(f"/ballots/{ranked.pk}/receipt/", {"receipt": "0" * 64}).content.decode()
+    missing = client.post(f"/ballots/{ranked.pk}/receipt/", {"receipt": "0" * 64}).content.decode()
     assert "No ballot with this receipt" in missing
 
 

@@ -3,6 +3,10 @@
 The file is read and checked by the pure parser (`org.domain.member_csv`); this module adds what needs the
 database: which units exist, which members already exist (matched by email), and the writes, in batches.
 A 100,000-row file makes a fixed handful of reads and a few hundred batched writes, never one query per row.
+
+An importer reaches only members of the units they manage: a row whose email belongs to anyone else (a member of
+another unit only, or an account with no membership) is refused as "not in your units", the same words whatever
+the reason, and that member is left untouched (issue 9; docs/import.md, "Who may import").
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
-from rankandfile.org.access import require_capability
+from rankandfile.org.access import require_capability, units_where
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS
 from rankandfile.org.domain.member_csv import MemberRow, Problem, parse_members
 from rankandfile.org.models import Member, Membership, Unit
@@ -115,7 +119,13 @@ def import_members(
 
     # Read and compare outside the transaction, so that the write lock (SQLite takes it at BEGIN) is held only
     # for the writes. A member added meanwhile with one of these emails makes the insert fail: nothing is written.
-    plan = _plan(parsed.rows, unit_ids, today)
+    reach = None if actor is None else _members_in_reach(actor, [row.email for row in parsed.rows])
+    plan = _plan(parsed.rows, unit_ids, today, reach)
+    if plan.refused:
+        problems = tuple(sorted(problems + plan.refused, key=lambda p: p.line))
+        if not skip_bad_rows:
+            return ImportReport(unit_path=unit.path, sha256=digest, rows=parsed.data_lines, problems=problems)
+    skipped = parsed.bad_lines + len(plan.refused)
     try:
         with transaction.atomic():
             counts = _write(plan, unit_ids, today)
@@ -128,7 +138,7 @@ def import_members(
                     "file_sha256": digest,
                     "rows": parsed.data_lines,
                     "skip_bad_rows": skip_bad_rows,
-                    "skipped": parsed.bad_lines,
+                    "skipped": skipped,
                     **counts._asdict(),
                 },
             )
@@ -140,7 +150,7 @@ def import_members(
         unit_path=unit.path,
         sha256=digest,
         rows=parsed.data_lines,
-        skipped=parsed.bad_lines,
+        skipped=skipped,
         problems=problems,
         written=True,
         created=counts.created,
@@ -179,6 +189,24 @@ def _unusable_password() -> str:
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20)
 
 
+NOT_IN_YOUR_UNITS = "not_in_your_units"
+
+
+def _members_in_reach(actor: Member, emails: list[str]) -> set[int]:
+    """Of the file's existing members, those with a membership (any status) in a unit the actor holds
+    `manage_members` over: the members whose contact details the actor may already see. One query."""
+    return set(
+        Membership.objects.filter(
+            member__email__in=_emails_in(emails), unit__in=units_where(actor, MANAGE_MEMBERS)
+        ).values_list("member_id", flat=True)
+    )
+
+
+def _refused(row: MemberRow) -> ImportProblem:
+    """The same words whether the email is a member elsewhere or an account in no unit: nothing more is told."""
+    return ImportProblem(row.line, "email", NOT_IN_YOUR_UNITS, _("not in your units"))
+
+
 class _Counts(NamedTuple):
     created: int
     updated: int
@@ -192,12 +220,17 @@ class _Plan:
     changed_members: list[Member] = field(default_factory=list)
     new_memberships: list[Membership] = field(default_factory=list)
     changed_memberships: list[Membership] = field(default_factory=list)
+    refused: tuple[ImportProblem, ...] = ()  # existing members outside the importer's units
     updated: int = 0
     unchanged: int = 0
 
 
-def _plan(rows: tuple[MemberRow, ...], unit_ids: dict[str, int], today: dt.date) -> _Plan:
-    """Compare the rows with what the database holds (two queries) and prepare every object to write."""
+def _plan(
+    rows: tuple[MemberRow, ...], unit_ids: dict[str, int], today: dt.date, reach: set[int] | None = None
+) -> _Plan:
+    """Compare the rows with what the database holds (two queries) and prepare every object to write.
+
+    `reach`: the existing members the importer may update (None: anyone, for the operator)."""
     emails = [row.email for row in rows]
     existing = {
         member.email.lower(): member
@@ -212,9 +245,13 @@ def _plan(rows: tuple[MemberRow, ...], unit_ids: dict[str, int], today: dt.date)
         ).only("pk", "member_id", "unit_id", "status", "joined_on", "status_changed_on", "left_on")
     }
     plan = _Plan()
+    refused = []
     now = timezone.now()
     for row in rows:
         member = existing.get(row.email)
+        if member is not None and reach is not None and member.pk not in reach:
+            refused.append(_refused(row))
+            continue
         if member is None:
             plan.new_members.append(
                 Member(
@@ -243,6 +280,7 @@ def _plan(rows: tuple[MemberRow, ...], unit_ids: dict[str, int], today: dt.date)
             plan.updated += 1
         else:
             plan.unchanged += 1
+    plan.refused = tuple(refused)
     return plan
 
 

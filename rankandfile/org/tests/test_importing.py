@@ -212,3 +212,52 @@ def test_it_writes_nothing_when_a_member_appears_during_the_import(org: SmallOrg
         import_members(actor=org.carol, unit=org.north, file=GOOD.encode())
     assert not Member.objects.filter(email__in=["bo@example.org", "cy@example.org"]).exists()
     assert import_entries() == []
+
+
+# --- scope: an importer updates only members of the units they manage (issue 9, finding 4) ---
+def test_it_refuses_to_touch_a_member_outside_the_importers_units(org: SmallOrg) -> None:
+    # bob chairs Leeds; dave (national secretary) is a member of York only.
+    before = Member.objects.values("full_name", "phone").get(pk=org.dave.pk)
+    file = (
+        "email,full_name,phone,joined_on\ndave.secretary@example.org,Renamed,+44 9,2000-01-01\nann@example.org,Ann,,\n"
+    )
+    report = import_members(actor=org.bob, unit=org.leeds, file=file)
+    assert not report.written
+    assert [(p.line, p.column, p.code, p.reason) for p in report.problems] == [
+        (2, "email", "not_in_your_units", "not in your units")
+    ]
+    assert Member.objects.values("full_name", "phone").get(pk=org.dave.pk) == before
+    assert not org.dave.memberships.filter(unit=org.leeds).exists()
+    assert not Member.objects.filter(email="ann@example.org").exists()
+    assert import_entries() == []
+
+
+def test_it_imports_the_others_and_skips_a_member_outside_when_told(org: SmallOrg) -> None:
+    file = "email,full_name\ndave.secretary@example.org,Renamed\nann@example.org,Ann\n"
+    report = import_members(actor=org.bob, unit=org.leeds, file=file, skip_bad_rows=True)
+    assert report.written and (report.created, report.updated, report.skipped) == (1, 0, 1)
+    org.dave.refresh_from_db()
+    assert org.dave.full_name == "Dave Secretary" and not org.dave.memberships.filter(unit=org.leeds).exists()
+    assert import_entries()[0].payload["skipped"] == 1
+
+
+def test_it_says_the_same_of_a_member_elsewhere_and_of_an_account_without_a_unit(org: SmallOrg) -> None:
+    Member.objects.create_user("no.unit@example.org", None, full_name="No Unit")
+    file = "email,full_name\ndave.secretary@example.org,D\nno.unit@example.org,N\n"
+    report = import_members(actor=org.bob, unit=org.leeds, file=file)
+    assert [p.reason for p in report.problems] == ["not in your units", "not in your units"]
+    assert {str(p).split(": ", 1)[1] for p in report.problems} == {"not in your units"}
+
+
+def test_it_updates_members_of_the_importers_units_whatever_their_status(org: SmallOrg) -> None:
+    # frank's Leeds membership has lapsed: still Leeds's to bring back.
+    report = import_members(
+        actor=org.bob, unit=org.leeds, file="email,full_name,status\nfrank.former@example.org,Frank F,active\n"
+    )
+    assert report.written and report.updated == 1
+    assert org.frank.memberships.get(unit=org.leeds).status == Membership.Status.ACTIVE
+
+
+def test_the_operator_still_updates_anyone(org: SmallOrg) -> None:
+    report = import_members(actor=None, unit=org.leeds, file="email,full_name\ndave.secretary@example.org,Dave S\n")
+    assert report.written and report.updated == 1
