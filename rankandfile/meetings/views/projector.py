@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from rankandfile.meetings import access, selectors
+from rankandfile.meetings import access, qr
 from rankandfile.meetings.views.common import screen_context
 
 
@@ -30,6 +30,6 @@ def qr_code(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run. An SVG QR code of the meeting's check-in link."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
     url = request.build_absolute_uri(reverse("meetings:check_in_code", args=[meeting.pk, meeting.checkin_code]))
-    response = HttpResponse(selectors.qr_svg(url), content_type="image/svg+xml")
+    response = HttpResponse(qr.qr_svg(url), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
