@@ -49,3 +49,8 @@ def test_it_keeps_production_modules_small() -> None:
         if (n := len(p.read_text().splitlines())) > MAX_LINES
     ]
     assert big == [], f"split these by concern (at most {MAX_LINES} lines): " + ", ".join(big)
+
+
+def test_it_keeps_one_copy_of_the_api_error_schema() -> None:
+    copies = sorted(str(p.relative_to(ROOT)) for p in production_modules() if "class ErrorOut(" in p.read_text())
+    assert copies == ["api_errors.py"], "import ERRORS from rankandfile.api_errors instead"
