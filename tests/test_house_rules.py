@@ -54,3 +54,10 @@ def test_it_keeps_production_modules_small() -> None:
 def test_it_keeps_one_copy_of_the_api_error_schema() -> None:
     copies = sorted(str(p.relative_to(ROOT)) for p in production_modules() if "class ErrorOut(" in p.read_text())
     assert copies == ["api_errors.py"], "import ERRORS from rankandfile.api_errors instead"
+
+
+def test_it_launches_chromium_in_one_place() -> None:
+    this = Path(__file__).resolve()
+    everywhere = [p for p in [*ROOT.rglob("*.py"), *ROOT.parent.joinpath("tests").rglob("*.py")] if p != this]
+    launches = sorted(str(p.relative_to(ROOT.parent)) for p in everywhere if ".chromium.launch(" in p.read_text())
+    assert launches == ["rankandfile/testing.py"], "use the `browser` fixture or rankandfile.testing.chromium()"
