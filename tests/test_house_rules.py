@@ -61,3 +61,13 @@ def test_it_launches_chromium_in_one_place() -> None:
     everywhere = [p for p in [*ROOT.rglob("*.py"), *ROOT.parent.joinpath("tests").rglob("*.py")] if p != this]
     launches = sorted(str(p.relative_to(ROOT.parent)) for p in everywhere if ".chromium.launch(" in p.read_text())
     assert launches == ["rankandfile/testing.py"], "use the `browser` fixture or rankandfile.testing.chromium()"
+
+
+def test_it_publishes_live_updates_only_through_a_feed() -> None:
+    outside_live = [p for p in production_modules() if p.parent != ROOT / "live"]
+    offenders = sorted(
+        str(p.relative_to(ROOT))
+        for p in outside_live
+        if re.search(r"live\.hub|group_send|get_channel_layer", p.read_text())
+    )
+    assert offenders == [], "declare a Feed in the app's live.py (rankandfile/live/publish.py) and publish through it"
