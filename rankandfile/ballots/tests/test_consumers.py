@@ -76,9 +76,9 @@ async def test_a_close_over_http_is_published_by_the_servers_event_loop(monkeypa
     cookies = f"sessionid={client.cookies['sessionid'].value}; csrftoken={token}"
     headers = [(b"host", b"testserver"), (b"origin", b"http://testserver"), (b"cookie", cookies.encode())]
     headers.append((b"x-csrftoken", token.encode()))
-    answer = await HttpCommunicator(application, "POST", f"/ballots/{ballot.pk}/close/", headers=headers).get_response(
-        timeout=30
-    )
+    request = HttpCommunicator(application, "POST", f"/ballots/{ballot.pk}/close/", headers=headers)
+    answer = await request.get_response(timeout=30)
+    await request.wait(timeout=30)  # until Django has finished the request (and given its connection back)
     assert answer["status"] == 302
     # The request's code did not publish in its own thread: it asked the server's loop, with no delay (a close).
     assert handed_to_the_loop == [(ballot.pk, 0.0)]

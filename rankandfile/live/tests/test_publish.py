@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
 from rankandfile.live import publish as live_publish
 from rankandfile.live.publish import Feed, ServerLoop
@@ -126,10 +126,13 @@ async def test_it_coalesces_a_burst_of_commits_inside_a_server_into_fewer_frames
     feed = Feed("thing", thing.render, coalesce_seconds=0.05)
 
     def burst() -> None:  # a request's code, run in a thread as Django runs a view
-        for version in range(1, 21):
-            with transaction.atomic():
-                thing.version = version
-                feed.publish_on_commit(4)
+        try:
+            for version in range(1, 21):
+                with transaction.atomic():
+                    thing.version = version
+                    feed.publish_on_commit(4)
+        finally:
+            close_old_connections()  # as Django does when a request ends
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
         await sync_to_async(burst)()
