@@ -1,7 +1,9 @@
-"""Fixtures shared by every test: fast password hashing, a clean cache, a test audit key, the small organization."""
+"""Fixtures shared by every test: fast password hashing, a clean cache, a test audit key, the small organization,
+and a browser."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,3 +27,12 @@ def org(db: Any) -> Any:
     from rankandfile.testing import build_small_org
 
     return build_small_org()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium through Playwright, one per test module (rankandfile.testing.chromium)."""
+    from rankandfile.testing import chromium
+
+    with chromium() as launched:
+        yield launched

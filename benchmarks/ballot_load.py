@@ -30,13 +30,10 @@ import argparse
 import asyncio
 import contextlib
 import json
-import math
 import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -46,11 +43,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import (
+    HOST,
+    PG_PORT,
+    ROOT,
+    answers,
+    cpu_seconds,
+    free_port,
+    percentile,
+    say,
+    serving,
+    throwaway_database,
+)
+
 PYTHON = sys.executable
-HOST = "127.0.0.1"
-PG_PORT = 5432
-PG_ADMIN_URL = f"postgresql://postgres@{HOST}:{PG_PORT}/postgres"
 PG_BENCH_DB = "rankandfile_ballot_bench"
 REDIS_URL = f"redis://{HOST}:6379/0"
 CSRF_TOKEN = "BallotBenchCsrfToken0123456789ab"  # noqa: S105  (32 characters: Django's unmasked token format)
@@ -66,58 +72,9 @@ REQUEST_TIMEOUT = 60.0
 SERVER_START_TIMEOUT = 60.0
 
 
-def say(message: str) -> None:
-    print(f"  {message}", flush=True)
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    rank = (len(ordered) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Databases and servers (each removed on the way out)
 # --------------------------------------------------------------------------------------------------------------
-def answers(port: int, host: str = HOST) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]  # fixed statements built from constants
-
-
-@contextlib.contextmanager
-def throwaway_database(db: str) -> Iterator[str]:
-    if db == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="rankandfile-ballot-bench-"))
-        try:
-            yield f"sqlite:///{folder / 'bench.sqlite3'}"
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return
-    pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-    pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
-    try:
-        yield f"postgres://postgres@{HOST}:{PG_PORT}/{PG_BENCH_DB}"
-    finally:
-        pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 def server_env(database_url: str, db: str, static_root: str) -> dict[str, str]:
@@ -142,24 +99,6 @@ def server_env(database_url: str, db: str, static_root: str) -> dict[str, str]:
 server_group = [0]  # the running server's process group (its leader's pid), for cpu_seconds
 
 
-def cpu_seconds(*, group: int | None = None, database: str | None = None) -> float:
-    """CPU time used so far by the processes of a process group (the server) or the PostgreSQL backends serving a
-    database, from /proc: a figure the machine's other work does not skew, unlike rates. 0 where /proc is absent."""
-    total = 0
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if group is not None and int(fields[2]) != group:
-                continue
-            if database is not None and f" {database} ".encode() not in (entry / "cmdline").read_bytes():
-                continue
-        except (OSError, IndexError, ValueError):
-            continue  # the process ended meanwhile
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
-
-
 @contextlib.contextmanager
 def server(env: dict[str, str], workers: int) -> Iterator[int]:
     """uvicorn on 127.0.0.1, as `make serve` runs it; stopped (its whole process group) on the way out."""
@@ -170,29 +109,12 @@ def server(env: dict[str, str], workers: int) -> Iterator[int]:
         "--no-access-log", "--log-level", "warning",
         "--backlog", "4096",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not answers(port):
-            if process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited with {process.returncode}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start in time")
-            time.sleep(0.2)
+    with serving("uvicorn", command, env=env, port=port, timeout=SERVER_START_TIMEOUT) as running:
         status, _ = asyncio.run(request(port, "GET", "/accounts/login/", ""))
         if status != 200:
             raise RuntimeError(f"the server answered {status} to the login page")
-        server_group[0] = process.pid
+        server_group[0] = running.pid
         yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -439,7 +361,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
             *os.getloadavg()
         )
     )
-    with throwaway_database(args.db) as database_url, tempfile.TemporaryDirectory() as static_root:
+    with throwaway_database(args.db, PG_BENCH_DB) as database_url, tempfile.TemporaryDirectory() as static_root:
         env = server_env(database_url, args.db, static_root)
         say("live counts through " + ("Redis pub/sub" if "REDIS_URL" in env else "the in-memory channel layer"))
         started = time.perf_counter()

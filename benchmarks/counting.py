@@ -41,14 +41,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _harness import ROOT, peak_mb
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rankandfile.counting import Options, count, read_file  # noqa: E402
-from rankandfile.counting.parcels import attach_tree  # noqa: E402
-from rankandfile.counting.prepare import clean_codes  # noqa: E402
-from rankandfile.counting.report import to_json  # noqa: E402
+from rankandfile.counting import Options, count, read_file
+from rankandfile.counting.parcels import attach_tree
+from rankandfile.counting.prepare import clean_codes
+from rankandfile.counting.report import to_json
 
 DATA = ROOT / "rankandfile" / "counting" / "tests" / "data"
 CAP = 60.0
@@ -257,16 +257,6 @@ def prepare(tool: str, path: str, seats: int, default: str | None) -> Any:
         data = [(tuple(r), w) for r, w in strict(ballots)]
         return lambda: list(calculate_scottish_stv(tuple(candidates), data, seats))
     raise SystemExit(f"unknown tool {tool}")
-
-
-def peak_mb() -> float:
-    """This process's peak resident memory (VmHWM: reset at exec, so the parent's size does not leak in)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def worker(tool: str, jobs: list[list[Any]]) -> None:

@@ -52,42 +52,38 @@ import re
 import resource
 import secrets
 import shutil
-import socket
 import string
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import (
+    HOST,
+    ROOT,
+    Server,
+    cpu_seconds,
+    free_port,
+    percentile,
+    rss_mb,
+    say,
+    start_server,
+    stop,
+    throwaway_database,
+    wait_until_serving,
+)
+
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-HOST = "127.0.0.1"
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "rankandfile_meeting_bench"
 REDIS_DB = 13  # a spare database number; pub/sub ignores it, hence the channel prefix below
 TARGETS = {"single": (1000, 250.0), "scaled": (2000, 500.0)}  # mode: (clients, p99 ms), 0 lost
 VERSION_RE = re.compile(rb'"version":\s*(\d+)')
 RESULT_TAG = "LOAD-RESULT "
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100), as numpy's default."""
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    rank = (len(ordered) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def say(message: str) -> None:
-    print(f"  {message}", flush=True)
 
 
 def raise_fd_limit() -> int:
@@ -98,57 +94,9 @@ def raise_fd_limit() -> int:
     return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def rss_mb(pids: list[int]) -> float:
-    """Resident memory of the given processes, in MB (psutil if installed, else /proc); a process gone adds 0."""
-    total = 0
-    for pid in pids:
-        try:
-            import psutil
-        except ImportError:
-            with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as status:
-                total += next((int(ln.split()[1]) * 1024 for ln in status if ln.startswith("VmRSS:")), 0)
-        else:
-            with contextlib.suppress(psutil.Error):
-                total += psutil.Process(pid).memory_info().rss
-    return round(total / 1e6, 1)
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time of the given processes so far (their threads included)."""
-    total = 0.0
-    for pid in pids:
-        with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # The orchestrator: database, seed, servers, load process
 # ---------------------------------------------------------------------------------------------------------------
-@contextlib.contextmanager
-def throwaway_database(mode: str, workdir: Path) -> Iterator[str]:
-    if mode == "single":
-        yield f"sqlite:///{workdir / 'meeting-bench.sqlite3'}"
-        return
-    import psycopg
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(sql.encode())  # fixed statements built from constants
-
-    admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-    admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
-    try:
-        yield f"postgres://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
-    finally:
-        admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
 
 
 @dataclass
@@ -239,51 +187,6 @@ if REDIS_URL:  # noqa: F405
 """
 
 
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log: Path
-
-
-def start_server(name: str, command: list[str], port: int, env: dict[str, str], workdir: Path) -> Server:
-    log = workdir / f"{name}.log"
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    return Server(name, port, process, log)
-
-
-def wait_until_serving(server: Server, *, http: bool, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited: {server.log.read_text()[-2000:]}")
-        try:
-            with socket.create_connection((HOST, server.port), timeout=2) as s:
-                if not http:
-                    return
-                s.sendall(f"GET /login/ HTTP/1.1\r\nHost: {HOST}\r\nConnection: close\r\n\r\n".encode())
-                if s.recv(64).startswith(b"HTTP/1.1 "):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"{server.name} did not answer within {timeout:.0f} s: {server.log.read_text()[-2000:]}")
-
-
-def stop(servers: list[Server]) -> None:
-    for server in servers:
-        if server.process.poll() is None:
-            server.process.terminate()
-    for server in servers:
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=5)
-
-
 def run(args: argparse.Namespace) -> int:
     limit = raise_fd_limit()
     needed = args.clients + 200
@@ -297,7 +200,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     print(f"Meeting load: {clients} clients, {mode} mode ({args.server if mode == 'single' else 'uvicorn x2'})")
     try:
-        with throwaway_database(mode, workdir) as database_url:
+        with throwaway_database(
+            "sqlite" if mode == "single" else "postgres", PG_BENCH_DB, folder=workdir
+        ) as database_url:
             t = time.monotonic()
             seeded = seed(database_url, clients)
             say(f"seeded {clients} members with sessions and an open meeting in {time.monotonic() - t:.1f} s")
@@ -327,16 +232,20 @@ def run(args: argparse.Namespace) -> int:
                     command += ["--lifespan", "off", "--log-level", "warning", "--no-access-log"]
                     if not args.deflate:
                         command.append("--ws-per-message-deflate=false")
-                servers.append(start_server(f"server{index + 1}", command, port, env, workdir))
+                servers.append(
+                    start_server(
+                        f"server{index + 1}", command, port=port, env=env, log=workdir / f"server{index + 1}.log"
+                    )
+                )
             bare_port, control_port = free_port(), free_port()
             bare_command = [sys.executable, __file__, "--role", "bare", "--bare-port", str(bare_port)]
             bare_command += ["--control-port", str(control_port)]
             if args.deflate:
                 bare_command.append("--deflate")
-            bare = start_server("bare", bare_command, bare_port, dict(os.environ), workdir)
+            bare = start_server("bare", bare_command, port=bare_port, env=dict(os.environ), log=workdir / "bare.log")
             servers.append(bare)
             for server in servers:
-                wait_until_serving(server, http=server is not bare)
+                wait_until_serving(server, timeout=90.0, http_path=None if server is bare else "/login/")
             say("servers up: " + ", ".join(f"{s.name} :{s.port} (pid {s.process.pid})" for s in servers))
             config = {
                 "clients": clients,
@@ -389,7 +298,7 @@ def run(args: argparse.Namespace) -> int:
             result = json.loads(result_line[len(RESULT_TAG) :])
             for server in servers:
                 if server.process.poll() is not None:
-                    raise RuntimeError(f"{server.name} died: {server.log.read_text()[-2000:]}")
+                    raise RuntimeError(f"{server.name} died: {server.log_tail()}")
                 errors_logged = server.log.read_text().count("Traceback")
                 if errors_logged:
                     say(f"{server.name} logged {errors_logged} tracebacks (see below)")
@@ -845,7 +754,7 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
         await wait_for_version(board, clients, version, deadline, [(chair_phase, at), (tap_phase, sent)])
 
     server_pids = [s["pid"] for s in servers]
-    cpu_before, own_before, flow_started = cpu_seconds(server_pids), time.process_time(), time.perf_counter()
+    cpu_before, own_before, flow_started = cpu_seconds(pids=server_pids), time.process_time(), time.perf_counter()
     hands = asyncio.create_task(background_hands())
     next_in_a = 10
     for _ in range(config["speeches"]):
@@ -859,7 +768,7 @@ async def load(config: dict[str, Any]) -> dict[str, Any]:
     stopping.set()
     await asyncio.wait_for(hands, 120)
     flow_seconds = time.perf_counter() - flow_started
-    server_cpu = cpu_seconds(server_pids) - cpu_before
+    server_cpu = cpu_seconds(pids=server_pids) - cpu_before
     own_cpu = time.process_time() - own_before
     # Every client must end at the newest version of all.
     final = Phase()

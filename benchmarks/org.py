@@ -31,7 +31,6 @@ import os
 import platform
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,12 +42,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
+from _harness import HOST as PG_HOST
+from _harness import PG_PORT, ROOT, percentile, postgres_available, say, throwaway_database
+
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-PG_HOST, PG_PORT = "127.0.0.1", 5432
-PG_ADMIN_URL = f"postgres://postgres@{PG_HOST}:{PG_PORT}/postgres"
 PG_BENCH_DB = "rankandfile_bench"
 RESULT_PREFIX = "RESULT "
 PER_PAGE = 50  # the directory's page size (org.selectors.directory_page)
@@ -91,14 +90,6 @@ REGIONS = words("North South East West Central Coast Highlands Valley Lakes Plai
 # --------------------------------------------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------------------------------------------
-def percentile(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile (q in 0..100), as numpy's default."""
-    ordered = sorted(values)
-    if not ordered:
-        return math.nan
-    rank = (len(ordered) - 1) * q / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 @dataclass
@@ -142,48 +133,6 @@ class PageFigures:
 # --------------------------------------------------------------------------------------------------------------
 # Child process: one database, one organization size
 # --------------------------------------------------------------------------------------------------------------
-def postgres_available() -> bool:
-    try:
-        with socket.create_connection((PG_HOST, PG_PORT), timeout=2):
-            pass
-    except OSError:
-        return False
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), connect_timeout=3):
-            return True
-    except Exception:
-        return False
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]  # fixed statements built from constants
-
-
-@contextmanager
-def throwaway_database(db: str) -> Iterator[str]:
-    """Yield a DATABASE_URL for a new empty database; remove it afterwards."""
-    if db == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="rankandfile-bench-"))
-        try:
-            yield f"sqlite:///{folder / 'bench.sqlite3'}"
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    else:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        _pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
-        try:
-            yield f"postgres://postgres@{PG_HOST}:{PG_PORT}/{PG_BENCH_DB}"
-        finally:
-            _pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-
-
-def say(message: str) -> None:
-    print(f"  {message}", flush=True)
 
 
 @contextmanager
@@ -506,7 +455,7 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
     """Build the database, seed, measure; return the figures. Runs in its own process."""
     rng = random.Random(20240602)
     phases: dict[str, float] = {}
-    with throwaway_database(args.db) as url:
+    with throwaway_database(args.db, PG_BENCH_DB) as url:
         os.environ["DATABASE_URL"] = url
         os.environ["DJANGO_SETTINGS_MODULE"] = "rankandfile.settings"
         os.environ["DEBUG"] = "0"

@@ -1,9 +1,15 @@
-"""Named personas and a small organization for tests (HOUSE_STYLE: tests share setup between allow and deny)."""
+"""Named personas and a small organization for tests (HOUSE_STYLE: tests share setup between allow and deny), and
+the one launch of Chromium for browser tests (`chromium`, the `browser` fixture of conftest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -18,6 +24,9 @@ from rankandfile.org.domain.capabilities import (
     MANAGE_UNITS,
 )
 from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PASSWORD = "correct horse battery staple"  # noqa: S105  (test persona password)
 
@@ -147,3 +156,50 @@ def other_unit_officer(org: SmallOrg) -> Member:
     )
     give_role(officer, role)
     return officer
+
+
+# --- browser tests ----------------------------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium: never `playwright install`
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def async_unsafe_allowed() -> Iterator[None]:
+    """Switch Django's async-safety check off, then back to what it was.
+
+    Playwright's sync API keeps an event loop running in the test's thread, where the ORM calls stay synchronous.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """The one launch of a browser for every browser test: Debian's chromium, headless, through Playwright."""
+    import pytest
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    with async_unsafe_allowed(), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

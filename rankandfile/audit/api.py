@@ -8,19 +8,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from rankandfile.api_errors import ERRORS
 from rankandfile.audit import selectors, signing
 from rankandfile.audit.domain.chain import head_statement
 from rankandfile.audit.models import PublishedHead
 from rankandfile.org.access import require_member
 
 router = Router(tags=["audit"])
-
-
-class ErrorOut(Schema):
-    detail: str | list[dict[str, object]]
-
-
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class HeadOut(Schema):

@@ -11,19 +11,13 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from rankandfile.api_errors import ERRORS
 from rankandfile.ballots import access, selectors, services
 from rankandfile.ballots.models import Ballot
 from rankandfile.org import access as org_access
 from rankandfile.org.models import Member
 
 router = Router(tags=["ballots"])
-
-
-class ErrorOut(Schema):
-    detail: str | list[dict[str, object]]
-
-
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class BallotOut(Schema):

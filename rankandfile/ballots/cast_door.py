@@ -289,7 +289,7 @@ class CastDoor:
             return None
         # Committed: from here on the voter gets this receipt or an error, never Django's "already voted".
         ballot = cast.paper.ballot
-        live.count_changed(ballot.pk)
+        live.feed.changed(ballot.pk)
         page = receipt_page(cast.request, ballot, services.Receipt(ballot.pk, cast.content, receipt, nonce))
         response = HttpResponse(page)
         # The view's @vote_page: not stored, no Referer, padded to the ballot's one receipt size.

@@ -6,9 +6,8 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 
-from rankandfile.ballots import access
+from rankandfile.ballots import access, live
 from rankandfile.live.consumers import LiveConsumer
-from rankandfile.live.hub import group_name
 
 
 class BallotConsumer(LiveConsumer):
@@ -17,4 +16,4 @@ class BallotConsumer(LiveConsumer):
     async def group_for(self, user: Any, **kwargs: Any) -> str | None:
         ballot_id = int(kwargs["ballot_id"])
         allowed = await database_sync_to_async(access.may_watch)(user, ballot_id)
-        return group_name("ballot", ballot_id) if allowed else None
+        return live.feed.group(ballot_id) if allowed else None

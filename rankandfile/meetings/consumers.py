@@ -16,4 +16,4 @@ class MeetingConsumer(LiveConsumer):
     async def group_for(self, user: Any, **kwargs: Any) -> str | None:
         meeting_id = int(kwargs["meeting_id"])
         allowed = await database_sync_to_async(access.may_subscribe)(user, meeting_id)
-        return live.group_for(meeting_id) if allowed else None
+        return live.feed.group(meeting_id) if allowed else None

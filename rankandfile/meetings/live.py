@@ -1,7 +1,7 @@
 """The live contract of a meeting (docs/meetings.md, "Live updates").
 
 Every write that changes what a screen shows bumps `Meeting.version` in its transaction; after commit the service
-publishes one frame to group `meeting-<id>`:
+publishes one frame to group `meeting-<id>` (`feed.publish_on_commit`, rankandfile/live/publish.py):
 
     {"version": 42, "content": "<section id=\"meeting-now\" hx-swap-oob=\"true\" ...>…</section>…"}
 
@@ -13,21 +13,14 @@ which a client calls after (re)connecting. Nothing per viewer is in a frame: see
 
 from __future__ import annotations
 
-import json
 import re
 
 from django.template.loader import render_to_string
 
-from rankandfile.live.hub import group_name, publish_on_commit
-from rankandfile.meetings.models import Meeting
+from rankandfile.live.publish import Feed
 from rankandfile.meetings.selectors import LiveState, live_state
 
 FRAGMENTS_TEMPLATE = "meetings/_live.html"
-
-
-def group_for(meeting_id: int) -> str:
-    return group_name("meeting", meeting_id)
-
 
 # A line break and the indentation after it: one space says the same in HTML (the fragments have no <pre> or
 # <textarea>, and user text in them has its line breaks as <br>).
@@ -39,15 +32,10 @@ def render_fragments(state: LiveState) -> str:
     return _INDENT.sub(" ", html).strip()
 
 
-def render_frame(meeting_id: int) -> str:
+def _render(meeting_id: int) -> tuple[int, str] | None:
     state = live_state(meeting_id)
-    if state is None:  # deleted in the meantime: an empty frame changes nothing on screen
-        return json.dumps({"version": 0, "content": ""})
-    frame = {"version": state.version, "content": render_fragments(state)}
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))  # UTF-8 text: "…" is 3 bytes, not 6
+    return None if state is None else (state.version, render_fragments(state))
 
 
-def publish(meeting: Meeting) -> None:
-    """After the current transaction commits, send every screen of the meeting its new state."""
-    meeting_id = meeting.pk
-    publish_on_commit(group_for(meeting_id), meeting.version, lambda: render_frame(meeting_id))
+# Every change is sent as it commits: a speaking list is a few writes a minute.
+feed = Feed("meeting", _render)

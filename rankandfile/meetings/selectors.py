@@ -6,10 +6,8 @@ Each function's query count is fixed, whatever the size of the meeting (the live
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
-import segno
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -403,10 +401,3 @@ def minutes_of(meeting: Meeting) -> Minutes:
         edits=list(MinutesEdit.objects.filter(meeting=meeting).select_related("editor", "item")),
         approved_here=list(Meeting.objects.filter(minutes_approved_in=meeting).order_by("starts_at")),
     )
-
-
-def qr_svg(url: str) -> bytes:
-    """The check-in link as an SVG QR code, for the projector."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=10, border=2, xmldecl=False)
-    return buffer.getvalue()

@@ -9,18 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from rankandfile.api_errors import ERRORS
 from rankandfile.org import access, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_ROLES
 from rankandfile.org.models import Member, Membership, RoleTerm, Unit
 
 router = Router(tags=["organization"])
-
-
-class ErrorOut(Schema):
-    detail: str | list[dict[str, object]]
-
-
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class UnitOut(Schema):

@@ -9,19 +9,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from rankandfile.api_errors import ERRORS
 from rankandfile.org import access as org_access
 from rankandfile.org.models import Member
 from rankandfile.proposals import access, selectors, services
 from rankandfile.proposals.models import Proposal
 
 router = Router(tags=["proposals"])
-
-
-class ErrorOut(Schema):
-    detail: str | list[dict[str, object]]
-
-
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 class ProposalOut(Schema):

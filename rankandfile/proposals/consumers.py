@@ -7,8 +7,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from rankandfile.live.consumers import LiveConsumer
-from rankandfile.live.hub import group_name
-from rankandfile.proposals import access
+from rankandfile.proposals import access, live
 
 
 class ProposalConsumer(LiveConsumer):
@@ -17,4 +16,4 @@ class ProposalConsumer(LiveConsumer):
     async def group_for(self, user: Any, **kwargs: Any) -> str | None:
         proposal_id = int(kwargs["proposal_id"])
         allowed = await database_sync_to_async(access.may_watch)(user, proposal_id)
-        return group_name("proposal", proposal_id) if allowed else None
+        return live.feed.group(proposal_id) if allowed else None

@@ -5,23 +5,20 @@ Status changes are audit-chain entries; co-signature counts are broadcast live a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
-from rankandfile.live.hub import group_name, publish_on_commit
 from rankandfile.meetings.models import AgendaItem
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS, MANAGE_BALLOTS
 from rankandfile.org.models import Member, Unit
-from rankandfile.proposals import selectors
+from rankandfile.proposals import live
 from rankandfile.proposals.access import require_unit_member
 from rankandfile.proposals.domain import lifecycle, texts
 from rankandfile.proposals.models import Amendment, CoSignature, DecisionRules, Proposal, Revision
@@ -71,18 +68,7 @@ def _set_status(proposal: Proposal, status: str, *, actor: Member | None, reason
         obj=proposal,
         payload={"from": old, "to": status, "unit": proposal.unit.path, "reason": reason},
     )
-    _broadcast(proposal)
-
-
-def _broadcast(proposal: Proposal) -> None:
-    proposal_id, version = proposal.pk, proposal.version
-
-    def render() -> str:
-        fresh = selectors.proposal_by_id(proposal_id)
-        content = render_to_string("proposals/_live.html", {"proposal": fresh, "version": version}) if fresh else ""
-        return json.dumps({"version": version, "content": content})
-
-    publish_on_commit(group_name("proposal", proposal_id), version, render)
+    live.feed.publish_on_commit(proposal.pk)
 
 
 # --- proposals and counter-proposals ---------------------------------------------------------------------
@@ -197,7 +183,7 @@ def proposal_unsign(*, actor: Member, proposal: Proposal) -> None:
 def _bump(proposal: Proposal) -> None:
     Proposal.objects.filter(pk=proposal.pk).update(version=F("version") + 1)
     proposal.refresh_from_db(fields=["version"])
-    _broadcast(proposal)
+    live.feed.publish_on_commit(proposal.pk)
 
 
 # --- amendments -----------------------------------------------------------------------------------------
@@ -262,7 +248,7 @@ def _apply(amendment: Amendment, status: str, *, note: str) -> None:
     amendment.applied_revision = revision.number
     amendment.decided_at = timezone.now()
     amendment.save(update_fields=["status", "applied_revision", "decided_at"])
-    _broadcast(proposal)
+    live.feed.publish_on_commit(proposal.pk)
 
 
 # --- decisions, called by the ballots service -----------------------------------------------------------

@@ -158,7 +158,7 @@ def ballot_cast(*, voter: Member, ballot: Ballot, names: Sequence[str], labels: 
                 raise ValidationError(refusal)
             Participation.objects.create(ballot_id=ballot.pk, member_id=voter.pk)
             CastBallot.objects.create(ballot_id=ballot.pk, content=content, receipt=receipt)
-            live.broadcast_count_on_commit(ballot.pk)
+            live.feed.publish_on_commit(ballot.pk)
     except IntegrityError:
         raise ValidationError(ALREADY_VOTED) from None
     return Receipt(ballot.pk, content, receipt, nonce)

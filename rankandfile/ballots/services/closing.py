@@ -194,7 +194,7 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
             },
         )
         _apply_decision(ballot, decision)
-        live.broadcast_count_on_commit(ballot.pk, at_once=True)
+        live.feed.publish_on_commit(ballot.pk, at_once=True)
     return ballot
 
 

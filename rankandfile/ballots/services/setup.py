@@ -288,5 +288,5 @@ def ballot_open(*, actor: Member, ballot: Ballot, closes_at: dt.datetime | None 
                 "options": selectors.option_labels(ballot),
             },
         )
-        live.broadcast_count_on_commit(ballot.pk, at_once=True)
+        live.feed.publish_on_commit(ballot.pk, at_once=True)
     return ballot

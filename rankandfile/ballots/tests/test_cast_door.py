@@ -213,7 +213,7 @@ def test_the_application_has_the_door_in_front() -> None:
 @on_postgresql
 def test_the_door_serves_a_plain_cast(org: Any, ranked: Ballot, monkeypatch: pytest.MonkeyPatch) -> None:
     frames: list[int] = []
-    monkeypatch.setattr(live, "count_changed", frames.append)
+    monkeypatch.setattr(live.feed, "changed", frames.append)
     django = Django()
     answer = through(
         cast_door.CastDoor(django), (scope_for(cast_path(ranked), session=session_of(org.alice)), marks(2, 1))

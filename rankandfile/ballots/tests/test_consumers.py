@@ -49,3 +49,39 @@ async def test_it_sends_the_number_of_ballots_cast_after_each_cast_and_the_close
     frame = json.loads(await chair.receive_from(timeout=5))
     assert frame["version"] == 3 and "Closed: see the result" in frame["content"]
     await chair.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_close_over_http_is_published_by_the_servers_event_loop(monkeypatch: pytest.MonkeyPatch) -> None:
+    from channels.testing import HttpCommunicator
+
+    from rankandfile.ballots import live, services
+    from rankandfile.ballots.tests.helpers import draft_ballot
+    from rankandfile.testing import build_small_org
+
+    org = await sync_to_async(build_small_org)()
+    ballot = await sync_to_async(draft_ballot)(org, mode="in_meeting")
+    ballot = await sync_to_async(services.ballot_open)(
+        actor=org.dave, ballot=ballot, closes_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    handed_to_the_loop: list[tuple[int, float]] = []
+    schedule = live.feed._schedule
+    monkeypatch.setattr(
+        live.feed, "_schedule", lambda pk, delay: (handed_to_the_loop.append((pk, delay)), schedule(pk, delay))
+    )
+    chair = await connect(org.dave, ballot.pk)
+    client = Client()
+    await sync_to_async(client.force_login)(org.dave)
+    token = "LiveFeedCsrfToken0123456789abcde"  # 32 characters: Django's unmasked token format
+    cookies = f"sessionid={client.cookies['sessionid'].value}; csrftoken={token}"
+    headers = [(b"host", b"testserver"), (b"origin", b"http://testserver"), (b"cookie", cookies.encode())]
+    headers.append((b"x-csrftoken", token.encode()))
+    request = HttpCommunicator(application, "POST", f"/ballots/{ballot.pk}/close/", headers=headers)
+    answer = await request.get_response(timeout=30)
+    await request.wait(timeout=30)  # until Django has finished the request (and given its connection back)
+    assert answer["status"] == 302
+    # The request's code did not publish in its own thread: it asked the server's loop, with no delay (a close).
+    assert handed_to_the_loop == [(ballot.pk, 0.0)]
+    frame = json.loads(await chair.receive_from(timeout=5))
+    assert frame["version"] == 1 and "Closed: see the result" in frame["content"]
+    await chair.disconnect()

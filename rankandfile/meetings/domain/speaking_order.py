@@ -20,6 +20,9 @@ definitions are documented for chairs and members in `docs/meetings.md` ("The sp
   opposite to theirs (for a reply speech, "theirs" is the side of the member's last for/against speech on the
   item). The right lasts until the member speaks again on the item.
 
+The pile-on run and who is due a reply are kept, speech by speech, in `debate.py` (`Debate`), which decides
+nothing: this module reads that state and alone decides the order.
+
 The queue is built by projection: the function repeatedly picks who would speak next, pretends that speech
 happened (with no time used), and picks again. So calling the first entry and recomputing gives the rest of the
 queue unchanged, unless new requests arrive or the speech used up a member's time on the item.
@@ -32,6 +35,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
 from enum import Enum, StrEnum
+
+from rankandfile.meetings.domain.debate import Debate, Stance, opposite
 
 __all__ = [
     "DEFAULT_PRESET",
@@ -47,29 +52,6 @@ __all__ = [
     "opposite",
     "order_speakers",
 ]
-
-
-class Stance(StrEnum):
-    """What a member says they will speak to (and, in the history, what they spoke to)."""
-
-    FOR = "for"
-    AGAINST = "against"
-    NEUTRAL = "neutral"
-    QUESTION = "question"
-    POINT_OF_ORDER = "point_of_order"
-    REPLY = "reply"
-
-
-SIDES: frozenset[Stance] = frozenset({Stance.FOR, Stance.AGAINST})
-
-
-def opposite(side: Stance) -> Stance:
-    """The other side: `for` for `against` and the reverse."""
-    if side is Stance.FOR:
-        return Stance.AGAINST
-    if side is Stance.AGAINST:
-        return Stance.FOR
-    raise ValueError(f"{side.value!r} has no side")
 
 
 # --- inputs -------------------------------------------------------------------------------------------------
@@ -262,75 +244,6 @@ class SpeakingOrder:
     last_side: Stance | None
 
 
-# --- the state of the debate --------------------------------------------------------------------------------
-
-
-class _Debate:
-    """What the rules look at, updated one speech at a time (for the history, then for the projection)."""
-
-    def __init__(self, rules: Rules, meeting_speech_counts: Mapping[int, int]) -> None:
-        self._reply_after = rules.right_of_reply
-        self.spoken: set[int] = set()
-        self.counts: dict[int, int] = dict(meeting_speech_counts)
-        self.last_side: Stance | None = None
-        self.dissent_sides: set[Stance] = set()
-        self.run = 0
-        self.due: dict[int, None] = {}  # an ordered set: members due a reply
-        self._last_side_of: dict[int, Stance] = {}
-        # The member whose last speech started the current stretch of opposing speeches, per side, and how many
-        # opposing speeches have followed. Any speech that is not opposing ends a stretch, and a speech with a
-        # side starts one, so there is at most one stretch per side.
-        self._stretch: dict[Stance, tuple[int, int]] = {}
-
-    def is_answer(self, stance: Stance, is_role_holder: bool) -> bool:
-        return is_role_holder and stance in SIDES and opposite(stance) in self.dissent_sides
-
-    def apply(self, member_id: int, stance: Stance, is_role_holder: bool, *, is_projected: bool) -> list[int]:
-        """Record a speech; return the members who became due a reply by it.
-
-        The meeting counts already include the history, so only projected speeches add to them.
-        """
-        if stance is Stance.POINT_OF_ORDER:
-            return []
-        self.spoken.add(member_id)
-        if is_projected:
-            self.counts[member_id] = self.counts.get(member_id, 0) + 1
-        if not is_role_holder:
-            self.run = 0
-            if stance in SIDES:
-                self.dissent_sides.add(stance)
-        elif self.is_answer(stance, is_role_holder):
-            self.run += 1
-        if stance in SIDES:
-            self.last_side = stance
-        return self._apply_to_replies(member_id, stance)
-
-    def _apply_to_replies(self, member_id: int, stance: Stance) -> list[int]:
-        needed = self._reply_after
-        if needed is None:
-            return []
-        side = stance if stance in SIDES else None
-        if stance is Stance.REPLY:
-            side = self._last_side_of.get(member_id)
-        self.due.pop(member_id, None)
-        newly_due: list[int] = []
-        stretch: dict[Stance, tuple[int, int]] = {}
-        for their_side, (member, answers) in self._stretch.items():
-            if member == member_id or side is None or side is their_side:
-                continue
-            if answers + 1 >= needed:
-                self.due[member] = None
-                newly_due.append(member)
-            else:
-                stretch[their_side] = (member, answers + 1)
-        if side is not None:
-            stretch[side] = (member_id, 0)
-        self._stretch = stretch
-        if stance in SIDES:
-            self._last_side_of[member_id] = stance
-        return newly_due
-
-
 # --- the projection -----------------------------------------------------------------------------------------
 
 
@@ -371,7 +284,7 @@ class _Planner:
     def __init__(
         self,
         requests: Mapping[int, WaitingRequest],
-        debate: _Debate,
+        debate: Debate,
         rules: Rules,
         over_allowance: set[int],
     ) -> None:
@@ -595,7 +508,7 @@ def order_speakers(
             raise ValueError(f"request {request.id} is listed twice")
         by_id[request.id] = request
 
-    debate = _Debate(rules, meeting_speech_counts or {})
+    debate = Debate(rules.right_of_reply, meeting_speech_counts or {})
     used: dict[int, int] = {}
     for speech in history:
         if speech.duration_seconds < 0:

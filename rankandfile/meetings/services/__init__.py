@@ -1,9 +1,9 @@
 """Every write to a meeting. One transaction each; permission checked here as well as in the view.
 
 Each service that changes what a screen shows locks the meeting row by bumping `Meeting.version` first (so writes
-to one meeting are serialized and numbered), and publishes the new state after commit (`live.publish`). Chair
-overrides of the computed order or time (move, insert, remove, extend) need a reason, become an `Override` row
-(shown to everyone and minuted) and an entry in the audit chain.
+to one meeting are serialized and numbered), and publishes the new state after commit
+(`live.feed.publish_on_commit`). Chair overrides of the computed order or time (move, insert, remove, extend) need a
+reason, become an `Override` row (shown to everyone and minuted) and an entry in the audit chain.
 """
 
 from rankandfile.meetings.services.meetings import (

@@ -145,7 +145,7 @@ def meeting_update(
         meeting.full_clean(exclude=["checkin_code"])
         meeting.save(update_fields=fields)
         record("meeting.update", actor=actor, obj=meeting, payload={"fields": fields})
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return meeting
 
 
@@ -171,7 +171,7 @@ def meeting_set_rules(*, actor: Member, meeting: Meeting, rules: dict[str, Any])
         meeting.rules, meeting.rules_preset = checked, matching[0] if matching else CUSTOM_RULES
         meeting.save(update_fields=["rules", "rules_preset"])
         record("meeting.rules", actor=actor, obj=meeting, payload={"rules": checked})
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return meeting
 
 
@@ -191,7 +191,7 @@ def meeting_open(*, actor: Member, meeting: Meeting) -> Meeting:
             first.save(update_fields=["started_at"])
         meeting.save(update_fields=["status", "opened_at", "current_item"])
         record("meeting.open", actor=actor, obj=meeting)
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return meeting
 
 
@@ -208,7 +208,7 @@ def meeting_close(*, actor: Member, meeting: Meeting) -> Meeting:
         meeting.status, meeting.closed_at = Meeting.Status.CLOSED, now
         meeting.save(update_fields=["status", "closed_at"])
         record("meeting.close", actor=actor, obj=meeting)
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return meeting
 
 
@@ -238,7 +238,7 @@ def item_add(
             item.started_at = timezone.now()
             item.save(update_fields=["started_at"])
             meeting.save(update_fields=["current_item"])
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return item
 
 
@@ -260,7 +260,7 @@ def item_move(*, actor: Member, item: AgendaItem, direction: str) -> AgendaItem:
             if it.position != position:
                 it.position = position
                 it.save(update_fields=["position"])
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     item.refresh_from_db()
     return item
 
@@ -279,7 +279,7 @@ def item_select(*, actor: Member, item: AgendaItem) -> AgendaItem:
             item.started_at = timezone.now()
             item.save(update_fields=["started_at"])
         meeting.save(update_fields=["current_item"])
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return item
 
 
@@ -302,7 +302,7 @@ def attendance_check_in(
         attendance = Attendance.objects.create(
             meeting=meeting, member=member, checked_in_at=timezone.now(), how=how, checked_in_by=member
         )
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return attendance
 
 
@@ -321,5 +321,5 @@ def attendance_add(*, actor: Member, meeting: Meeting, member: Member) -> Attend
             meeting=meeting, member=member, checked_in_at=timezone.now(), how=Attendance.How.CHAIR, checked_in_by=actor
         )
         record("meeting.check_in", actor=actor, obj=attendance, payload={"meeting": meeting.pk, "member": member.pk})
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return attendance

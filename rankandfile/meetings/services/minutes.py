@@ -42,7 +42,7 @@ def motion_add(
             meeting=meeting, item=item, text=text.strip(), moved_by=moved_by, created_at=timezone.now()
         )
         record("meeting.motion", actor=actor, obj=motion, payload={"meeting": meeting.pk, "text": motion.text})
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return motion
 
 
@@ -65,7 +65,7 @@ def motion_count(*, actor: Member, motion: Motion, votes_for: int, votes_against
             obj=motion,
             payload={"for": votes_for, "against": votes_against, "abstain": votes_abstain, "result": motion.result},
         )
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return motion
 
 
@@ -162,5 +162,5 @@ def minutes_approve(*, actor: Member, meeting: Meeting, minutes_of: Meeting) -> 
             obj=minutes_of,
             payload={"approved_in": meeting.pk, "meeting": minutes_of.pk},
         )
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return minutes_of

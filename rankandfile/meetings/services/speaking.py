@@ -87,7 +87,7 @@ def hand_raise(*, member: Member, meeting: Meeting, stance: str, reply_to: Membe
         _require_open(meeting)
         item = _current_item(meeting)
         request = _new_request(meeting=meeting, item=item, member=member, stance=chosen, reply_to=reply_to)
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return request
 
 
@@ -104,7 +104,7 @@ def hand_withdraw(*, member: Member, meeting: Meeting) -> SpeakingRequest:
             raise ValidationError(_("You have no hand raised on this item."))
         request.status, request.closed_at = SpeakingRequest.Status.WITHDRAWN, timezone.now()
         request.save(update_fields=["status", "closed_at"])
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return request
 
 
@@ -125,7 +125,7 @@ def speaker_add(*, actor: Member, meeting: Meeting, member: Member, stance: str)
             obj=request,
             payload={"meeting": meeting.pk, "member": member.pk, "stance": chosen.value},
         )
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return request
 
 
@@ -159,7 +159,7 @@ def request_move(*, actor: Member, request: SpeakingRequest, position: int, reas
             request=request,
             detail={"from": before, "to": position},
         )
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return request
 
 
@@ -197,7 +197,7 @@ def request_insert(
             request=request,
             detail={"to": position, "stance": chosen.value},
         )
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return request
 
 
@@ -224,7 +224,7 @@ def request_remove(*, actor: Member, request: SpeakingRequest, reason: str) -> S
             request=request,
             detail={"from": before},
         )
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return request
 
 
@@ -268,7 +268,7 @@ def speech_start(*, actor: Member, meeting: Meeting) -> Speech:
         for other in others:
             other.pinned_position = moved[other.pk]
             other.save(update_fields=["pinned_position"])
-        live.publish(meeting)
+        live.feed.publish_on_commit(meeting.pk)
     return speech
 
 
@@ -288,7 +288,7 @@ def speech_pause(*, actor: Member, speech: Speech) -> Speech:
         if speech.paused_at is None:
             speech.paused_at = timezone.now()
             speech.save(update_fields=["paused_at"])
-        live.publish(speech.meeting)
+        live.feed.publish_on_commit(speech.meeting_id)
     return speech
 
 
@@ -302,7 +302,7 @@ def speech_resume(*, actor: Member, speech: Speech) -> Speech:
             speech.paused_seconds += max(int((now - speech.paused_at).total_seconds()), 0)
             speech.paused_at = None
             speech.save(update_fields=["paused_at", "paused_seconds"])
-        live.publish(speech.meeting)
+        live.feed.publish_on_commit(speech.meeting_id)
     return speech
 
 
@@ -312,7 +312,7 @@ def speech_end(*, actor: Member, speech: Speech) -> Speech:
     with transaction.atomic():
         _locked_speech(speech)
         _finish(speech, timezone.now())
-        live.publish(speech.meeting)
+        live.feed.publish_on_commit(speech.meeting_id)
     return speech
 
 
@@ -339,7 +339,7 @@ def speech_extend(*, actor: Member, speech: Speech, seconds: int, reason: str) -
             speech=speech,
             detail={"from": before, "to": speech.seconds_allowed, "seconds": seconds},
         )
-        live.publish(speech.meeting)
+        live.feed.publish_on_commit(speech.meeting_id)
     return speech
 
 
@@ -355,7 +355,7 @@ def speech_summarize(*, member: Member, speech: Speech, summary: str) -> Speech:
         _require_minutes_unlocked(speech.meeting)
         speech.summary = summary
         speech.save(update_fields=["summary"])
-        live.publish(speech.meeting)
+        live.feed.publish_on_commit(speech.meeting_id)
     return speech
 
 
@@ -367,5 +367,5 @@ def speech_note(*, actor: Member, speech: Speech, note: str) -> Speech:
         _require_minutes_unlocked(speech.meeting)
         speech.note, speech.note_by = note.strip(), actor
         speech.save(update_fields=["note", "note_by"])
-        live.publish(speech.meeting)
+        live.feed.publish_on_commit(speech.meeting_id)
     return speech

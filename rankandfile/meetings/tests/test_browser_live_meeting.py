@@ -11,9 +11,8 @@ is a file (settings.py) and everything a page does goes through that server.
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
+from contextlib import ExitStack
 from typing import Any, ClassVar
 
 import pytest
@@ -22,27 +21,15 @@ from daphne.testing import DaphneProcess
 from django.db import connections
 from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from rankandfile.meetings.models import Meeting
 from rankandfile.meetings.tests.conftest import make_meeting
 from rankandfile.org.models import Member
-from rankandfile.testing import build_small_org
+from rankandfile.testing import async_unsafe_allowed, build_small_org, chromium
 
 pytestmark = pytest.mark.browser
 CLOCK = re.compile(r"^\+?\d+:\d\d$")  # what a timer shows: 2:59, or +0:04 past the time
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 class FreshConnectionsDaphneProcess(DaphneProcess):
@@ -84,30 +71,23 @@ class FreshConnectionsDaphneProcess(DaphneProcess):
 @pytest.mark.browser
 class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
     ProtocolServerProcess = FreshConnectionsDaphneProcess
-    playwright: ClassVar[Playwright]
     browser: ClassVar[Browser]
-    previous_async_unsafe: ClassVar[str | None]
+    around_server: ClassVar[ExitStack]  # Django's async-safety check off, from before the server forks to its end
+    around_browser: ClassVar[ExitStack]
 
     @classmethod
     def setUpClass(cls) -> None:
-        if not Path(CHROMIUM).exists():
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
-        # Playwright's sync API runs an event loop in this thread; the ORM calls below are still synchronous.
-        cls.previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        cls.around_server = ExitStack()
+        cls.around_server.enter_context(async_unsafe_allowed())
         super().setUpClass()
-        cls.playwright = sync_playwright().start()
-        cls.browser = cls.playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        cls.around_browser = ExitStack()
+        cls.browser = cls.around_browser.enter_context(chromium())
 
     @classmethod
     def tearDownClass(cls) -> None:
-        cls.browser.close()
-        cls.playwright.stop()
+        cls.around_browser.close()
         super().tearDownClass()
-        if cls.previous_async_unsafe is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = cls.previous_async_unsafe
+        cls.around_server.close()
 
     def setUp(self) -> None:
         self.org = build_small_org()

@@ -48,7 +48,7 @@ def fill(meeting: Meeting, *, waiting: int, speeches: int) -> None:
 
 def test_it_keeps_the_frame_small_with_a_long_queue_and_many_speeches(org: SmallOrg, meeting: Meeting) -> None:
     fill(meeting, waiting=30, speeches=50)
-    frame = live.render_frame(meeting.pk)
+    frame = live.feed.frame(meeting.pk).text
     content = json.loads(frame)["content"]
     assert content.count('class="queue-row') == 30
     assert content.count("<li data-speech-id=") == 10  # the last ten; all fifty are in the minutes
@@ -57,6 +57,6 @@ def test_it_keeps_the_frame_small_with_a_long_queue_and_many_speeches(org: Small
 
 def test_it_carries_no_chair_only_controls_in_the_frame(org: SmallOrg, meeting: Meeting) -> None:
     fill(meeting, waiting=3, speeches=3)
-    content = json.loads(live.render_frame(meeting.pk))["content"]
+    content = json.loads(live.feed.frame(meeting.pk).text)["content"]
     for markup in CHAIR_ONLY_MARKUP:
         assert markup not in content
