@@ -13,6 +13,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from rankandfile.ballots.cast_door import CastDoor  # noqa: E402
 from rankandfile.live.auth import SessionAuthMiddleware  # noqa: E402
 from rankandfile.live.publish import ServerLoop  # noqa: E402
+from rankandfile.org.sessions import session_member  # noqa: E402
 from rankandfile.routing import websocket_urlpatterns  # noqa: E402
 
 # The cast door serves the ballot cast of a convention hall's burst on the event loop and hands every other
@@ -22,8 +23,11 @@ application = CastDoor(
         {
             # Requests may hand coalesced live updates to this event loop (rankandfile/live/publish.py).
             "http": ServerLoop(django_asgi_app),
-            # The session and member are read once at connect; `send` is not wrapped (rankandfile/live/auth.py).
-            "websocket": AllowedHostsOriginValidator(SessionAuthMiddleware(URLRouter(websocket_urlpatterns))),
+            # The session and member are read once at connect, by the session-to-member check the cast door uses
+            # too, and again when the member's access changes; `send` is not wrapped (rankandfile/live/auth.py).
+            "websocket": AllowedHostsOriginValidator(
+                SessionAuthMiddleware(URLRouter(websocket_urlpatterns), session_member=session_member)
+            ),
         }
     )
 )

@@ -4,8 +4,9 @@ A convention hall casts two thousand ballots in ten seconds. Through Django's re
 thread made for the request, several hops between the event loop and threads, and the ORM: measured, casts ran at
 0.06 of the rate PostgreSQL itself takes (issue 5 asks for 0.15). The door serves `POST /ballots/<id>/cast/`
 itself, on the event loop, with psycopg's asyncio driver: Django's own middleware hooks on a Django request, the
-session and password-hash checks of `django.contrib.auth.get_user`, the service's marks check and refusal rule,
-the cast's shared lock on the ballot, the same two rows written together (one statement), the same receipt page.
+member the session names as `django.contrib.auth.get_user` finds them (`org.sessions.session_member`, the same
+check the live sockets use), the service's marks check and refusal rule, the cast's shared lock on the ballot, the
+same two rows written in one transaction, the same receipt page.
 
 It serves only the plain path to a receipt. Whenever anything is not plain (another URL or method, a host not
 allowed, a middleware hook that answers by itself such as a CSRF failure or an HTTPS redirect, no valid session, a
@@ -14,9 +15,8 @@ a ballot not open, a voter off the roll or already counted, any error before the
 body included, to Django, which serves it exactly as without the door and gives the usual message. So the door can
 only accept a cast that Django would accept, and every refusal, message and status code stays Django's.
 
-It runs on PostgreSQL with database sessions; anywhere else (SQLite, another session engine, sessions saved on
-every request, a middleware nobody has reviewed for the door, or RANKANDFILE_CAST_DOOR=0) every cast goes through
-Django (`door_off_reason`).
+It runs on PostgreSQL; anywhere else (SQLite, sessions saved on every request, a middleware nobody has reviewed
+for the door, or RANKANDFILE_CAST_DOOR=0) every cast goes through Django (`door_off_reason`).
 """
 
 from __future__ import annotations
@@ -28,24 +28,19 @@ import os
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from importlib import import_module
 from typing import Any
 
 import psycopg
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.sessions.models import Session
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, ResolverMatch, get_urlconf, resolve
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.crypto import constant_time_compare
 from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.translation import get_language
@@ -56,7 +51,7 @@ from rankandfile.ballots import live, selectors, services, views, vote_pages
 from rankandfile.ballots.domain import kinds, marks
 from rankandfile.ballots.forms import marks_from_post
 from rankandfile.ballots.models import Ballot, CastBallot, EligibleVoter, Participation
-from rankandfile.org.models import Member
+from rankandfile.org.sessions import session_member
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +62,6 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 64 * 1024  # a ballot paper posts a few hundred bytes; anything bigger is Django's to refuse
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Each middleware the door stands in for, reviewed: the door runs the process_request / process_view /
 # process_response hooks of the hook-style ones, in Django's order, on a real Django request. The others only wrap
@@ -117,8 +111,6 @@ def door_off_reason() -> str | None:
         reasons.append("RANKANDFILE_CAST_DOOR=0")
     if connections["default"].vendor != "postgresql":
         reasons.append("the database is not PostgreSQL")
-    if settings.SESSION_ENGINE != SESSION_ENGINE:
-        reasons.append(f"sessions are not {SESSION_ENGINE}")
     if settings.SESSION_SAVE_EVERY_REQUEST:
         reasons.append("SESSION_SAVE_EVERY_REQUEST is on (the door does not write sessions)")
     unknown = [m for m in settings.MIDDLEWARE if m not in HOOK_MIDDLEWARE | PASSIVE_MIDDLEWARE]
@@ -171,26 +163,26 @@ def _table(model: Any) -> str:
     return str(model._meta.db_table)
 
 
-SESSION_SQL = f"SELECT session_data FROM {_table(Session)} WHERE session_key = %s AND expire_date > %s"  # noqa: S608
-# What the checks need, read without a lock: the ballot's state, the roll, the member's password hash and flag.
-# Parameters: member, ballot, member. (Positional: psycopg reorders named ones on every call.)
+# What the checks need, read without a lock: the ballot's state and whether the member is on its roll.
+# Parameters: member, ballot. (Positional: psycopg reorders named ones on every call.)
 STATE_SQL = (
     f"SELECT b.status, b.closes_at, b.opened_at, "  # noqa: S608
-    f"EXISTS (SELECT 1 FROM {_table(EligibleVoter)} r WHERE r.ballot_id = b.id AND r.member_id = %s), "
-    f"m.password, m.is_active FROM {_table(Ballot)} b, {_table(Member)} m WHERE b.id = %s AND m.id = %s"
+    f"EXISTS (SELECT 1 FROM {_table(EligibleVoter)} r WHERE r.ballot_id = b.id AND r.member_id = %s) "
+    f"FROM {_table(Ballot)} b WHERE b.id = %s"
 )
-# One statement, so one transaction without BEGIN and COMMIT round trips: the ballot row under the cast's shared
-# lock (casting._lock_open_ballot: a close waits for it), still in the state the checks saw, then both rows. No row
-# inserted when the state changed meanwhile; the unique participation fails the whole statement on a second cast.
-# Parameters: ballot, status, closing time; participation id, member; paper id, content, receipt.
-CAST_SQL = (
+# The cast: two statements in one transaction, so that no statement carries both the member and the marks (a
+# server that logs statements with their parameters would otherwise log a vote beside its voter; docs/deploy.md).
+# The first takes the ballot row under the cast's shared lock (casting._lock_open_ballot: a close waits for it),
+# only while it is in the state the checks saw, and records the participation; no row when the state changed
+# meanwhile, and the unique participation refuses a second cast. The lock holds to the commit, so the paper
+# follows into a ballot still open. Parameters: ballot, status, closing time, participation id, member.
+PARTICIPATION_SQL = (
     f"WITH ballot AS (SELECT id FROM {_table(Ballot)} WHERE id = %s AND status = %s "  # noqa: S608
-    f"AND closes_at IS NOT DISTINCT FROM %s FOR KEY SHARE), "
-    f"participation AS (INSERT INTO {_table(Participation)} ({', '.join(PARTICIPATION_COLUMNS)}) "
-    f"SELECT %s, id, %s FROM ballot RETURNING ballot_id) "
-    f"INSERT INTO {_table(CastBallot)} ({', '.join(CAST_BALLOT_COLUMNS)}) "
-    f"SELECT %s, ballot_id, %s, %s FROM participation"
+    f"AND closes_at IS NOT DISTINCT FROM %s FOR KEY SHARE) "
+    f"INSERT INTO {_table(Participation)} ({', '.join(PARTICIPATION_COLUMNS)}) SELECT %s, id, %s FROM ballot"
 )
+# Parameters: paper id, ballot, content, receipt.
+PAPER_SQL = f"INSERT INTO {_table(CastBallot)} ({', '.join(CAST_BALLOT_COLUMNS)}) VALUES (%s, %s, %s, %s)"  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -202,15 +194,6 @@ class Cast:
     opened_at: Any  # the opening time the paper was read with: the ballot row must still say it
     content: dict[str, list[str]]
     session_key: str
-
-
-@dataclass(frozen=True)
-class Voter:
-    """What the session says, as django.contrib.auth.get_user reads it."""
-
-    id: int
-    backend: str
-    session_hash: str
 
 
 class CastDoor:
@@ -278,8 +261,11 @@ class CastDoor:
         """The receipt page, with the ballot committed; None, with nothing written, for Django to serve."""
         try:
             cast = self._read(scope, body)
+            voter = await _session_member(cast.session_key)
+            if voter.member is None or voter.rewrites:
+                raise Refused  # Django sends the voter to log in, or rotates or flushes the session first
             nonce, receipt = services.new_receipt(cast.paper.ballot, cast.content)
-            await self._write(cast, receipt)
+            await self._write(cast, voter.member.pk, receipt)
         except Refused:
             return None
         except Exception:
@@ -333,36 +319,29 @@ class CastDoor:
             raise Refused from None
         return Cast(request, paper, opened_at, content, session_key)
 
-    async def _write(self, cast: Cast, receipt: str) -> None:
-        """Session, member, roll, ballot state, then both rows in one statement; or Refused, nothing written.
-
-        Three round trips, prepared statements once a connection has run them five times. Measured on the hall
-        burst: fewer, bigger statements cost less CPU than BEGIN … COMMIT or psycopg's pipeline mode."""
+    async def _write(self, cast: Cast, member_id: int, receipt: str) -> None:
+        """Roll and ballot state, then both rows in one transaction; or Refused, nothing written."""
         pool = await self._connection_pool()
         ballot_id = cast.paper.ballot.pk
         async with pool.connection() as conn:
-            row = await (await conn.execute(SESSION_SQL, [cast.session_key, timezone.now()])).fetchone()
-            voter = _voter(row[0] if row else None)
-            state = await (await conn.execute(STATE_SQL, [voter.id, ballot_id, voter.id])).fetchone()
+            state = await (await conn.execute(STATE_SQL, [member_id, ballot_id])).fetchone()
             if state is None:
-                raise Refused  # no such member
-            status, closes_at, opened_at, on_roll, password, is_active = state
-            _check_member(password, is_active, voter)
+                raise Refused  # no such ballot any more
+            status, closes_at, opened_at, on_roll = state
             if not on_roll or opened_at != cast.opened_at:
                 raise Refused  # off the roll, or no longer the paper this process keeps
             if services.cast_refusal_for(status, closes_at):
                 raise Refused  # not open (Django says why)
-            values = [
-                *(ballot_id, status, closes_at),
-                *(Participation._meta.pk.default(), voter.id),
-                *(CastBallot._meta.pk.default(), Jsonb(cast.content), receipt),
-            ]
+            participation = [ballot_id, status, closes_at, Participation._meta.pk.default(), member_id]
+            paper = [CastBallot._meta.pk.default(), ballot_id, Jsonb(cast.content), receipt]
             try:
-                written = await conn.execute(CAST_SQL, values)
+                async with conn.transaction():
+                    written = await conn.execute(PARTICIPATION_SQL, participation)
+                    if written.rowcount != 1:
+                        raise Refused  # the ballot closed meanwhile: nothing is written (rolled back)
+                    await conn.execute(PAPER_SQL, paper)
             except psycopg.errors.UniqueViolation:
                 raise Refused from None  # already voted: Django says so
-            if written.rowcount != 1:
-                raise Refused  # the ballot closed meanwhile: nothing was written
 
 
 @functools.lru_cache(maxsize=1024)
@@ -417,39 +396,9 @@ def _shell(request: HttpRequest, ballot: Ballot, n_names: int) -> tuple[str, ...
     return parts
 
 
-@functools.cache
-def _session_store() -> Any:
-    return import_module(settings.SESSION_ENGINE).SessionStore()
-
-
-def _voter(session_data: str | None) -> Voter:
-    """As django.contrib.auth.get_user reads the session: who it names, through which configured backend."""
-    if session_data is None:
-        raise Refused  # no such session, or expired: Django sends the voter to log in
-    data = _session_store().decode(session_data)  # decode() keeps no state: one store serves every request
-    try:
-        voter = Voter(
-            int(Member._meta.pk.to_python(data[SESSION_KEY])), data[BACKEND_SESSION_KEY], data[HASH_SESSION_KEY]
-        )
-    except (KeyError, ValueError, TypeError):
-        raise Refused from None
-    if voter.backend not in settings.AUTHENTICATION_BACKENDS or not voter.session_hash:
-        raise Refused
-    return voter
-
-
-def _check_member(password: str, is_active: bool, voter: Voter) -> None:
-    """The rest of get_user: the member may log in, and the session carries their password's hash."""
-    member = Member(id=voter.id, password=password, is_active=is_active)
-    backend = load_backend(voter.backend)
-    # ModelBackend.get_user's rule; a backend with a get_user of its own may have other rules: Django applies them.
-    if not isinstance(backend, ModelBackend) or type(backend).get_user is not ModelBackend.get_user:
-        raise Refused
-    if not backend.user_can_authenticate(member):
-        raise Refused
-    # Only the current secret key: a session hashed with a fallback key is rewritten by Django, so Django serves it.
-    if not constant_time_compare(voter.session_hash, member.get_session_auth_hash()):
-        raise Refused
+# Who the session names, by the one session-to-member check (org/sessions.py), in a worker thread: it runs Django's
+# queries, and the thread's database connection goes back to Django's pool afterwards.
+_session_member = database_sync_to_async(session_member, thread_sensitive=False)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, bool, bool]:

@@ -87,6 +87,13 @@ def clear_failures(email: str) -> None:
 
 
 class ThrottledEmailBackend(ModelBackend):
+    def user_can_authenticate(self, user: Any) -> bool:
+        """Whether this member may be logged in at all. Django asks at login and, through `get_user`, on every
+        request; the cast door and the live sockets ask through `org.sessions.session_member`. So a rule that
+        refuses members everywhere (a suspension decided in a case, say) is added here, once. Today: the account
+        is active (ModelBackend's rule)."""
+        return super().user_can_authenticate(user)
+
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> Any:

@@ -10,6 +10,7 @@ from channels.testing import WebsocketCommunicator
 from django.test import Client
 
 from rankandfile.live.auth import SessionAuthMiddleware
+from rankandfile.org.sessions import session_member
 
 
 class Inner:
@@ -28,7 +29,7 @@ class Inner:
 async def connect(cookie: str | None) -> Inner:
     inner = Inner()
     headers = [(b"cookie", cookie.encode())] if cookie is not None else []
-    communicator = WebsocketCommunicator(SessionAuthMiddleware(inner), "/ws/test/", headers=headers)
+    communicator = WebsocketCommunicator(SessionAuthMiddleware(inner, session_member=session_member), "/ws/test/", headers=headers)
     connected, _ = await communicator.connect()
     assert connected
     await communicator.disconnect()
@@ -55,7 +56,7 @@ async def test_it_puts_the_member_of_the_session_cookie_in_the_scope() -> None:
 @pytest.mark.django_db(transaction=True)
 async def test_it_leaves_send_to_the_server_unwrapped() -> None:
     inner = Inner()
-    communicator = WebsocketCommunicator(SessionAuthMiddleware(inner), "/ws/test/")
+    communicator = WebsocketCommunicator(SessionAuthMiddleware(inner, session_member=session_member), "/ws/test/")
     await communicator.connect()
     # WebsocketCommunicator hands the app its own `output_queue.put`; the middleware passes that very callable.
     assert inner.send == communicator.output_queue.put

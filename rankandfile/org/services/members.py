@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
+from rankandfile.live.auth import access_changed_on_commit
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS
 from rankandfile.org.models import Invitation, Member, Membership, Unit
@@ -38,6 +39,7 @@ def set_membership_status(
             obj=membership,
             payload={"member": membership.member_id, "unit": membership.unit_id, "status": status},
         )
+        access_changed_on_commit(membership.member_id)  # open live sockets check their right to watch again
     return membership
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
+from rankandfile.live.auth import access_changed_on_commit
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain import roles as role_rules
 from rankandfile.org.domain.capabilities import MANAGE_ROLES, unknown_capabilities
@@ -163,4 +164,5 @@ def end_term(*, actor: Member, term: RoleTerm, reason: str, on: dt.date | None =
         term.ended_early_reason = reason.strip()[:300]
         term.save(update_fields=["ends_on", "ended_early_reason"])
         record("role.end", actor=actor, obj=term, payload={"on": term.ends_on.isoformat(), "reason": reason})
+        access_changed_on_commit(term.holder_id)  # open live sockets check their right to watch again
     return term

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
+from rankandfile.live.auth import access_changed_on_commit
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_UNITS
 from rankandfile.org.models import Member, RoleTerm, Unit
@@ -99,10 +100,13 @@ def dissolve_unit(*, actor: Member, unit: Unit, on: dt.date | None = None) -> Un
         unit.dissolved_on = day
         unit.save(update_fields=["dissolved_on"])
         current = RoleTerm.objects.current(day).filter(role_type__unit=unit)
+        holders = set(current.values_list("holder_id", flat=True))
         # Terms end on the day of dissolution, like `end_term`; one that began that very day lasts one day.
         ended = current.filter(starts_on__lt=day).update(ends_on=day, ended_early_reason="unit dissolved")
         ended += current.filter(starts_on=day).update(
             ends_on=day + dt.timedelta(days=1), ended_early_reason="unit dissolved"
         )
         record("unit.dissolve", actor=actor, obj=unit, payload={"on": day.isoformat(), "terms_ended": ended})
+        for holder_id in holders:
+            access_changed_on_commit(holder_id)  # open live sockets check their right to watch again
     return unit
