@@ -346,6 +346,54 @@ def test_a_session_django_would_not_accept_goes_to_django(org: Any, ranked: Ball
 
 
 @on_postgresql
+def test_a_member_refused_by_a_rule_in_the_backend_goes_to_django(
+    org: Any, ranked: Ballot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule added where org/sessions.py says (the backend's user_can_authenticate, e.g. a suspension) holds at
+    the door too: the door asks the backend through get_user instead of copying its rule."""
+    from rankandfile.org.auth import ThrottledEmailBackend
+
+    session = session_of(org.alice)
+    # A rule on more of the member than the password and the active flag (a suspension would read a case).
+    monkeypatch.setattr(
+        ThrottledEmailBackend, "user_can_authenticate", lambda self, user: user.email != org.alice.email
+    )
+    django = Django()
+    answer = through(cast_door.CastDoor(django), (scope_for(cast_path(ranked), session=session), marks(1)))[0]
+    assert answer.status == 418
+    assert rows(ranked) == (0, 0)
+
+
+@on_postgresql
+def test_no_statement_of_the_door_carries_both_the_member_and_the_marks(
+    org: Any, ranked: Ballot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server logging statements with their parameters must not log a vote beside its voter (docs/deploy.md)."""
+    import psycopg
+
+    statements: list[tuple[str, list[Any]]] = []
+    execute = psycopg.AsyncConnection.execute
+
+    async def noting(self: Any, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        statements.append((str(query), list(params or [])))
+        return await execute(self, query, params, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncConnection, "execute", noting)
+    answer = through(
+        cast_door.CastDoor(Django()), (scope_for(cast_path(ranked), session=session_of(org.alice)), marks(2, 1))
+    )[0]
+    assert answer.status == 200
+    paper = CastBallot.objects.get(ballot=ranked)
+
+    def carries_marks(params: list[Any]) -> bool:
+        return any(getattr(p, "obj", p) == paper.content or p == paper.receipt for p in params)
+
+    assert any(carries_marks(params) for _, params in statements)
+    assert any(org.alice.pk in params for _, params in statements)
+    assert not [sql for sql, params in statements if carries_marks(params) and org.alice.pk in params]
+
+
+@on_postgresql
 def test_a_second_cast_goes_to_django_and_changes_nothing(org: Any, ranked: Ballot) -> None:
     session = session_of(org.alice)
     django = Django()
