@@ -29,6 +29,15 @@ async def connect(member: Any, ballot_id: int) -> WebsocketCommunicator:
     return communicator
 
 
+async def frame_from(communicator: WebsocketCommunicator, version: int) -> dict[str, Any]:
+    """The first frame of at least `version`: the opening's frame (version 0) is coalesced for a quarter second, so
+    a socket that connects meanwhile is sent it too, before the ones the test is about."""
+    while True:
+        frame: dict[str, Any] = json.loads(await communicator.receive_from(timeout=5))
+        if frame["version"] >= version:
+            return frame
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_it_sends_the_number_of_ballots_cast_after_each_cast_and_the_close() -> None:
     from rankandfile.ballots import services
@@ -42,7 +51,7 @@ async def test_it_sends_the_number_of_ballots_cast_after_each_cast_and_the_close
     )
     chair = await connect(org.dave, ballot.pk)
     await sync_to_async(services.ballot_cast)(voter=org.alice, ballot=ballot, names=["Cat", "Ann"])
-    frame = json.loads(await chair.receive_from(timeout=5))
+    frame = await frame_from(chair, 1)
     assert frame["version"] == 2 and 'data-cast="1"' in frame["content"]
     assert "Cat" not in frame["content"]
     await sync_to_async(services.ballot_close)(actor=org.dave, ballot=ballot)
@@ -85,3 +94,30 @@ async def test_a_close_over_http_is_published_by_the_servers_event_loop(monkeypa
     frame = json.loads(await chair.receive_from(timeout=5))
     assert frame["version"] == 1 and "Closed: see the result" in frame["content"]
     await chair.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_voter_whose_membership_lapsed_keeps_the_count_and_a_switched_off_one_loses_it() -> None:
+    """Access is checked again, not cut: a lapsed member stays on the frozen roll and may still watch; a switched-off
+    account may not (live/auth.py, "While open")."""
+    from rankandfile.ballots import services
+    from rankandfile.ballots.tests.helpers import open_ballot
+    from rankandfile.org import services as org_services
+    from rankandfile.org.models import Membership
+    from rankandfile.testing import build_small_org
+
+    org = await sync_to_async(build_small_org)()
+    ballot = await sync_to_async(open_ballot)(org, mode="in_meeting")
+    alice, erin = await connect(org.alice, ballot.pk), await connect(org.erin, ballot.pk)
+    membership = await sync_to_async(Membership.objects.get)(member=org.alice, unit=org.leeds)
+    await sync_to_async(org_services.set_membership_status)(
+        actor=org.bob, membership=membership, status=Membership.Status.LAPSED
+    )
+    org.erin.is_active = False
+    await sync_to_async(org.erin.save)(update_fields=["is_active"])
+    assert await erin.receive_output(timeout=5) == {"type": "websocket.close", "code": 4401}
+    await sync_to_async(services.ballot_cast)(voter=org.bob, ballot=ballot, names=["Ann"])
+    assert 'data-cast="1"' in (await frame_from(alice, 1))["content"]
+    assert await erin.receive_nothing(timeout=0.3)
+    await alice.disconnect()
+    await erin.disconnect()

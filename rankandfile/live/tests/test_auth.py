@@ -29,7 +29,9 @@ class Inner:
 async def connect(cookie: str | None) -> Inner:
     inner = Inner()
     headers = [(b"cookie", cookie.encode())] if cookie is not None else []
-    communicator = WebsocketCommunicator(SessionAuthMiddleware(inner, session_member=session_member), "/ws/test/", headers=headers)
+    communicator = WebsocketCommunicator(
+        SessionAuthMiddleware(inner, session_member=session_member), "/ws/test/", headers=headers
+    )
     connected, _ = await communicator.connect()
     assert connected
     await communicator.disconnect()
