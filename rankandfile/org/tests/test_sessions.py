@@ -205,3 +205,24 @@ def test_what_it_says_of_the_common_kinds(
         found = session_member(key)
     assert (found.member == org.alice) is member
     assert found.rewrites is rewrites
+
+
+def test_the_live_sockets_hear_of_a_new_password_a_switched_off_account_and_a_logout_only(
+    org: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rankandfile.org import sessions
+    from rankandfile.testing import PASSWORD
+
+    told: list[int] = []
+    monkeypatch.setattr(sessions, "access_changed_on_commit", told.append)
+    client = Client()
+    assert client.login(username=org.alice.email, password=PASSWORD)  # saves last_login only
+    org.alice.full_name = "Alice M. Member"
+    org.alice.save(update_fields=["full_name"])
+    assert told == []
+    client.post("/accounts/logout/")
+    org.alice.set_password("another long password")
+    org.alice.save(update_fields=["password"])
+    org.bob.is_active = False
+    org.bob.save()  # as the admin saves it
+    assert told == [org.alice.pk, org.alice.pk, org.bob.pk]
