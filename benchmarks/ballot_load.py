@@ -186,12 +186,14 @@ def child_count(ballot_ids: list[int]) -> dict[str, Any]:
     import django
 
     django.setup()
-    from rankandfile.ballots.models import CastBallot, Participation
+    from rankandfile.ballots.models import CastBallot, Participation, PublishedBallot
 
+    # Papers sit in the open box until the close moves them, shuffled, to the published box: count both.
     return {
         str(b): {
             "participations": Participation.objects.filter(ballot_id=b).count(),
-            "ballots": CastBallot.objects.filter(ballot_id=b).count(),
+            "ballots": CastBallot.objects.filter(ballot_id=b).count()
+            + PublishedBallot.objects.filter(ballot_id=b).count(),
         }
         for b in ballot_ids
     }
