@@ -215,6 +215,7 @@ def run(args: argparse.Namespace) -> int:
                 "PYTHONPATH": os.pathsep.join([str(workdir), str(ROOT)]),
                 "ALLOWED_HOSTS": "127.0.0.1,localhost",
                 "DEBUG": "0",
+                "SECRET_KEY": os.environ.get("SECRET_KEY") or "meeting-benchmark-" + "x" * 40,
                 "LOG_LEVEL": "WARNING",
             }
             env.pop("REDIS_URL", None)

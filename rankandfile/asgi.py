@@ -7,6 +7,11 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rankandfile.settings")
 django_asgi_app = get_asgi_application()
 
+from rankandfile.checks import refuse_development_key_in_production  # noqa: E402
+
+# Every server loads this module (uvicorn, daphne, runserver): none starts in production on the published key.
+refuse_development_key_in_production()
+
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 

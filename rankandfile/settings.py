@@ -27,8 +27,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
-# `manage.py check --deploy` flags this key, so a production set-up without SECRET_KEY cannot pass unnoticed.
-SECRET_KEY = os.environ.get("SECRET_KEY") or "django-insecure-rankandfile-development-only-key-0123456789"
+# Without SECRET_KEY, development and tests sign with this published key. With DEBUG off the ASGI application
+# refuses to start on it, and `manage.py check --deploy` fails (rankandfile/checks.py).
+DEVELOPMENT_SECRET_KEY = "django-insecure-rankandfile-development-only-key-0123456789"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -111,4 +111,29 @@ def test_it_fails_check_deploy_without_a_secret_key(tmp_path: Path) -> None:
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = check_deploy(env, tmp_path)
     assert result.returncode != 0
-    assert "security.W009" in result.stdout + result.stderr
+    assert "rankandfile.E001" in result.stdout + result.stderr
+    # An error, not only Django's warning: it fails at the default fail level too.
+    result = run(["manage.py", "check", "--deploy"], env, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_it_refuses_to_start_the_server_with_the_development_key_when_debug_is_off(tmp_path: Path) -> None:
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    # Importing the ASGI application is what uvicorn, daphne and runserver do first.
+    result = run(["-c", "import rankandfile.asgi"], env, tmp_path)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def test_it_starts_the_server_with_a_secret_key_or_in_debug_mode(tmp_path: Path) -> None:
+    assert run(["-c", "import rankandfile.asgi"], PRODUCTION_ENV, tmp_path).returncode == 0
+    debug = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"} | {"DEBUG": "1"}
+    result = run(["-c", "import rankandfile.asgi"], debug, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_still_runs_management_commands_without_a_key(tmp_path: Path) -> None:
+    # `make demo` migrates and loads the demo before serving with DEBUG=1; neither needs a key.
+    result = run(["manage.py", "check"], {"DEBUG": "0"}, tmp_path)
+    assert result.returncode == 0, result.stderr

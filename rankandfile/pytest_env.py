@@ -1,0 +1,12 @@
+"""A pytest plugin loaded before Django's settings (`-p rankandfile.pytest_env` in pyproject's addopts).
+
+Tests run with DEBUG off, as production does, so the ASGI application refuses the published development key
+(rankandfile/checks.py). The test process, and the servers it starts in other processes, get a key of their own.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+os.environ.setdefault("SECRET_KEY", "tests-" + secrets.token_urlsafe(40))
