@@ -71,3 +71,17 @@ def test_it_publishes_live_updates_only_through_a_feed() -> None:
         if re.search(r"live\.hub|group_send|get_channel_layer", p.read_text())
     )
     assert offenders == [], "declare a Feed in the app's live.py (rankandfile/live/publish.py) and publish through it"
+
+
+CSV_WRITERS = re.compile(r"\bcsv\.(writer|DictWriter)\(")
+
+
+def test_it_writes_every_csv_through_the_formula_safe_writer() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in production_modules()
+        if path.name != "csv_safe.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if CSV_WRITERS.search(line)
+    ]
+    assert offenders == [], "write CSV with rankandfile.csv_safe.writer (formula injection):\n" + "\n".join(offenders)

