@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from rankandfile.org.services import member_for_api_token
@@ -22,6 +24,37 @@ class MemberToken(HttpBearer):
         return member
 
 
+class StorableJsonParser(Parser):
+    """JSON bodies, refusing strings that no database column can hold.
+
+    Python's `json` accepts `"\\u0000"` and unpaired surrogates (`"\\ud800"`); PostgreSQL refuses the first in a
+    text column and no UTF-8 encoder takes the second, so both used to end as a 500 when saved. Any error raised
+    here is answered by django-ninja as 400 `{"detail": "Cannot parse request body"}`, like malformed JSON.
+    """
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = json.loads(request.body)
+        pending = [data]
+        while pending:  # iterative: a deeply nested body must not overflow the stack here
+            item = pending.pop()
+            if isinstance(item, dict):
+                pending.extend(item.keys())
+                pending.extend(item.values())
+            elif isinstance(item, list):
+                pending.extend(item)
+            elif isinstance(item, str) and ("\x00" in item or (not item.isascii() and _has_surrogate(item))):
+                raise ValueError("a string holds a NUL character or an unpaired surrogate")
+        return data
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 api = NinjaAPI(
     title="Rank & File API",
     version="1",
@@ -29,6 +62,7 @@ api = NinjaAPI(
     "(create one on your profile page; send it as `Authorization: Bearer <token>`).",
     auth=MemberToken(),
     urls_namespace="api",
+    parser=StorableJsonParser(),
 )
 
 

@@ -17,7 +17,7 @@ from rankandfile.org.models import ApiToken, Member, RoleTerm
 from rankandfile.testing import SmallOrg
 
 REASON = "Second organizer seat vacant since the spring conference."
-ERROR_CODES = {"401", "403", "404", "422"}
+ERROR_CODES = {"400", "401", "403", "404", "422"}
 
 
 class Api:
@@ -214,3 +214,35 @@ def test_it_refuses_appointments_by_members_without_manage_roles(org: SmallOrg) 
         assert response.json()["detail"]
     assert appoint(Api(), org, reason=REASON).status_code == 401
     assert not RoleTerm.objects.filter(holder=org.alice).exists()
+
+
+# --- malformed bodies ----------------------------------------------------------------------------------------
+MALFORMED = [
+    ("{", 400),
+    ("\xff\xfe", 400),
+    ("[" * 100_000, 400),
+    ('{"holder_id": HOLDER, "reason": "a\\ud800b"}', 400),  # an unpaired surrogate: no UTF-8 for it
+    ('{"holder_id": HOLDER, "reason": "a\\u0000b"}', 400),  # NUL: PostgreSQL text refuses it
+    ('{"holder_id": HOLDER, "reason": "x", "\\u0000": 1}', 400),
+    ("[1, 2]", 422),
+    ("null", 422),
+    ('{"holder_id": "abc", "reason": "x"}', 422),
+    ('{"holder_id": 1e999, "reason": "x"}', 422),
+]
+
+
+@pytest.mark.parametrize(("body", "status"), MALFORMED)
+def test_it_answers_a_malformed_body_with_a_documented_error_never_a_500(
+    org: SmallOrg, body: str, status: int
+) -> None:
+    api = Api(org.dave)
+    api.client.raise_request_exception = False
+    response = api.client.post(
+        f"/api/v1/roles/{org.organizer_role.pk}/appointments",
+        body.replace("HOLDER", str(org.alice.pk)).encode("utf-8", "surrogateescape"),
+        content_type="application/json",
+        headers=api.headers,
+    )
+    assert response.status_code == status, response.content[:300]
+    assert "detail" in response.json()
+    assert not RoleTerm.objects.filter(holder=org.alice, role_type=org.organizer_role).exists()
