@@ -112,6 +112,11 @@ def invitation_link(o: SmallOrg) -> str:
     return reverse("org:accept_invitation", args=[raw])
 
 
+def invitation_link_for_alice(o: SmallOrg) -> str:
+    _invitation, raw = services.invite_member(actor=o.carol, unit=o.york, email=o.alice.email)
+    return reverse("org:accept_invitation", args=[raw])
+
+
 def alice_token_revoke(o: SmallOrg) -> str:
     token, _raw = services.create_api_token(member=o.alice, name="sync")
     return reverse("org:token_revoke", args=[token.pk])
@@ -460,6 +465,13 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "org:accept_invitation": [
         get("valid invitation", invitation_link, PUBLIC),
+        # To an address with an account: only its owner, logged in, may join (others are told to log in as it).
+        post(
+            "accept an invitation for alice's address",
+            invitation_link_for_alice,
+            expect(OK, alice=REDIRECT),
+            data=lambda o: {"full_name": "Mallory", "password1": "x" * 12, "password2": "x" * 12},
+        ),
         get(
             "unknown invitation", lambda o: reverse("org:accept_invitation", args=["no-such-token"]), expect(NOT_FOUND)
         ),

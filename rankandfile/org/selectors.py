@@ -161,3 +161,9 @@ def accountability_committee() -> list[Member]:
         if ACCOUNTABILITY_COMMITTEE in (term.role_type.capabilities or []):
             holders.setdefault(term.holder_id, term.holder)
     return list(holders.values())
+
+
+def account_with_password(email: str) -> Member | None:
+    """The account of this address if it has a password: an invitation link must never set that one."""
+    member = Member.objects.filter(email=email.strip().lower()).first()
+    return member if member is not None and member.has_usable_password() else None

@@ -30,6 +30,7 @@ from rankandfile.org.forms import (
     RoleTypeForm,
     UnitForm,
 )
+from rankandfile.org.models import Invitation, Member
 from rankandfile.web import add_service_errors
 
 
@@ -271,10 +272,14 @@ def member_import(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """Rule: anyone holding a valid, unused, unexpired invitation link."""
+    """Rule: anyone holding a valid, unused, unexpired invitation link; for an address that already has an account
+    with a password, only that account, logged in (the link never sets its password)."""
     invitation = services.find_invitation(token)
     if invitation is None:
         raise Http404(_("This invitation link is not valid any more."))
+    account = selectors.account_with_password(invitation.email)
+    if account is not None:
+        return _accept_invitation_as_member(request, invitation, account)
     form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
     if request.method == "POST" and form.is_valid():
         member = services.accept_invitation(
@@ -285,6 +290,16 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("home")
     title = _("Join %s") % invitation.unit
     return render(request, "org/form.html", {"form": form, "title": title, "public": True})
+
+
+def _accept_invitation_as_member(request: HttpRequest, invitation: Invitation, account: Member) -> HttpResponse:
+    is_owner = request.user.is_authenticated and request.user.pk == account.pk
+    if is_owner and request.method == "POST":
+        services.accept_invitation(invitation=invitation, actor=account)
+        messages.success(request, _("Welcome to %s.") % invitation.unit)
+        return redirect("home")
+    context = {"invitation": invitation, "is_owner": is_owner, "title": _("Join %s") % invitation.unit}
+    return render(request, "org/join_existing.html", context)
 
 
 @login_required

@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -75,14 +75,29 @@ def find_invitation(raw_token: str) -> Invitation | None:
     return invitation
 
 
-def accept_invitation(*, invitation: Invitation, full_name: str, password: str) -> Member:
+def accept_invitation(
+    *, invitation: Invitation, actor: Member | None = None, full_name: str = "", password: str = ""
+) -> Member:
+    """Join the invitation's unit by its link.
+
+    A new address gets an account with `password`; an account without a password yet (imported) gets its first.
+    An account that has a password is never changed by a link: its owner logs in and accepts as `actor`. Whoever
+    holds the link proves only control of the mailbox, and a link must not become a password reset.
+    """
+    existing = Member.objects.filter(email=invitation.email).first()
+    has_password = existing is not None and existing.has_usable_password()
+    if has_password and (actor is None or actor.pk != existing.pk):  # type: ignore[union-attr]
+        raise PermissionDenied(_("This address already has an account: log in to it to accept the invitation."))
+    if not has_password and not password:
+        raise ValidationError({"password1": _("Choose a password.")})
     with transaction.atomic():
-        member = Member.objects.filter(email=invitation.email).first()
-        if member is None:
+        if existing is None:
             member = Member.objects.create_user(invitation.email, password, full_name=full_name)
         else:
-            member.set_password(password)
-            member.save(update_fields=["password"])
+            member = existing
+            if not has_password:
+                member.set_password(password)
+                member.save(update_fields=["password"])
         Membership.objects.update_or_create(
             member=member,
             unit=invitation.unit,

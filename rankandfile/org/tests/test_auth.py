@@ -270,3 +270,30 @@ def test_it_refuses_an_expired_invitation_link(org: SmallOrg) -> None:
         response = Client().get(link)
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
+
+
+def test_it_never_offers_a_password_form_for_an_address_that_has_an_account(org: SmallOrg) -> None:
+    link = invite(org, email=org.alice.email)
+    old_hash = Member.objects.get(pk=org.alice.pk).password
+    anonymous = Client()
+    response = anonymous.get(link)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "already has an account" in page and 'type="password"' not in page
+    # Posting a password anyway changes nothing and logs nobody in.
+    response = anonymous.post(link, {"full_name": "Mallory", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert response.status_code == 200 and logged_in_as(anonymous) is None
+    assert Member.objects.get(pk=org.alice.pk).password == old_hash
+    assert Invitation.objects.get(email=org.alice.email).accepted_at is None
+
+
+def test_it_lets_the_logged_in_owner_accept_without_touching_the_password(org: SmallOrg) -> None:
+    client = Client()
+    client.force_login(org.frank)  # a former Leeds member, invited back
+    link = invite(org, email=org.frank.email)
+    old_hash = Member.objects.get(pk=org.frank.pk).password
+    response = client.post(link)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert Membership.objects.get(member=org.frank, unit=org.leeds).status == "active"
+    assert Member.objects.get(pk=org.frank.pk).password == old_hash
+    assert Client().get(link).status_code == 404  # used

@@ -109,7 +109,7 @@ def test_it_creates_the_member_and_the_membership_on_acceptance(org: SmallOrg) -
 
 def test_it_adds_an_existing_member_to_another_unit_without_a_duplicate(org: SmallOrg) -> None:
     invitation, _raw = services.invite_member(actor=org.carol, unit=org.york, email="ALICE.member@example.org")
-    member = services.accept_invitation(invitation=invitation, full_name="Alice Member", password=NEW_PASSWORD)
+    member = services.accept_invitation(invitation=invitation, actor=org.alice)
     assert member == org.alice
     assert Member.objects.filter(email__iexact="alice.member@example.org").count() == 1
     assert set(member.memberships.values_list("unit__name", "status")) == {("Leeds", "active"), ("York", "active")}
@@ -117,8 +117,34 @@ def test_it_adds_an_existing_member_to_another_unit_without_a_duplicate(org: Sma
 
 def test_it_reactivates_a_former_member_who_accepts_an_invitation(org: SmallOrg) -> None:
     invitation, _raw = services.invite_member(actor=org.bob, unit=org.leeds, email=org.frank.email)
-    services.accept_invitation(invitation=invitation, full_name="Frank Former", password=NEW_PASSWORD)
+    services.accept_invitation(invitation=invitation, actor=org.frank)
     assert membership(org.frank, org).status == "active"
+
+
+def test_it_never_sets_the_password_of_an_account_that_has_one(org: SmallOrg) -> None:
+    invitation, _raw = services.invite_member(actor=org.carol, unit=org.york, email=org.alice.email)
+    old_hash = Member.objects.get(pk=org.alice.pk).password
+    # Whoever holds the link, without being logged in as the account, is refused.
+    with pytest.raises(PermissionDenied):
+        services.accept_invitation(invitation=invitation, full_name="Mallory", password=NEW_PASSWORD)
+    with pytest.raises(PermissionDenied):
+        services.accept_invitation(invitation=invitation, actor=org.bob, password=NEW_PASSWORD)
+    # The owner, logged in, joins; a password passed along is ignored.
+    services.accept_invitation(invitation=invitation, actor=org.alice, password=NEW_PASSWORD)
+    alice = Member.objects.get(pk=org.alice.pk)
+    assert alice.password == old_hash and alice.full_name == "Alice Member"
+    assert Membership.objects.get(member=org.alice, unit=org.york).status == "active"
+
+
+def test_it_sets_the_first_password_of_an_imported_account(org: SmallOrg) -> None:
+    imported = Member.objects.create_user("imported@example.org", None, full_name="Ida Imported")
+    assert not imported.has_usable_password()
+    invitation, _raw = services.invite_member(actor=org.bob, unit=org.leeds, email="imported@example.org")
+    with pytest.raises(ValidationError):
+        services.accept_invitation(invitation=invitation, full_name="Ida Imported")
+    services.accept_invitation(invitation=invitation, full_name="Ida Imported", password=NEW_PASSWORD)
+    imported.refresh_from_db()
+    assert imported.check_password(NEW_PASSWORD)
 
 
 def test_it_does_not_find_a_used_invitation(org: SmallOrg) -> None:
