@@ -170,6 +170,10 @@ LOGIN_THROTTLE_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_FAI
 # Only behind the documented reverse proxy, which sets X-Real-IP to the client's address.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+# Password-reset requests: at most this many per address asked for, and per client address, in the window.
+PASSWORD_RESET_THROTTLE_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_THROTTLE_PER_EMAIL", "3"))
+PASSWORD_RESET_THROTTLE_PER_IP = int(os.environ.get("PASSWORD_RESET_THROTTLE_PER_IP", "20"))
+PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_THROTTLE_WINDOW_SECONDS", "3600"))
 INVITATION_DAYS = 14
 
 

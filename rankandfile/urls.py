@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from rankandfile.api import api
 from rankandfile.org import views as org_views
-from rankandfile.org.auth import RequestResetForm, ResetPasswordForm
+from rankandfile.org.auth import RequestResetView, ResetPasswordForm
 from rankandfile.org.forms import EmailLoginForm
 
 urlpatterns = [
@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=RequestResetForm),
+        RequestResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -16,8 +16,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.views import PasswordResetView
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 
 def _digest(value: str) -> str:
@@ -69,15 +71,18 @@ def is_throttled(email: str, ip: str) -> bool:
     return any(counts.get(key, 0) >= limits[kind] for kind, key in keys.items())
 
 
+def _count(key: str, window: int) -> None:
+    if cache.add(key, 1, window):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, window)
+
+
 def note_failure(email: str, ip: str) -> None:
-    window = settings.LOGIN_THROTTLE_WINDOW_SECONDS
     for key in _keys(email, ip).values():
-        if cache.add(key, 1, window):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, window)
+        _count(key, settings.LOGIN_THROTTLE_WINDOW_SECONDS)
 
 
 def clear_failures(email: str) -> None:
@@ -112,6 +117,39 @@ class ThrottledEmailBackend(ModelBackend):
         return user
 
 
+def reset_request_refusal(email: str, ip: str) -> str | None:
+    """Count a password-reset request; say why it is refused when over a limit, or None.
+
+    Limits per address asked for and per client address, in a fixed window (settings `PASSWORD_RESET_*`). They stop
+    mail-bombing a member and using the site as a mail cannon. Nothing is locked: login is untouched, and the links
+    already sent to the member's mailbox keep working, so an attacker who fills the quota only sends the member
+    working links.
+    """
+    window = settings.PASSWORD_RESET_THROTTLE_WINDOW_SECONDS
+    keys = {"email": "reset:email:" + _digest(email)}
+    limits = {"email": settings.PASSWORD_RESET_THROTTLE_PER_EMAIL, "ip": settings.PASSWORD_RESET_THROTTLE_PER_IP}
+    if ip:
+        keys["ip"] = "reset:ip:" + _digest(ip)
+    counts = cache.get_many(list(keys.values()))
+    over = [kind for kind, key in keys.items() if counts.get(key, 0) >= limits[kind]]
+    if over:
+        minutes = max(1, round(window / 60))
+        if "email" in over:
+            return _(
+                "Too many reset links were asked for this address. Try again in %(minutes)d minutes, or use a "
+                "link already sent: each works for %(days)d days."
+            ) % {
+                "minutes": minutes,
+                "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+            }
+        return _("Too many reset links were asked from your network. Try again in %(minutes)d minutes.") % {
+            "minutes": minutes
+        }
+    for key in keys.values():
+        _count(key, window)
+    return None
+
+
 class ResetPasswordForm(SetPasswordForm):
     """Setting a new password from a reset link also lifts the account's throttle: the reset is the way out."""
 
@@ -125,9 +163,28 @@ class RequestResetForm(PasswordResetForm):
     """Also sends the link to members who never had a password (imported, or invited but not yet joined).
 
     Django's form skips accounts with an unusable password; for us that is exactly an imported member, and the
-    emailed link proves control of the address just as an invitation does.
+    emailed link proves control of the address just as an invitation does. Requests are rate-limited per address
+    asked for and per client address (`reset_request_refusal`), whether or not the address has an account.
     """
+
+    def __init__(self, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).strip().lower()
+        refusal = reset_request_refusal(email, client_ip(self.request))
+        if refusal:
+            raise ValidationError(refusal, code="throttled")
+        return email
 
     def get_users(self, email: str) -> Iterator[Any]:
         model = get_user_model()
         return iter(model._default_manager.filter(email__iexact=email.strip(), is_active=True))
+
+
+class RequestResetView(PasswordResetView):
+    form_class = RequestResetForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}

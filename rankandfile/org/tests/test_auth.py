@@ -211,6 +211,50 @@ def test_it_sends_nothing_for_an_unknown_address_but_says_the_same(org: SmallOrg
     assert mail.outbox == []
 
 
+def ask_reset(email: str, ip: str = "203.0.113.7") -> Any:
+    return Client(REMOTE_ADDR=ip).post(reverse("password_reset"), {"email": email})
+
+
+def test_it_limits_reset_links_per_address_and_says_for_how_long(org: SmallOrg, settings: Any) -> None:
+    settings.PASSWORD_RESET_THROTTLE_PER_EMAIL = 3
+    for n in range(3):
+        response = ask_reset(org.alice.email, ip=f"198.51.100.{n}")  # from different networks: counted by address
+        assert response.status_code == 302
+    assert len(mail.outbox) == 3
+    response = ask_reset("ALICE.member@example.org", ip="198.51.100.9")
+    assert response.status_code == 200
+    assert "Try again in 60 minutes" in response.content.decode()
+    assert len(mail.outbox) == 3
+    # Unknown addresses are counted the same way, so the refusal says nothing about who has an account.
+    for _ in range(3):
+        assert ask_reset("stranger@example.org").status_code == 302
+    assert "Try again in 60 minutes" in ask_reset("stranger@example.org").content.decode()
+
+
+def test_it_limits_reset_requests_per_client_address(org: SmallOrg, settings: Any) -> None:
+    settings.PASSWORD_RESET_THROTTLE_PER_IP = 4
+    for n in range(4):
+        assert ask_reset(f"someone{n}@example.org", ip="192.0.2.50").status_code == 302
+    response = ask_reset(org.alice.email, ip="192.0.2.50")
+    assert response.status_code == 200 and "from your network" in response.content.decode()
+    assert ask_reset(org.alice.email, ip="192.0.2.51").status_code == 302
+
+
+def test_a_reset_limit_locks_nobody_out_and_passes_with_its_window(org: SmallOrg, settings: Any) -> None:
+    settings.PASSWORD_RESET_THROTTLE_PER_EMAIL = 1
+    settings.CACHES = LOCMEM
+    assert ask_reset(org.alice.email).status_code == 302
+    assert ask_reset(org.alice.email).status_code == 200
+    # The link already sent still works, and logging in is untouched.
+    client = Client()
+    response = client.get(link_in(mail.outbox[0]))
+    assert response.status_code == 302 and client.get(response["Location"]).status_code == 200
+    assert logged_in_as(log_in(org.alice.email, PASSWORD)[0]) == org.alice.pk
+    later = time.time() + settings.PASSWORD_RESET_THROTTLE_WINDOW_SECONDS + 1
+    with time_machine.travel(later):
+        assert ask_reset(org.alice.email).status_code == 302
+
+
 def test_it_lets_a_throttled_member_in_after_a_password_reset(org: SmallOrg) -> None:
     # The throttle message says "wait a few minutes, or reset your password": the reset must be a way out.
     fail(org.alice.email, django_settings.LOGIN_THROTTLE_FAILURES)
