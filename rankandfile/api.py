@@ -11,17 +11,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
-from ninja.security import HttpBearer
 
-from rankandfile.org.services import member_for_api_token
-
-
-class MemberToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        member = member_for_api_token(token)
-        if member is not None:
-            request.user = member
-        return member
+from rankandfile.org import api_auth
 
 
 class StorableJsonParser(Parser):
@@ -58,9 +49,11 @@ def _has_surrogate(text: str) -> bool:
 api = NinjaAPI(
     title="Rank & File API",
     version="1",
-    description="Read the organization and record appointments with a personal API token "
-    "(create one on your profile page; send it as `Authorization: Bearer <token>`).",
-    auth=MemberToken(),
+    description="Read the organization, vote and manage with a personal API token "
+    "(create one on your profile page; send it as `Authorization: Bearer <token>`). "
+    "A token has scopes: `read` for every GET, `vote` to cast ballots and co-sign proposals, `manage` for what "
+    "your roles allow (open and close ballots, appoint). A token without the route's scope gets 403.",
+    auth=api_auth.READ,
     urls_namespace="api",
     parser=StorableJsonParser(),
 )

@@ -33,6 +33,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rankandfile.org import services
+from rankandfile.org.domain.api_tokens import SCOPES
 from rankandfile.testing import SmallOrg, other_unit_officer
 
 PERSONAS = ("anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "otto", "yuri")
@@ -976,7 +977,7 @@ def request_as(org: SmallOrg, persona: str, case: Case) -> str:
     member = member_of(org, persona)
     if member is not None:
         if case.api:
-            _token, raw = services.create_api_token(member=member, name="matrix")
+            _token, raw = services.create_api_token(member=member, name="matrix", scopes=SCOPES)
             headers["Authorization"] = f"Bearer {raw}"
         else:
             client.force_login(member)

@@ -15,6 +15,7 @@ from rankandfile.api_errors import ERRORS
 from rankandfile.ballots import access, selectors, services
 from rankandfile.ballots.models import Ballot
 from rankandfile.org import access as org_access
+from rankandfile.org import api_auth
 from rankandfile.org.models import Member
 
 router = Router(tags=["ballots"])
@@ -95,7 +96,7 @@ def get_ballot(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
     return _out(access.access_ballot_to_vote(request.user, ballot_id))
 
 
-@router.post("/ballots/{ballot_id}/cast", response={201: ReceiptOut, **ERRORS})
+@router.post("/ballots/{ballot_id}/cast", response={201: ReceiptOut, **ERRORS}, auth=api_auth.VOTE)
 def cast_ballot(request: HttpRequest, ballot_id: int, body: CastIn) -> Status[services.Receipt]:
     """Cast your ballot: `marks` are option names, best first for a ranked ballot. Final once cast.
 
@@ -105,7 +106,7 @@ def cast_ballot(request: HttpRequest, ballot_id: int, body: CastIn) -> Status[se
     return Status(201, services.ballot_cast(voter=cast(Member, request.user), ballot=ballot, names=body.marks))
 
 
-@router.post("/ballots/{ballot_id}/open", response={200: BallotOut, **ERRORS})
+@router.post("/ballots/{ballot_id}/open", response={200: BallotOut, **ERRORS}, auth=api_auth.MANAGE)
 def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str, Any]:
     """Open a draft ballot: needs `manage_ballots` in its unit. The roll freezes now. A remote ballot needs
     `closes_at` (in the future); an in-meeting one may be closed by hand. Refused (422), naming every reason, when
@@ -118,7 +119,7 @@ def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str,
     return _out(access.access_ballot(request.user, opened.pk))
 
 
-@router.post("/ballots/{ballot_id}/close", response={200: ResultOut, **ERRORS})
+@router.post("/ballots/{ballot_id}/close", response={200: ResultOut, **ERRORS}, auth=api_auth.MANAGE)
 def close_ballot(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
     """Close an open ballot: needs `manage_ballots` in its unit. Shuffles and publishes the box, counts it, and
     returns the result as `GET /ballots/{id}/results` does."""

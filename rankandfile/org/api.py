@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rankandfile.api_errors import ERRORS
-from rankandfile.org import access, selectors, services
+from rankandfile.org import access, api_auth, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_ROLES
 from rankandfile.org.models import Member, Membership, RoleTerm, Unit
 
@@ -167,7 +167,7 @@ def unit_terms(request: HttpRequest, unit_id: int) -> list[RoleTerm]:
     return selectors.role_history_of_unit(unit)
 
 
-@router.post("/roles/{role_type_id}/appointments", response={201: RoleTermOut, **ERRORS})
+@router.post("/roles/{role_type_id}/appointments", response={201: RoleTermOut, **ERRORS}, auth=api_auth.MANAGE)
 def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Status[RoleTerm]:
     """Appoint a member to a role (needs `manage_roles`); the written reason is required and public."""
     role_type = access.access_role_type(request.user, role_type_id, MANAGE_ROLES)

@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from rankandfile.org.auth import client_ip, is_throttled
+from rankandfile.org.domain import api_tokens
 from rankandfile.org.domain.capabilities import CAPABILITY_CHOICES
 from rankandfile.org.models import Member, Unit
 
@@ -115,6 +116,20 @@ class ProfileForm(forms.ModelForm):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("e.g. 'spreadsheet sync'"))
+    scopes = forms.MultipleChoiceField(
+        label=_("What it may do"),
+        choices=api_tokens.SCOPE_CHOICES,
+        initial=[api_tokens.READ],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Your roles still decide each request; a scope only narrows what the token may try."),
+    )
+    days = forms.TypedChoiceField(
+        label=_("Expires after"),
+        coerce=int,
+        choices=[(d, _("%d days") % d) for d in api_tokens.LIFETIMES_DAYS],
+        initial=api_tokens.DEFAULT_LIFETIME_DAYS,
+        help_text=_("Changing your password also ends every token."),
+    )
 
 
 class ImportMembersForm(forms.Form):

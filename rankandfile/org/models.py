@@ -234,12 +234,20 @@ class Invitation(models.Model):
 
 
 class ApiToken(models.Model):
-    """A member's personal API token. The secret is shown once; only its SHA-256 is stored."""
+    """A member's personal API token. The secret is shown once; only its SHA-256 is stored.
+
+    It works until it expires or is revoked, only for the routes of its scopes (org.domain.api_tokens), and only
+    while the member's password is the one it was made under (`password_stamp`): a password change ends every
+    token, as it ends every session.
+    """
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list)
+    expires_at = models.DateTimeField(_("expires at"))
+    password_stamp = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from rankandfile.org.domain import api_tokens
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
 from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit
 
@@ -143,7 +144,14 @@ def home_summary(member: Member) -> dict[str, Any]:
 
 
 def active_api_tokens(member: Member) -> list[ApiToken]:
-    return list(member.api_tokens.filter(revoked_at__isnull=True))
+    """Tokens that still work: not revoked, not expired, made under the current password."""
+    return list(
+        member.api_tokens.filter(
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            password_stamp=api_tokens.password_stamp(member.password),
+        )
+    )
 
 
 def accountability_committee() -> list[Member]:

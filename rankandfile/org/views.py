@@ -336,14 +336,21 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_create(request: HttpRequest) -> HttpResponse:
-    """Rule: the logged-in account creates tokens for itself."""
+    """Rule: the logged-in account creates tokens for itself, with the scopes and lifetime it picks."""
     form = ApiTokenForm(request.POST)
     if form.is_valid():
-        _token, raw = services.create_api_token(member=request.user, name=form.cleaned_data["name"])  # type: ignore[arg-type]
-        # Shown once, on the next page, then gone: only the hash is kept.
-        request.session["new_api_token"] = raw
-    else:
-        messages.error(request, _("Give the token a name."))
+        try:
+            _token, raw = services.create_api_token(member=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # Shown once, on the next page, then gone: only the hash is kept.
+            request.session["new_api_token"] = raw
+            return redirect("org:my_profile")
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
     return redirect("org:my_profile")
 
 

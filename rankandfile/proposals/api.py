@@ -11,6 +11,7 @@ from ninja.responses import Status
 
 from rankandfile.api_errors import ERRORS
 from rankandfile.org import access as org_access
+from rankandfile.org import api_auth
 from rankandfile.org.models import Member
 from rankandfile.proposals import access, selectors, services
 from rankandfile.proposals.models import Proposal
@@ -78,7 +79,7 @@ def get_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     }
 
 
-@router.post("/proposals/{proposal_id}/sign", response={201: ProposalOut, **ERRORS})
+@router.post("/proposals/{proposal_id}/sign", response={201: ProposalOut, **ERRORS}, auth=api_auth.VOTE)
 def sign_proposal(request: HttpRequest, proposal_id: int) -> Status[dict[str, Any]]:
     """Co-sign a submitted proposal of your unit."""
     proposal = access.access_proposal(request.user, proposal_id)
@@ -86,7 +87,7 @@ def sign_proposal(request: HttpRequest, proposal_id: int) -> Status[dict[str, An
     return Status(201, _out(proposal, selectors.signature_count(proposal)))
 
 
-@router.post("/proposals/{proposal_id}/unsign", response={200: ProposalOut, **ERRORS})
+@router.post("/proposals/{proposal_id}/unsign", response={200: ProposalOut, **ERRORS}, auth=api_auth.VOTE)
 def unsign_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """Withdraw your co-signature while the proposal is open for debate."""
     proposal = access.access_proposal(request.user, proposal_id)

@@ -8,10 +8,11 @@ from django.test import Client
 
 from rankandfile.ballots import services
 from rankandfile.org import services as org_services
+from rankandfile.org.domain.api_tokens import SCOPES
 
 
 def api(member: Any) -> Client:
-    _token, raw = org_services.create_api_token(member=member, name="test")
+    _token, raw = org_services.create_api_token(member=member, name="test", scopes=SCOPES)
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 

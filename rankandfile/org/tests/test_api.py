@@ -13,6 +13,7 @@ from openapi_spec_validator import validate
 
 from rankandfile.audit.models import AuditEntry
 from rankandfile.org import services
+from rankandfile.org.domain.api_tokens import SCOPES
 from rankandfile.org.models import ApiToken, Member, RoleTerm
 from rankandfile.testing import SmallOrg
 
@@ -25,7 +26,7 @@ class Api:
         self.client = Client()
         self.headers: dict[str, str] = {}
         if member is not None and raw is None:
-            _token, raw = services.create_api_token(member=member, name="tests")
+            _token, raw = services.create_api_token(member=member, name="tests", scopes=SCOPES)
         if raw is not None:
             self.headers["Authorization"] = f"Bearer {raw}"
 
@@ -232,9 +233,7 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize(("body", "status"), MALFORMED)
-def test_it_answers_a_malformed_body_with_a_documented_error_never_a_500(
-    org: SmallOrg, body: str, status: int
-) -> None:
+def test_it_answers_a_malformed_body_with_a_documented_error_never_a_500(org: SmallOrg, body: str, status: int) -> None:
     api = Api(org.dave)
     api.client.raise_request_exception = False
     response = api.client.post(

@@ -295,7 +295,9 @@ def test_it_keeps_the_profile_s_query_count_small_and_flat(
 # --- API tokens on the profile page ----------------------------------------------------------------------------
 def test_it_shows_a_new_api_token_once_and_keeps_only_its_hash(org: SmallOrg) -> None:
     client = client_for(org.alice)
-    response = client.post(reverse("org:token_create"), {"name": "spreadsheet sync"}, follow=True)
+    response = client.post(
+        reverse("org:token_create"), {"name": "spreadsheet sync", "scopes": ["read"], "days": "30"}, follow=True
+    )
     html = response.content.decode()
     raw = re.search(r"<code>(rf_[\w-]+)</code>", html)
     assert raw, html
@@ -311,3 +313,33 @@ def test_it_shows_a_new_api_token_once_and_keeps_only_its_hash(org: SmallOrg) ->
     client.post(reverse("org:token_revoke", args=[token.pk]))
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_it_makes_a_token_with_the_scopes_and_lifetime_picked(org: SmallOrg) -> None:
+    client = client_for(org.alice)
+    page = client.get(reverse("org:my_profile")).content.decode()
+    assert 'value="vote"' in page and 'value="manage"' in page and 'value="365"' in page
+    response = client.post(
+        reverse("org:token_create"), {"name": "voting app", "scopes": ["vote", "read"], "days": "7"}, follow=True
+    )
+    token = ApiToken.objects.get(member=org.alice)
+    assert token.scopes == ["read", "vote"]
+    assert dt.timedelta(days=6, hours=23) < token.expires_at - timezone.now() <= dt.timedelta(days=7)
+    assert "read, vote" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": "x", "days": "30"}, "What it may do"),
+        ({"name": "x", "scopes": ["root"], "days": "30"}, "What it may do"),
+        ({"name": "x", "scopes": ["read"], "days": "10000"}, "Expires after"),
+        ({"name": "", "scopes": ["read"], "days": "30"}, "Token name"),
+    ],
+)
+def test_it_refuses_a_token_without_a_known_scope_or_lifetime(
+    org: SmallOrg, data: dict[str, Any], message: str
+) -> None:
+    response = client_for(org.alice).post(reverse("org:token_create"), data, follow=True)
+    assert message in response.content.decode()
+    assert not ApiToken.objects.filter(member=org.alice).exists()

@@ -7,11 +7,12 @@ from typing import Any
 from django.test import Client
 
 from rankandfile.org import services as org_services
+from rankandfile.org.domain.api_tokens import SCOPES
 from rankandfile.proposals import services
 
 
 def api(member: Any) -> Client:
-    _token, raw = org_services.create_api_token(member=member, name="test")
+    _token, raw = org_services.create_api_token(member=member, name="test", scopes=SCOPES)
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
