@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "channels",
     "django_htmx",
     "ninja",  # serves Swagger UI from our own static files (the CSP allows no CDN)
+    "django_otp",
+    "django_otp.plugins.otp_totp",  # the authenticator app
+    "django_otp.plugins.otp_static",  # recovery codes
     "rankandfile.audit",
     "rankandfile.org",
     "rankandfile.proposals",
@@ -64,7 +67,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rankandfile.org.middleware.SecondFactorRequired",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,6 +175,12 @@ LOGIN_THROTTLE_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_THROTTLE_ACCOUNT_FAI
 # Only behind the documented reverse proxy, which sets X-Real-IP to the client's address.
 TRUST_X_REAL_IP = env_bool("TRUST_X_REAL_IP", False)
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "900"))
+# Two-factor (django-otp): the issuer shown in authenticator apps; the admin never shows secrets.
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+RECOVERY_CODES = 10
+# A login waits this long for its second factor after the password.
+SECOND_FACTOR_LOGIN_SECONDS = 300
 # Password-reset requests: at most this many per address asked for, and per client address, in the window.
 PASSWORD_RESET_THROTTLE_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_THROTTLE_PER_EMAIL", "3"))
 PASSWORD_RESET_THROTTLE_PER_IP = int(os.environ.get("PASSWORD_RESET_THROTTLE_PER_IP", "20"))

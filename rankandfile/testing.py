@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rankandfile.audit.services import record
+from rankandfile.org import access, two_factor
 from rankandfile.org.domain.capabilities import (
     ACCOUNTABILITY_COMMITTEE,
     ALL_CAPABILITIES,
@@ -203,3 +208,43 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+# --- logging in, with the second factor where the member needs one -------------------------------------------
+@dataclass(frozen=True)
+class SecondFactor:
+    device: TOTPDevice
+    recovery_codes: list[str]
+
+
+def next_totp_code(device: TOTPDevice) -> str:
+    """A code the app would show that the device still accepts (one step after the last one used)."""
+    device.refresh_from_db()
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    counter = max(now, device.last_t + 1)  # the device accepts one step ahead (its tolerance)
+    return f"{hotp(device.bin_key, counter, digits=device.digits):0{device.digits}d}"
+
+
+def enrol_second_factor(member: Member) -> SecondFactor:
+    """Enrol `member` through the services, as the setup page does: an authenticator app and recovery codes."""
+    device = two_factor.totp_enrolment_start(member=member)
+    codes = two_factor.totp_enrolment_confirm(member=member, device=device, token=next_totp_code(device))
+    device.refresh_from_db()
+    return SecondFactor(device, codes)
+
+
+def log_in(client: Client, member: Member) -> None:
+    """Log `member` in on `client` as the login and code pages would.
+
+    A member who needs a second factor (access.needs_second_factor) is enrolled if not yet, and the session is
+    marked as having used the device, exactly as `django_otp.login` marks it after a good code. Anyone else gets a
+    plain session. Tests of the second factor itself log in through the pages (org/tests/test_two_factor.py).
+    """
+    client.force_login(member)
+    fresh = Member.objects.get(pk=member.pk)  # no capabilities cached on the caller's object
+    if not access.needs_second_factor(fresh):
+        return
+    device = TOTPDevice.objects.filter(user=fresh, confirmed=True).first() or enrol_second_factor(fresh).device
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

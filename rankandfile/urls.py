@@ -5,17 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from rankandfile.api import api
+from rankandfile.org import account_views
 from rankandfile.org import views as org_views
 from rankandfile.org.auth import RequestResetView, ResetPasswordForm
-from rankandfile.org.forms import EmailLoginForm
 
 urlpatterns = [
     path("", org_views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailLoginForm, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", account_views.EmailLoginView.as_view(), name="login"),
+    path("accounts/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/recovery-codes/", account_views.recovery_codes_renew, name="recovery_codes"),
     path(
         "accounts/password_reset/",
         RequestResetView.as_view(),

@@ -34,7 +34,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from rankandfile.org import services
 from rankandfile.org.domain.api_tokens import SCOPES
-from rankandfile.testing import SmallOrg, other_unit_officer
+from rankandfile.testing import SmallOrg, log_in, other_unit_officer
 
 PERSONAS = ("anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "otto", "yuri")
 OTHER_UNIT_OFFICER = "yuri"  # not in SmallOrg: built by other_unit_officer(org)
@@ -346,6 +346,21 @@ MATRIX: dict[str, list[Case]] = {
         get("bad reset link", lambda o: reverse("password_reset_confirm", args=["MQ", "bad-token"]), PUBLIC),
     ],
     "password_reset_complete": [get("reset complete", lambda o: reverse("password_reset_complete"), PUBLIC)],
+    # --- the second factor (rankandfile/org/account_views.py) ---
+    # Without a login waiting for its code the page sends anonymous visitors to log in; a verified session goes
+    # on to `next`; a member not enrolled (alice, frank) to the setup page.
+    "two_factor_verify": [get("code page", lambda o: reverse("two_factor_verify"), expect(REDIRECT))],
+    "two_factor_setup": [get("enrolment page", lambda o: reverse("two_factor_setup"), LOGGED_IN)],
+    "recovery_codes": [
+        # New codes only from a session that used its second factor: the enrolled officers here; alice and frank,
+        # not enrolled, are sent to the code page, which sends them on to enrol.
+        post(
+            "new recovery codes",
+            lambda o: reverse("recovery_codes"),
+            expect(OK, anonymous=LOGIN, alice=REDIRECT, frank=REDIRECT),
+        ),
+        get("new recovery codes by GET", lambda o: reverse("recovery_codes"), POST_ONLY),
+    ],
     # --- audit ---
     "audit:log": [get("audit log", lambda o: reverse("audit:log"), MEMBERS)],
     # Signed heads are for anyone, so outside parties can keep them (audit/access.py).
@@ -980,7 +995,7 @@ def request_as(org: SmallOrg, persona: str, case: Case) -> str:
             _token, raw = services.create_api_token(member=member, name="matrix", scopes=SCOPES)
             headers["Authorization"] = f"Bearer {raw}"
         else:
-            client.force_login(member)
+            log_in(client, member)  # officers and operators with their second factor, as the login gives it
     url = case.url(org)
     data = case.data(org) if case.data else {}
     if case.method == "get":
@@ -1111,7 +1126,7 @@ def test_it_refuses_the_admin_to_everyone_but_site_staff(org: SmallOrg, persona:
     client = Client()
     member = member_of(org, persona)
     if member is not None:
-        client.force_login(member)
+        log_in(client, member)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
@@ -1122,7 +1137,7 @@ def test_it_refuses_the_admin_to_everyone_but_site_staff(org: SmallOrg, persona:
 
 def test_it_opens_the_admin_to_site_staff(org: SmallOrg) -> None:
     client = Client()
-    client.force_login(org.otto)
+    log_in(client, org.otto)
     assert client.get("/admin/").status_code == 200
 
 
@@ -1134,20 +1149,27 @@ def test_it_registers_no_model_with_confidential_content_in_the_admin() -> None:
 
 
 def test_it_shows_no_secret_on_any_admin_page(org: SmallOrg) -> None:
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
     from rankandfile.audit.models import AuditEntry
     from rankandfile.org.models import ApiToken, Invitation, Member
+    from rankandfile.testing import enrol_second_factor
 
     services.create_api_token(member=org.alice, name="sync")
     services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    enrol_second_factor(org.otto)
     secrets = (
-        list(Member.objects.values_list("password", flat=True))
+        list(TOTPDevice.objects.values_list("key", flat=True))
+        + list(StaticToken.objects.values_list("token", flat=True))
+        + list(Member.objects.values_list("password", flat=True))
         + list(ApiToken.objects.values_list("token_hash", flat=True))
         + list(Invitation.objects.values_list("token_hash", flat=True))
         + list(AuditEntry.objects.values_list("payload_digest", flat=True))
     )
     assert secrets
     client = Client()
-    client.force_login(org.otto)
+    log_in(client, org.otto)
     pages = ["/admin/"]
     for model in admin.site._registry:
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
@@ -1163,3 +1185,35 @@ def test_it_shows_no_secret_on_any_admin_page(org: SmallOrg) -> None:
         for secret in secrets:
             assert secret not in html, f"{page} shows a secret"
         assert not re.search(r"(argon2|pbkdf2_sha256|md5)\$", html), f"{page} shows a password hash"
+
+
+# --- the second factor ---------------------------------------------------------------------------------------
+SECOND_FACTOR_PAGES = {"two_factor_verify", "two_factor_setup", "logout"}
+
+
+@pytest.mark.parametrize("persona", ["bob", "carol", "dave", "erin", "otto"])
+def test_it_sends_an_officer_without_a_second_factor_to_enrolment_from_every_page(org: SmallOrg, persona: str) -> None:
+    """Holders of manage_members/roles/ballots, the committee and operators: every page but the second-factor
+    pages (and the token API, which has no session) sends them to enrol first, whatever the page needs."""
+    client = Client()
+    client.force_login(getattr(org, persona))  # a password login, no second factor yet
+    setup = reverse("two_factor_setup")
+    for name, cases in MATRIX.items():
+        if name in SECOND_FACTOR_PAGES or name.startswith("api:"):
+            continue
+        for case in cases:
+            with transaction.atomic():
+                url = case.url(org)
+                response = getattr(client, case.method)(url, case.data(org) if case.data else {})
+                transaction.set_rollback(True)
+            assert response.status_code == 302, f"{name}: {case.label} answered {response.status_code}"
+            assert response["Location"].startswith(setup + "?next="), f"{name}: {case.label}"
+    assert client.get("/admin/")["Location"].startswith(setup)
+    assert client.get(setup).status_code == 200
+
+
+def test_it_lets_ordinary_members_in_without_a_second_factor(org: SmallOrg) -> None:
+    for member in (org.alice, org.frank):
+        client = Client()
+        client.force_login(member)
+        assert client.get(reverse("home")).status_code == 200

@@ -85,6 +85,8 @@ PASSIVE_MIDDLEWARE = frozenset(
         "whitenoise.middleware.WhiteNoiseMiddleware",
         "django_htmx.middleware.HtmxMiddleware",
         "rankandfile.middleware.SyncBoundary",
+        "django_otp.middleware.OTPMiddleware",  # only adds lazy `request.user.is_verified`, unused by the cast
+        "rankandfile.org.middleware.SecondFactorRequired",  # exempts the cast (a vote needs no capability)
     }
 )
 # The rows the door writes, column by column: a new column must be added here, so the door keeps writing what

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from rankandfile.org.domain import capabilities as capability_rules
 from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit
 
 _CACHE_ATTR = "_rankandfile_capabilities"
@@ -81,6 +82,15 @@ def units_where(member: Member, capability: str) -> QuerySet[Unit]:
     for path in paths:
         condition |= Q(path=path) | Q(path__startswith=path + "/")
     return Unit.objects.filter(condition)
+
+
+def needs_second_factor(member: Any) -> bool:
+    """Site operators, and holders of a current role granting a second-factor capability anywhere (even while
+    their membership lapses: the role is what makes the account worth taking over)."""
+    if not getattr(member, "is_authenticated", False):
+        return False
+    held = set().union(*capabilities_by_path(member).values())
+    return capability_rules.needs_second_factor(held, is_staff=member.is_staff)
 
 
 def forget_cached_capabilities(member: Member) -> None:

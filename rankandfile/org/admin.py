@@ -11,6 +11,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rankandfile.audit.services import record
 from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
@@ -68,3 +70,10 @@ class MemberAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         changed = {name: form.cleaned_data[name] for name in form.changed_data}
         record("member.admin_change", actor=request.user, obj=obj, payload=changed)
+
+
+# django-otp registers its devices in the admin; a site operator must not read members' TOTP secrets or recovery
+# codes (settings.OTP_ADMIN_HIDE_SENSITIVE_DATA hides only some fields), so they stay out altogether.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

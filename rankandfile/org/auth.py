@@ -21,6 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from rankandfile.org.two_factor import second_factor_throttles_lift
+
 
 def _digest(value: str) -> str:
     return hashlib.sha256(value.strip().lower().encode()).hexdigest()
@@ -156,6 +158,7 @@ class ResetPasswordForm(SetPasswordForm):
     def save(self, commit: bool = True) -> Any:
         user = super().save(commit)
         clear_failures(user.email)
+        second_factor_throttles_lift(member=user)
         return user
 
 

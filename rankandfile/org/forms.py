@@ -25,6 +25,16 @@ class EmailLoginForm(AuthenticationForm):
         return super().clean()
 
 
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}),
+        help_text=_("Six digits from your authenticator app, or one of your recovery codes."),
+    )
+
+
 class UnitForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(

@@ -175,3 +175,10 @@ def account_with_password(email: str) -> Member | None:
     """The account of this address if it has a password: an invitation link must never set that one."""
     member = Member.objects.filter(email=email.strip().lower()).first()
     return member if member is not None and member.has_usable_password() else None
+
+
+def active_member(member_id: object) -> Member | None:
+    """An active account by id (a login waiting for its second factor), or None."""
+    if not isinstance(member_id, int):
+        return None
+    return Member.objects.filter(pk=member_id, is_active=True).first()

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rankandfile.org import access, selectors, services
+from rankandfile.org import access, selectors, services, two_factor
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS
 from rankandfile.org.forms import (
     AcceptInvitationForm,
@@ -329,6 +329,11 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         "token_form": ApiTokenForm(),
         "tokens": selectors.active_api_tokens(member),  # type: ignore[arg-type]
         "new_token": request.session.pop("new_api_token", None),
+        "second_factor": {
+            "enrolled": two_factor.is_enrolled(member),  # type: ignore[arg-type]
+            "required": access.needs_second_factor(member),
+            "codes_left": two_factor.recovery_codes_left(member),  # type: ignore[arg-type]
+        },
     }
     return render(request, "org/my_profile.html", context)
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from rankandfile.audit import views
 from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.services import record
+from rankandfile.testing import log_in
 
 
 def numbers_on(client: Client, url: str) -> tuple[list[int], str]:
@@ -25,7 +26,7 @@ def test_the_log_pages_back_through_the_whole_chain(org: Any, monkeypatch: Any) 
     newest = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True)
     everything = list(newest)
     client = Client()
-    client.force_login(org.alice)
+    log_in(client, org.alice)
 
     seen: list[int] = []
     url = reverse("audit:log")
@@ -43,6 +44,6 @@ def test_the_log_pages_back_through_the_whole_chain(org: Any, monkeypatch: Any) 
 def test_a_malformed_page_number_shows_the_newest_entries(org: Any) -> None:
     record("test.entry", object_type="test", object_id=1)
     client = Client()
-    client.force_login(org.alice)
+    log_in(client, org.alice)
     numbers, _ = numbers_on(client, reverse("audit:log") + "?before=abc")
     assert numbers[0] == AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()

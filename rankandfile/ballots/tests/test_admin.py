@@ -9,6 +9,7 @@ from django.test import Client
 
 from rankandfile.ballots import services
 from rankandfile.ballots.models import PublishedBallot
+from rankandfile.testing import log_in
 
 
 def test_it_registers_neither_the_box_nor_participation_nor_the_roll() -> None:
@@ -26,7 +27,7 @@ def test_it_shows_no_ballot_content_or_receipt_on_any_admin_page(org: Any, ranke
     receipt = services.ballot_cast(voter=org.alice, ballot=ranked, names=["Cat", "Ben"])
     services.ballot_close(actor=org.dave, ballot=ranked)
     client = Client()
-    client.force_login(org.otto)
+    log_in(client, org.otto)
     for page in ("/admin/ballots/ballot/", f"/admin/ballots/ballot/{ranked.pk}/change/", "/admin/"):
         html = client.get(page).content.decode()
         assert receipt.receipt not in html and "Cat" not in html, page

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 from rankandfile.ballots import services
 from rankandfile.ballots.tests.helpers import draft_ballot
 from rankandfile.org.models import Member
+from rankandfile.testing import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,7 @@ class Phone:
 
     def __init__(self, browser: Browser, base_url: str, member: Member, *, javascript: bool = True) -> None:
         client = Client()
-        client.force_login(member)
+        log_in(client, member)
         self.context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
         self.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
         self.page = self.context.new_page()

@@ -25,6 +25,7 @@ from rankandfile.ballots import cast_door, live, selectors, services, views
 from rankandfile.ballots.domain import receipts
 from rankandfile.ballots.models import Ballot, CastBallot, Participation
 from rankandfile.ballots.tests.helpers import open_ballot
+from rankandfile.testing import log_in
 
 CSRF = "CastDoorTestCsrfToken0123456789a"  # 32 characters: Django's unmasked secret, sent as cookie and header
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the cast door runs on PostgreSQL")
@@ -113,7 +114,7 @@ def through(door: cast_door.CastDoor, *requests: tuple[dict[str, Any], bytes]) -
 
 def session_of(member: Any) -> str:
     client = Client()
-    client.force_login(member)
+    log_in(client, member)
     return str(client.cookies["sessionid"].value)
 
 
@@ -244,7 +245,7 @@ def test_the_door_serves_the_page_the_view_serves(org: Any, ranked: Ballot) -> N
         cast_door.CastDoor(Django()), (scope_for(cast_path(ranked), session=session_of(org.alice)), marks(3, 1))
     )[0]
     client = Client()
-    client.force_login(org.bob)
+    log_in(client, org.bob)
     through_view = client.post(cast_path(ranked), {"mark": ["3", "1"]})
     assert through_view.status_code == through_door.status == 200
 

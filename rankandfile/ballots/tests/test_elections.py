@@ -16,7 +16,7 @@ from rankandfile.ballots import services
 from rankandfile.ballots.models import Election
 from rankandfile.ballots.services import elections
 from rankandfile.org.models import RoleTerm, RoleType
-from rankandfile.testing import make_member
+from rankandfile.testing import log_in, make_member
 
 SOON = dt.timedelta(days=2)
 LATER = dt.timedelta(days=3)
@@ -164,6 +164,6 @@ def test_it_shows_how_an_elected_term_was_filled_in_the_role_history(
     )
     services.ballot_cast(voter=org.bob, ballot=ballot, names=["Erin Committee"])
     services.ballot_close(actor=org.dave, ballot=ballot)
-    client.force_login(org.alice)
+    log_in(client, org.alice)
     page = client.get(f"/units/{org.leeds.pk}/history/").content.decode()
     assert f'href="/ballots/{ballot.pk}/results/"' in page

@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from rankandfile.ballots import services
 from rankandfile.ballots.models import CastBallot, PublishedBallot
 from rankandfile.ballots.tests.helpers import open_ballot, voters
+from rankandfile.testing import log_in
 
 
 def member_client(member: Any) -> Client:
     client = Client()
-    client.force_login(member)
+    log_in(client, member)
     return client
 
 

@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from rankandfile.meetings.models import Meeting
 from rankandfile.meetings.tests.conftest import make_meeting
 from rankandfile.org.models import Member
-from rankandfile.testing import async_unsafe_allowed, build_small_org, chromium
+from rankandfile.testing import async_unsafe_allowed, build_small_org, chromium, log_in
 
 pytestmark = pytest.mark.browser
 CLOCK = re.compile(r"^\+?\d+:\d\d$")  # what a timer shows: 2:59, or +0:04 past the time
@@ -102,7 +102,7 @@ class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
     # --- helpers ---------------------------------------------------------------------------------------------
     def context_for(self, member: Member, *, width: int = 390, height: int = 844) -> BrowserContext:
         client = Client()
-        client.force_login(member)
+        log_in(client, member)
         context = self.browser.new_context(viewport={"width": width, "height": height})
         context.add_cookies(
             [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": self.live_server_url}]

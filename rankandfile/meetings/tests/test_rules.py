@@ -11,7 +11,7 @@ from rankandfile.audit.models import AuditEntry
 from rankandfile.meetings import services
 from rankandfile.meetings.domain.speaking_order import PRESETS, Rules
 from rankandfile.meetings.models import Meeting
-from rankandfile.testing import SmallOrg
+from rankandfile.testing import SmallOrg, log_in
 
 NO_CAP = PRESETS["fair"].to_dict() | {"pile_on_cap": None, "speech_seconds": 120}
 
@@ -53,7 +53,7 @@ def test_it_saves_the_rules_form_and_keeps_custom_rules_when_the_meeting_is_edit
     org: SmallOrg, scheduled_meeting: Meeting
 ) -> None:
     client = Client()
-    client.force_login(org.bob)
+    log_in(client, org.bob)
     url = reverse("meetings:rules", args=[scheduled_meeting.pk])
     form = {
         "points_of_order_first": "on",

@@ -10,14 +10,14 @@ from rankandfile.meetings import services
 from rankandfile.meetings.models import Meeting, Override, SpeakingRequest
 from rankandfile.meetings.tests.conftest import make_meeting
 from rankandfile.org.models import Member
-from rankandfile.testing import SmallOrg
+from rankandfile.testing import SmallOrg, log_in
 
 HTMX = {"HX-Request": "true"}
 
 
 def client_for(member: Member) -> Client:
     client = Client()
-    client.force_login(member)
+    log_in(client, member)
     return client
 
 

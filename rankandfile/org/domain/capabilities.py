@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 MANAGE_UNITS = "manage_units"
 MANAGE_MEMBERS = "manage_members"
 MANAGE_ROLES = "manage_roles"
@@ -20,6 +22,14 @@ CAPABILITY_CHOICES: list[tuple[str, str]] = [
 ]
 ALL_CAPABILITIES = frozenset(code for code, _label in CAPABILITY_CHOICES)
 
+# Whoever holds one of these anywhere, or is a site operator, logs in with a second factor (docs/security.md):
+# they see contacts, change who holds power, open and close ballots, or read confidential cases.
+SECOND_FACTOR_CAPABILITIES = frozenset({MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_BALLOTS, ACCOUNTABILITY_COMMITTEE})
+
 
 def unknown_capabilities(codes: list[str]) -> list[str]:
     return [code for code in codes if code not in ALL_CAPABILITIES]
+
+
+def needs_second_factor(capabilities: Iterable[str], *, is_staff: bool) -> bool:
+    return is_staff or not SECOND_FACTOR_CAPABILITIES.isdisjoint(capabilities)

@@ -6,12 +6,12 @@ from django.test import Client
 
 from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.selectors import verify_chain
-from rankandfile.testing import SmallOrg
+from rankandfile.testing import SmallOrg, log_in
 
 
 def staff_client(org: SmallOrg) -> Client:
     client = Client()
-    client.force_login(org.otto)
+    log_in(client, org.otto)
     return client
 
 

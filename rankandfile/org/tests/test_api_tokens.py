@@ -17,7 +17,7 @@ from rankandfile.ballots.tests.helpers import open_ballot
 from rankandfile.org import services
 from rankandfile.org.domain.api_tokens import MANAGE, READ, SCOPES, VOTE
 from rankandfile.org.models import ApiToken, Member
-from rankandfile.testing import PASSWORD, SmallOrg
+from rankandfile.testing import PASSWORD, SmallOrg, log_in
 
 MISSING_ID = 987654
 # Every operation that is not a GET, by the name of its function, and the scope it needs. A new one fails
@@ -114,7 +114,7 @@ def test_it_refuses_an_unknown_scope_or_lifetime(org: SmallOrg) -> None:
 def test_a_password_change_ends_every_token(org: SmallOrg) -> None:
     raw = token(org.alice, READ)
     client = Client()
-    client.force_login(org.alice)
+    log_in(client, org.alice)
     new = "another long passphrase 2027"
     response = client.post(
         reverse("password_change"), {"old_password": PASSWORD, "new_password1": new, "new_password2": new}

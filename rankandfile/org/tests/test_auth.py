@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from rankandfile import testing
 from rankandfile.org.models import Invitation, Member, Membership
 from rankandfile.testing import PASSWORD, SmallOrg
 
@@ -266,7 +267,7 @@ def test_it_lets_a_throttled_member_in_after_a_password_reset(org: SmallOrg) -> 
 # --- invitations -----------------------------------------------------------------------------------------------
 def invite(org: SmallOrg, email: str = "new.person@example.org") -> str:
     client = Client()
-    client.force_login(org.bob)
+    testing.log_in(client, org.bob)
     response = client.post(reverse("org:invite", args=[org.leeds.pk]), {"email": email, "full_name": "New Person"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [email]
@@ -333,7 +334,7 @@ def test_it_never_offers_a_password_form_for_an_address_that_has_an_account(org:
 
 def test_it_lets_the_logged_in_owner_accept_without_touching_the_password(org: SmallOrg) -> None:
     client = Client()
-    client.force_login(org.frank)  # a former Leeds member, invited back
+    testing.log_in(client, org.frank)  # a former Leeds member, invited back
     link = invite(org, email=org.frank.email)
     old_hash = Member.objects.get(pk=org.frank.pk).password
     response = client.post(link)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from base64 import b32decode
 from collections import Counter
 from io import StringIO
 from typing import Any
@@ -12,6 +14,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
+from django_otp.oath import TOTP
 
 from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.selectors import verify_chain
@@ -166,8 +169,38 @@ def test_it_gives_each_demo_login_the_capabilities_its_role_describes(
 def test_it_gives_the_operator_the_admin_but_no_membership(demo: Any, client: Any) -> None:
     admin = _login(f"admin@{DEMO_DOMAIN}")
     assert admin.is_staff and admin.is_superuser and not admin.memberships.exists()
-    assert client.login(username=admin.email, password=DEMO_PASSWORD)
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    secret = re.search(rf"admin@{re.escape(DEMO_DOMAIN)}.*\n\s+second factor: app secret ([A-Z2-7]+)", out.getvalue())
+    assert secret, out.getvalue()
+    response = client.post("/accounts/login/", {"username": admin.email, "password": DEMO_PASSWORD})
+    code = TOTP(b32decode(secret.group(1))).token()
+    response = client.post(response["Location"], {"token": f"{code:06d}", "next": "/admin/"})
+    assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
+
+
+def test_it_prints_second_factors_that_let_the_demo_officers_in_as_printed(demo: Any, client: Any) -> None:
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    for login in ("chair", "organizer", "secretary", "committee"):
+        found = re.search(rf"{login}@{re.escape(DEMO_DOMAIN)}.*\n.*recovery code: (\w+)", text)
+        assert found, text
+        response = client.post("/accounts/login/", {"username": f"{login}@{DEMO_DOMAIN}", "password": DEMO_PASSWORD})
+        response = client.post(response["Location"], {"token": found.group(1)})
+        assert response.status_code == 302 and response["Location"] == "/", login
+        assert client.get("/").status_code == 200
+        client.post("/accounts/logout/")
+    # The member needs none: the password is enough, as printed.
+    assert f"member@{DEMO_DOMAIN}  " in text
+    response = client.post("/accounts/login/", {"username": f"member@{DEMO_DOMAIN}", "password": DEMO_PASSWORD})
+    assert response["Location"] == "/"
+    # Loading again prints only the codes still unused.
+    again = StringIO()
+    call_command("load_demo", stdout=again)
+    used = re.search(rf"chair@{re.escape(DEMO_DOMAIN)}.*\n.*recovery code: (\w+)", text)
+    assert used and used.group(1) not in again.getvalue()
 
 
 def test_it_lets_no_other_demo_member_log_in(demo: Any) -> None:

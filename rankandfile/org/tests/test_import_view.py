@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rankandfile.org.models import Member, Membership
-from rankandfile.testing import SmallOrg
+from rankandfile.testing import SmallOrg, log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def upload(client: Client, unit_id: int, data: bytes, **fields: Any) -> Any:
 
 
 def logged_in(client: Client, member: Member) -> Client:
-    client.force_login(member)
+    log_in(client, member)
     return client
 
 

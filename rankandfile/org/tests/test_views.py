@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from rankandfile.org import services
 from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType
-from rankandfile.testing import SmallOrg
+from rankandfile.testing import SmallOrg, log_in
 
 REASON = "Nobody stood at the AGM; appointed until the next election."
 
@@ -26,7 +26,7 @@ REASON = "Nobody stood at the AGM; appointed until the next election."
 def client_for(member: Member | None) -> Client:
     client = Client()
     if member is not None:
-        client.force_login(member)
+        log_in(client, member)
     return client
 
 
@@ -237,7 +237,7 @@ def test_it_renders_404_in_the_site_s_style(org: SmallOrg) -> None:
 def test_it_shows_no_traceback_on_a_500(org: SmallOrg, settings: Any) -> None:
     settings.DEBUG = False
     client = Client(raise_request_exception=False)
-    client.force_login(org.alice)
+    log_in(client, org.alice)
     with mock.patch("rankandfile.org.selectors.unit_tree", side_effect=RuntimeError("db password is hunter2")):
         response = client.get(reverse("org:units"))
     assert response.status_code == 500

@@ -8,11 +8,12 @@ from django.test import Client
 
 from rankandfile.proposals import services
 from rankandfile.proposals.models import Proposal
+from rankandfile.testing import log_in
 
 
 def member_client(member: Any) -> Client:
     client = Client()
-    client.force_login(member)
+    log_in(client, member)
     return client
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from rankandfile.demo_activity import load_activity
 from rankandfile.org.demo import DEMO_PASSWORD, DEMO_URL, ORGANIZATION_NAME, DemoConflict, demo_counts, load_demo
+from rankandfile.org.demo.second_factor import enrol_demo_logins
 
 
 class Command(BaseCommand):
@@ -58,5 +59,23 @@ class Command(BaseCommand):
             }
         )
         width = max(len(login.email) for login in result.logins)
+        factors = {factor.email: factor for factor in enrol_demo_logins(result.logins)}
         for login in result.logins:
             self.stdout.write(f"  {login.email:<{width}}  {login.full_name} — {login.description}")
+            if login.email in factors:
+                factor = factors[login.email]
+                codes = ", ".join(factor.recovery_codes[:3]) or _("none left")
+                self.stdout.write(
+                    "  "
+                    + " " * width
+                    + "  "
+                    + _("second factor: app secret %(secret)s, or a recovery code: %(codes)s")
+                    % {"secret": factor.secret, "codes": codes}
+                )
+        if factors:
+            self.stdout.write(
+                _(
+                    "Officers log in with a second factor: add the app secret to an authenticator app (or run "
+                    "`oathtool --totp -b SECRET`), or use a recovery code once."
+                )
+            )
