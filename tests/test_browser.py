@@ -81,6 +81,42 @@ def test_it_lets_a_member_find_her_directory_and_a_profile(
     assert data.startswith(b"\x89PNG") and len(data) > 2_000
 
 
+def test_it_enrols_an_officer_and_then_asks_for_a_code_at_each_login(
+    org: SmallOrg, live_server: Any, page: Page
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rankandfile.testing import next_totp_code
+
+    base_url = live_server.url
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(org.bob.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    # bob chairs Leeds (manage_members): sent to enrol before any page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Set up your second factor")
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    code = page.get_by_label("Code")
+    expect(code).to_be_focused()
+    code.fill(next_totp_code(TOTPDevice.objects.get(user=org.bob, confirmed=False)))
+    code.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
+    recovery = page.locator("#recovery-codes code").all_inner_texts()
+    assert len(recovery) == 10
+    page.get_by_role("link", name="I have kept them").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Bob")
+
+    page.context.clear_cookies()
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Email").fill(org.bob.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your second factor")
+    page.get_by_label("Code").fill(recovery[0])
+    page.get_by_label("Code").press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Bob")
+
+
 def test_it_refuses_a_wrong_password_in_the_browser(org: SmallOrg, live_server: Any, page: Page) -> None:
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Email").fill(org.alice.email)

@@ -58,7 +58,7 @@ def _next_url(request: HttpRequest) -> str:
 def _member_to_verify(request: HttpRequest) -> tuple[Member | None, str]:
     """Who this code is for: the logged-in member, or a login waiting for its code (and that login's backend)."""
     if request.user.is_authenticated:
-        return request.user, ""  # type: ignore[return-value]
+        return request.user, ""
     pending = request.session.get(PENDING_LOGIN) or {}
     if not pending or time.time() - pending.get("at", 0) > settings.SECOND_FACTOR_LOGIN_SECONDS:
         return None, ""
@@ -73,7 +73,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if member is None:
         messages.info(request, _("Log in again: the code was not given in time."))
         return redirect("login")
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[attr-defined]
         return redirect(_next_url(request))
     if not two_factor.is_enrolled(member):
         return redirect(reverse("two_factor_setup") + "?" + urlencode({"next": _next_url(request)}))

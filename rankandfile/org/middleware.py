@@ -46,7 +46,7 @@ class SecondFactorRequired:
             return None
         if not access.needs_second_factor(user):
             return None
-        name = "two_factor_verify" if two_factor.is_enrolled(user) else "two_factor_setup"  # type: ignore[arg-type]
+        name = "two_factor_verify" if two_factor.is_enrolled(user) else "two_factor_setup"
         target = reverse(name) + "?" + urlencode({"next": request.get_full_path()})
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(target)

@@ -354,8 +354,8 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
             return redirect("org:my_profile")
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+        for problem in errors:
+            messages.error(request, f"{label}: {problem}" if label else str(problem))
     return redirect("org:my_profile")
 
 
