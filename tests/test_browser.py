@@ -103,7 +103,7 @@ def test_it_enrols_an_officer_and_then_asks_for_a_code_at_each_login(
     expect(page.get_by_role("heading", level=1)).to_have_text("Your recovery codes")
     recovery = page.locator("#recovery-codes code").all_inner_texts()
     assert len(recovery) == 10
-    page.get_by_role("link", name="I have kept them").click()
+    page.get_by_role("button", name="I have kept them").click()  # a link styled as a button
     expect(page.get_by_role("heading", level=1)).to_contain_text("Hello, Bob")
 
     page.context.clear_cookies()
