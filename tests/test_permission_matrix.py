@@ -33,8 +33,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rankandfile.org import services
-from rankandfile.org.middleware import EXEMPT_VIEWS
 from rankandfile.org.domain.api_tokens import SCOPES
+from rankandfile.org.middleware import EXEMPT_VIEWS
 from rankandfile.testing import SmallOrg, log_in, other_unit_officer
 
 PERSONAS = ("anonymous", "alice", "bob", "carol", "dave", "erin", "frank", "otto", "yuri")

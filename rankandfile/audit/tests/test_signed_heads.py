@@ -23,6 +23,7 @@ from rankandfile.audit.models import AuditEntry, ChainHead, PublishedHead
 from rankandfile.audit.selectors import verify_chain
 from rankandfile.audit.services import audit_head_publish, record
 from rankandfile.org.services import create_api_token
+from rankandfile.testing import log_in
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +263,7 @@ def test_the_api_gives_each_head_with_the_statement_its_signature_covers(org: An
 
 def test_the_committee_can_publish_from_the_page(org: Any) -> None:
     client = Client()
-    client.force_login(org.erin)
+    log_in(client, org.erin)
     response = client.post(reverse("audit:head_publish"))
     assert response.status_code == 302
     published = PublishedHead.objects.get()
