@@ -18,7 +18,7 @@ from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rankandfile.audit.services import record
-from rankandfile.org import access, two_factor
+from rankandfile.org import access
 from rankandfile.org.domain.capabilities import (
     ACCOUNTABILITY_COMMITTEE,
     ALL_CAPABILITIES,
@@ -29,6 +29,7 @@ from rankandfile.org.domain.capabilities import (
     MANAGE_UNITS,
 )
 from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
+from rankandfile.org.services import two_factor
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -1,4 +1,4 @@
-"""Logging in with a second factor, and enrolling one (rankandfile/org/two_factor.py says who must).
+"""Logging in with a second factor, and enrolling one (rankandfile/org/services/two_factor.py says who must).
 
 The login is Django's LoginView: after the password, a member who has enrolled is not logged in yet; the session
 only remembers, for `SECOND_FACTOR_LOGIN_SECONDS`, who gave the password, and the code page finishes the login.
@@ -26,9 +26,10 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from rankandfile.org import access, selectors, two_factor
+from rankandfile.org import access, selectors
 from rankandfile.org.forms import EmailLoginForm, SecondFactorForm
 from rankandfile.org.models import Member
+from rankandfile.org.services import two_factor
 from rankandfile.web import add_service_errors
 
 PENDING_LOGIN = "rankandfile_pending_login"

@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from rankandfile.org.two_factor import second_factor_throttles_lift
+from rankandfile.org.services.two_factor import second_factor_throttles_lift
 
 
 def _digest(value: str) -> str:

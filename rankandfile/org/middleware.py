@@ -24,7 +24,8 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from rankandfile.org import access, two_factor
+from rankandfile.org import access
+from rankandfile.org.services import two_factor
 
 EXEMPT_VIEWS = frozenset({"two_factor_verify", "two_factor_setup", "logout", "ballots:cast"})
 EXEMPT_NAMESPACES = frozenset({"api"})

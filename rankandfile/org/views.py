@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rankandfile.org import access, selectors, services, two_factor
+from rankandfile.org import access, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS
 from rankandfile.org.forms import (
     AcceptInvitationForm,
@@ -31,6 +31,7 @@ from rankandfile.org.forms import (
     UnitForm,
 )
 from rankandfile.org.models import Invitation, Member
+from rankandfile.org.services import two_factor
 from rankandfile.web import add_service_errors
 
 

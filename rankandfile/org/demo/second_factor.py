@@ -1,8 +1,8 @@
 """The demo logins' second factor, published with them (like their password) so `make demo` works as printed.
 
-Officers and the site operator must use a second factor (org.two_factor). The loader enrols each demo login that
-needs one with an authenticator secret and recovery codes derived from its address: the same every time, printed
-by `load_demo`, and worthless outside the demo, exactly like `DEMO_PASSWORD`. Loading again enrols nobody twice
+Officers and the site operator must use a second factor (org.services.two_factor). The loader enrols each demo
+login that needs one with an authenticator secret and recovery codes derived from its address: the same every time,
+printed by `load_demo`, and worthless outside the demo, exactly like `DEMO_PASSWORD`. Loading again enrols nobody twice
 and prints the codes still unused.
 """
 
@@ -16,9 +16,10 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from rankandfile.org import access, two_factor
+from rankandfile.org import access
 from rankandfile.org.demo.shape import DemoLogin
 from rankandfile.org.models import Member
+from rankandfile.org.services import two_factor
 
 RECOVERY_CODES = 10
 

@@ -1,7 +1,8 @@
 """Every write to the organization goes through here: one transaction each, audited where it matters.
 
 One module per concern: units, members (memberships, invitations, profiles), roles (types and terms), tokens,
-and importing (the CSV member import, all or nothing: docs/import.md).
+two_factor (the second factor at login; import it as a module), and importing (the CSV member import, all or
+nothing: docs/import.md).
 """
 
 from rankandfile.org.services.importing import (

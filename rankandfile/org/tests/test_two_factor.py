@@ -1,5 +1,5 @@
 """The second factor: the code after the password, enrolment with a QR code, recovery codes shown once and usable
-once, and officers kept to enrolment until they have one (rankandfile/org/two_factor.py, middleware.py)."""
+once, and officers kept to enrolment until they have one (rankandfile/org/services/two_factor.py, middleware.py)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from rankandfile.audit.models import AuditEntry
-from rankandfile.org import two_factor
 from rankandfile.org.models import Member
+from rankandfile.org.services import two_factor
 from rankandfile.testing import PASSWORD, SmallOrg, enrol_second_factor, give_role, next_totp_code
 
 VERIFY = "/accounts/two-factor/"
