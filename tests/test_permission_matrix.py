@@ -1106,7 +1106,7 @@ def test_an_officer_of_another_unit_sees_no_contact_details_of_leeds(org: SmallO
 
     def shown(member: Any) -> list[bool]:
         client = Client()
-        client.force_login(member)
+        log_in(client, member)
         _token, raw = services.create_api_token(member=member, name="contacts")
         seen = []
         for page in pages:

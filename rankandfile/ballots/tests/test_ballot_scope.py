@@ -21,7 +21,7 @@ from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import RoleType
 from rankandfile.proposals import services as proposal_services
 from rankandfile.proposals.models import Proposal
-from rankandfile.testing import give_role, make_member
+from rankandfile.testing import give_role, log_in, make_member
 
 
 def submitted(org: Any, unit: Any, author: Any, title: str = "Strike fund") -> Proposal:
@@ -124,7 +124,7 @@ def test_it_does_not_apply_a_cross_unit_decision_at_close(org: Any) -> None:
 def test_the_page_refuses_a_proposal_of_another_unit(org: Any, york_officer: Any) -> None:
     subject = submitted(org, org.leeds, org.alice)
     client = Client()
-    client.force_login(york_officer)
+    log_in(client, york_officer)
     url = f"/units/{org.york.pk}/ballots/new/?kind=question&proposal={subject.pk}"
     assert client.get(url).status_code == 404
     form = {"title": "Take it", "method": "yes-no", "threshold": "majority", "mode": "remote"}

@@ -14,13 +14,14 @@ from django.test import Client
 
 from rankandfile.ballots import services
 from rankandfile.ballots.tests.helpers import open_ballot, voters
+from rankandfile.testing import log_in
 
 LABELS = ("Ann", "Benedict Cumberbatch-Smith", "Cat")
 
 
 def client_of(member: Any, **kwargs: Any) -> Client:
     client = Client(**kwargs)
-    client.force_login(member)
+    log_in(client, member)
     return client
 
 
