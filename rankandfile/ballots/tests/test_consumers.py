@@ -66,7 +66,7 @@ async def test_a_close_over_http_is_published_by_the_servers_event_loop(monkeypa
 
     from rankandfile.ballots import live, services
     from rankandfile.ballots.tests.helpers import draft_ballot
-    from rankandfile.testing import build_small_org
+    from rankandfile.testing import build_small_org, log_in
 
     org = await sync_to_async(build_small_org)()
     ballot = await sync_to_async(draft_ballot)(org, mode="in_meeting")
@@ -80,7 +80,7 @@ async def test_a_close_over_http_is_published_by_the_servers_event_loop(monkeypa
     )
     chair = await connect(org.dave, ballot.pk)
     client = Client()
-    await sync_to_async(client.force_login)(org.dave)
+    await sync_to_async(log_in)(client, org.dave)  # closing is a manage_ballots page: with the second factor
     token = "LiveFeedCsrfToken0123456789abcde"  # 32 characters: Django's unmasked token format
     cookies = f"sessionid={client.cookies['sessionid'].value}; csrftoken={token}"
     headers = [(b"host", b"testserver"), (b"origin", b"http://testserver"), (b"cookie", cookies.encode())]

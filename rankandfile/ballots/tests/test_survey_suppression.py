@@ -14,6 +14,7 @@ from django.test import Client
 from rankandfile.audit.models import AuditEntry
 from rankandfile.ballots import services
 from rankandfile.ballots.tests.helpers import open_ballot, voters
+from rankandfile.org.domain.api_tokens import SCOPES
 from rankandfile.org.services import create_api_token
 
 LABELS = ("Often", "Sometimes", "Never")
@@ -28,7 +29,7 @@ def closed_survey(org: Any, responses: int) -> Any:
 
 
 def api(member: Any) -> Client:
-    _token, raw = create_api_token(member=member, name="test")
+    _token, raw = create_api_token(member=member, name="test", scopes=SCOPES)
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
