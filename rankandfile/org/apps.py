@@ -7,10 +7,10 @@ class OrgConfig(AppConfig):
     verbose_name = "Organization"
 
     def ready(self) -> None:
-        from rankandfile import checks  # noqa: F401  (registers the deployment checks)
         from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import post_save
 
+        from rankandfile import checks  # noqa: F401  (registers the deployment checks)
         from rankandfile.org import sessions
         from rankandfile.org.models import Member
 
