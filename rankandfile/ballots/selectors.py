@@ -138,6 +138,10 @@ def due_for_closing(now: dt.datetime) -> QuerySet[Ballot]:
     return Ballot.objects.filter(status=Ballot.Status.OPEN, closes_at__lte=now)
 
 
+def is_still_open(ballot_id: int) -> bool:
+    return Ballot.objects.filter(pk=ballot_id, status=Ballot.Status.OPEN).exists()
+
+
 # --- the box ------------------------------------------------------------------------------------------------
 def box(ballot: Ballot) -> QuerySet[PublishedBallot] | QuerySet[CastBallot]:
     """The ballot papers in the order of their random ids: never the order in which they were cast. A closed
@@ -278,3 +282,8 @@ def terms_held(role_type_id: int, member: Member) -> int:
 def nominees_for(election: Election) -> QuerySet[Member]:
     """Who may be nominated: active members of the role's unit."""
     return active_members_of(election.role_type.unit).order_by("full_name")
+
+
+def roll_member_ids(ballot_id: int) -> list[int]:
+    """Who is on the roll (never who voted: notifications read this, docs/notifications.md)."""
+    return list(EligibleVoter.objects.filter(ballot_id=ballot_id).values_list("member_id", flat=True))
