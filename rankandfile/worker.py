@@ -32,12 +32,9 @@ def every(minute: str = "*", hour: str = "*", *, at_start: bool = False) -> Call
     """Register `fn` as a periodic job on the cron `minute` and `hour` fields (UTC), with up to 2 retries."""
 
     def register(fn: Callable[[], Any]) -> TaskWrapper:
-        name = f"{fn.__module__}.{fn.__qualname__}"
-        task: TaskWrapper = db_periodic_task(crontab(minute=minute, hour=hour), retries=2, retry_delay=30, name=name)(
-            fn
-        )
+        task: TaskWrapper = db_periodic_task(crontab(minute=minute, hour=hour), retries=2, retry_delay=30)(fn)
         if at_start:
-            AT_START[name] = task
+            AT_START[f"{fn.__module__}.{fn.__name__}"] = task
         return task
 
     return register

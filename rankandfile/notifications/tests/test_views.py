@@ -88,7 +88,7 @@ def test_the_settings_page_saves_a_choice_per_kind(org: Any) -> None:
     client = client_for(org.alice)
     page = client.get(reverse("notifications:settings")).content.decode()
     assert "A ballot opened on my roll" in page and "in a daily email digest" in page
-    data = {kind: "immediately" for kind in ("ballot.opened", "ballot.reminder", "ballot.results")}
+    data = dict.fromkeys(("ballot.opened", "ballot.reminder", "ballot.results"), "immediately")
     response = client.post(reverse("notifications:settings"), data | {"ballot.opened": "digest"})
     assert response.status_code == 200  # the other kinds are required: the form comes back with messages
     assert not Preference.objects.exists()
