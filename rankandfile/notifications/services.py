@@ -89,9 +89,9 @@ def notification_fan_out(*, kind: str, object_id: int, event: str = "", recipien
     before = selectors.notification_count(kind, object_id, event)
     Notification.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     written = selectors.notification_count(kind, object_id, event) - before
-    connection = get_connection()
-    for notification_id in selectors.unsent_immediate(kind, object_id, event):
-        notification_email(notification_id=notification_id, connection=connection)
+    with get_connection() as connection:  # one connection to the mail server for the whole batch
+        for notification_id in selectors.unsent_immediate(kind, object_id, event):
+            notification_email(notification_id=notification_id, connection=connection)
     return written
 
 
@@ -124,7 +124,11 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
     """Email each member, once, what waits for their digest since before today's digest hour. Returns emails sent."""
     now = now or timezone.now()
     cutoff = last_digest_moment(timezone.localtime(now), settings.NOTIFICATIONS_DIGEST_HOUR)
-    connection = get_connection()
+    with get_connection() as connection:  # one connection to the mail server for every digest
+        return _digests(cutoff, now, connection)
+
+
+def _digests(cutoff: dt.datetime, now: dt.datetime, connection: BaseEmailBackend) -> int:
     sent = 0
     for member_id in selectors.members_with_digest_due(cutoff):
         with transaction.atomic():
@@ -139,7 +143,7 @@ def digest_send(*, now: dt.datetime | None = None) -> int:
         if not claimed:  # another worker took them
             continue
         member = claimed[0].member
-        subject = _("%(site)s: %(n)d things since yesterday") % {"site": settings.SITE_NAME, "n": len(claimed)}
+        subject = _("%(site)s daily digest: %(n)d notification(s)") % {"site": settings.SITE_NAME, "n": len(claimed)}
         body = render_to_string(
             "notifications/digest_email.txt",
             {"member": member, "notifications": claimed, "site_url": settings.SITE_URL}
