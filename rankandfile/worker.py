@@ -21,7 +21,7 @@ from typing import Any
 
 from huey import crontab
 from huey.api import TaskWrapper
-from huey.contrib.djhuey import HUEY, db_periodic_task, on_startup
+from huey.contrib.djhuey import db_periodic_task, on_startup
 
 log = logging.getLogger(__name__)
 
@@ -50,9 +50,5 @@ def catch_up() -> int:
 
 @on_startup(name="rankandfile.catch_up")
 def _on_worker_start() -> None:
+    # Each worker thread calls this as it starts, so the jobs may be queued twice: harmless, they are idempotent.
     catch_up()
-
-
-def is_immediate() -> bool:
-    """Tests run every task at once, in process (huey's immediate mode)."""
-    return bool(HUEY.immediate)
