@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core import signing
@@ -39,6 +41,7 @@ log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "rankandfile.notifications.unsubscribe"
 DIGEST = "digest"  # the unsubscribe token's "kind" for the daily digest as a whole
 BATCH = 1000
+_muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
 
 
 # --- raising a notification ----------------------------------------------------------------------------------
@@ -48,6 +51,8 @@ def notify_on_commit(*, kind: str, object_id: int, event: str = "", recipients: 
     `recipients` (member ids) when the caller knows them (a nominee, an author); else the kind says who.
     """
     kinds.get(kind)  # an unknown kind is a programming error: fail in the caller's tests, not in the worker
+    if _muted.get():
+        return
     members = list(recipients) if recipients is not None else None
 
     def queue() -> None:
@@ -56,6 +61,16 @@ def notify_on_commit(*, kind: str, object_id: int, event: str = "", recipients: 
         tasks.fan_out(kind, object_id, event, members)
 
     transaction.on_commit(queue)
+
+
+@contextmanager
+def muted() -> Iterator[None]:
+    """Raise no notification inside: loading the demo's years of history is not news to anyone."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
 
 
 def notification_fan_out(*, kind: str, object_id: int, event: str = "", recipients: Iterable[int] | None = None) -> int:

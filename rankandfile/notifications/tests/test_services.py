@@ -124,6 +124,14 @@ def test_casting_a_vote_tells_nobody_and_the_reminder_goes_only_to_those_who_hav
     assert "Alice" not in body
 
 
+def test_nothing_is_raised_while_muted(org: Any, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True), services.muted():
+        open_ballot(org)
+    assert not Notification.objects.exists() and mail.outbox == []
+    opened(org, django_capture_on_commit_callbacks)  # and again once the block ends
+    assert Notification.objects.count() == 3
+
+
 def test_it_refuses_an_unknown_kind_in_the_callers_transaction(org: Any) -> None:
     with pytest.raises(LookupError, match="no notification kind"):
         services.notify_on_commit(kind="ballot.voted", object_id=1)
@@ -188,3 +196,14 @@ def test_opening_marks_read_and_read_all_marks_the_rest(org: Any, django_capture
     with pytest.raises(ValidationError):
         services.notification_open(member=org.bob, notification=second)
     assert services.notifications_read_all(member=org.alice) == 1
+
+
+def test_loading_the_demo_notifies_nobody(db: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("load_demo", stdout=StringIO())
+    assert callbacks  # the loader's services did queue work after commit (live updates)...
+    assert not Notification.objects.exists() and mail.outbox == []  # ...but no notification
