@@ -1,9 +1,9 @@
 """Alice reads her notifications on a phone (390×844): the header's count, opening one, marking all read (issue 12).
 
-Debian's /usr/bin/chromium through Playwright, with the fixtures of tests/test_browser.py (which also fail the test
-on any console error or failed request). The notifications are raised as members would raise them: a ballot opens
-on her roll and Bob co-signs her proposal; the tasks run at once (immediate mode) after each commit.
-"""
+Debian's /usr/bin/chromium through Playwright (conftest.py's `browser`), with tests/test_browser.py's phone-sized
+`page`, which also fails the test on any console error or failed request. The notifications are raised as members
+would raise them: a ballot opens on her roll and Bob co-signs her proposal; the tasks run at once (immediate mode)
+after each commit."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from playwright.sync_api import Page, expect
 from rankandfile.ballots.tests.helpers import open_ballot
 from rankandfile.proposals import services as proposal_services
 from rankandfile.testing import build_small_org
-from tests.test_browser import browser, log_in_with_the_keyboard, page
+from tests.test_browser import log_in_with_the_keyboard, page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-__all__ = ["browser", "page"]  # the fixtures, used by name
+__all__ = ["page"]  # the fixture, used by name (`browser` is conftest.py's)
 
 
 def test_a_member_reads_her_notifications_on_a_phone(live_server: Any, page: Page, settings: Any) -> None:
