@@ -27,10 +27,14 @@ install-dev: $(DEV_STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput -v0
 
-## make demo: install, migrate the embedded SQLite database, load the demo organization, serve on :8000
+# The task worker (huey: ballots close on time, reminders, digests) runs beside the server; Ctrl-C stops both.
+WITH_WORKER = trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py run_huey --quiet & worker=$$!;
+
+## make demo: install, migrate the embedded SQLite database, load the demo organization, serve on :8000 + the worker
 demo: migrate
 	$(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@$(WITH_WORKER) DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: lint, types, migrations check, then the whole suite on SQLite (and PostgreSQL if DATABASE_URL says so)
 test: install-dev
@@ -56,10 +60,11 @@ bench: install-dev
 	$(PIP) install -q -e ".[dev,bench]"
 	@for b in benchmarks/[!_]*.py; do echo "=== $$b"; $(PY) $$b || exit 1; done
 
-## make serve: production-like — uvicorn, 2 workers (set DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS)
+## make serve: production-like — uvicorn, 2 workers, and the task worker (set DATABASE_URL, REDIS_URL, SECRET_KEY,
+## ALLOWED_HOSTS); in production run the two as services instead (docs/deploy.md)
 serve: migrate
 	RANKANDFILE_PLAIN_STATIC=0 $(PY) manage.py collectstatic --noinput -v0
-	RANKANDFILE_PLAIN_STATIC=0 $(VENV)/bin/uvicorn rankandfile.asgi:application --host 127.0.0.1 --port 8000 \
+	@$(WITH_WORKER) RANKANDFILE_PLAIN_STATIC=0 $(VENV)/bin/uvicorn rankandfile.asgi:application --host 127.0.0.1 --port 8000 \
 		--workers 2 --ws websockets-sansio --ws-per-message-deflate false --http httptools --loop uvloop \
 		--no-access-log --proxy-headers
 

@@ -22,6 +22,15 @@ def _fast_hashing_and_clean_cache(settings: Any, tmp_path_factory: Any) -> Any:
     cache.clear()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_at_once() -> Any:
+    """Tests run every queued task at once, in process (huey's immediate mode, with in-memory storage)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+
+
 @pytest.fixture
 def org(db: Any) -> Any:
     from rankandfile.testing import build_small_org

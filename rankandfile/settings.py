@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "rankandfile.proposals",
     "rankandfile.ballots",
     "rankandfile.meetings",
+    "rankandfile.notifications",
+    "huey.contrib.djhuey",  # the task worker: `manage.py run_huey` (docs/deploy.md, "The task worker")
 ]
 
 MIDDLEWARE = [
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rankandfile.org.context_processors.site",
+                "rankandfile.notifications.context_processors.unread",
             ],
         },
     },
@@ -149,6 +152,32 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- The task worker (huey) ---------------------------------------------------------------------------------
+# Ballots close on time, reminders and digests go out, deadlines pass: `manage.py run_huey` runs them beside the
+# web server (`make demo`, `make serve`, the systemd unit in docs/deploy.md); no cron. The queue lives in Redis when
+# REDIS_URL is set (production, shared by every machine), else in its own SQLite file beside the database, so the
+# worker never holds the application database's write lock. Tests run every task at once, in process (conftest).
+HUEY: dict[str, Any] = {
+    "name": os.environ.get("HUEY_QUEUE", "rankandfile"),
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "utc": True,
+    "consumer": {
+        "workers": int(os.environ.get("HUEY_WORKERS", "2")),
+        "worker_type": "thread",
+        "periodic": True,
+        "check_worker_health": True,
+    },
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}
+# Reminders go to members who have not voted yet this many hours before a remote ballot closes.
+BALLOT_REMINDER_HOURS = int(os.environ.get("BALLOT_REMINDER_HOURS", "48"))
+# The daily digest of notifications goes out at this hour (TIME_ZONE).
+NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7"))
 
 # --- Authentication -------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "org.Member"

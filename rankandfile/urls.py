@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("rankandfile.proposals.urls")),
     path("", include("rankandfile.ballots.urls")),
     path("", include("rankandfile.org.urls")),
+    path("", include("rankandfile.notifications.urls")),
 ]
 
 handler403 = "rankandfile.errors.permission_denied"

@@ -323,6 +323,22 @@ NOT_PUBLISHED = expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN)
 API_ROLL_CAST = expect("422", anonymous=UNAUTHORIZED, alice=CREATED, bob=CREATED, erin=CREATED, frank=FORBIDDEN)
 
 
+# --- notifications: alice's own notification; the signed unsubscribe link (no login) ---
+def alice_notification_url(o: SmallOrg) -> str:
+    from rankandfile.notifications.models import Notification
+
+    notification = Notification.objects.create(
+        member=o.alice, kind="ballot.opened", object_id=1, title="Vote now", link="/", delivery="immediately"
+    )
+    return reverse("notifications:open", args=[notification.pk])
+
+
+def unsubscribe_link(o: SmallOrg) -> str:
+    from rankandfile.notifications.services import unsubscribe_token
+
+    return reverse("notifications:unsubscribe", args=[unsubscribe_token(o.alice.pk, "ballot.opened")])
+
+
 def api_post(label: str, path: Callable[[SmallOrg], str], expected: dict[str, str], data: Any = None) -> Case:
     return Case(label, lambda o: "/api/v1" + path(o), expected, method="post", data=data, api=True, json=True)
 
@@ -756,6 +772,29 @@ MATRIX: dict[str, list[Case]] = {
             "alice withdraws",
             alice_nomination_url("nomination_withdraw"),
             expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT),
+        ),
+    ],
+    # --- notifications (issue 12): every account reads its own; others' are 404; unsubscribing needs no login ---
+    "notifications:list": [get("my notifications", lambda o: reverse("notifications:list"), LOGGED_IN)],
+    "notifications:open": [
+        get("open alice's notification", alice_notification_url, expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT)),
+        get(
+            "missing notification",
+            lambda o: reverse("notifications:open", args=[MISSING_ID]),
+            expect(NOT_FOUND, anonymous=LOGIN),
+        ),
+    ],
+    "notifications:read_all": [
+        post("mark all read", lambda o: reverse("notifications:read_all"), expect(REDIRECT, anonymous=LOGIN)),
+        get("mark all read by GET", lambda o: reverse("notifications:read_all"), POST_ONLY),
+    ],
+    "notifications:settings": [get("notification settings", lambda o: reverse("notifications:settings"), LOGGED_IN)],
+    "notifications:unsubscribe": [
+        get("a signed unsubscribe link", unsubscribe_link, PUBLIC),
+        get(
+            "a forged unsubscribe link",
+            lambda o: reverse("notifications:unsubscribe", args=["eyJtIjoxLCJrIjoiYmFsbG90Lm9wZW5lZCJ9:forged"]),
+            expect(NOT_FOUND),
         ),
     ],
     # --- API (bearer tokens; 401 without one) ---

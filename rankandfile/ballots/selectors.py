@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from rankandfile.ballots.domain import kinds, outcome, receipts
 from rankandfile.ballots.models import (
@@ -83,8 +83,15 @@ def known_paper(ballot_id: int) -> tuple[Any, Paper] | None:
     return _papers_of_open_ballots.get(ballot_id)
 
 
-def ballots_of_unit(unit: Unit) -> list[Ballot]:
+def ballots_of_unit(unit: Unit, viewer: Member | None = None) -> list[Ballot]:
+    """The unit's ballots, newest first; for a `viewer`, whether each is on their roll and they voted in it
+    (`is_on_my_roll`, `has_my_vote`: their own participation only, in the same query)."""
     rows = Ballot.objects.filter(unit=unit).annotate(n_cast=Count("participations")).order_by("-created_at", "-id")
+    if viewer is not None:
+        rows = rows.annotate(
+            is_on_my_roll=Exists(EligibleVoter.objects.filter(ballot=OuterRef("pk"), member_id=viewer.pk)),
+            has_my_vote=Exists(Participation.objects.filter(ballot=OuterRef("pk"), member_id=viewer.pk)),
+        )
     return list(rows[:200])
 
 
@@ -136,6 +143,10 @@ def due_for_reminder(now: dt.datetime, within: dt.timedelta) -> QuerySet[Ballot]
 
 def due_for_closing(now: dt.datetime) -> QuerySet[Ballot]:
     return Ballot.objects.filter(status=Ballot.Status.OPEN, closes_at__lte=now)
+
+
+def is_still_open(ballot_id: int) -> bool:
+    return Ballot.objects.filter(pk=ballot_id, status=Ballot.Status.OPEN).exists()
 
 
 # --- the box ------------------------------------------------------------------------------------------------
@@ -278,3 +289,8 @@ def terms_held(role_type_id: int, member: Member) -> int:
 def nominees_for(election: Election) -> QuerySet[Member]:
     """Who may be nominated: active members of the role's unit."""
     return active_members_of(election.role_type.unit).order_by("full_name")
+
+
+def roll_member_ids(ballot_id: int) -> list[int]:
+    """Who is on the roll (never who voted: notifications read this, docs/notifications.md)."""
+    return list(EligibleVoter.objects.filter(ballot_id=ballot_id).values_list("member_id", flat=True))

@@ -49,7 +49,8 @@ def ballot_list(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Rule: members in good standing; drafts only with `manage_ballots` in the unit."""
     unit = org_access.access_unit(request.user, unit_id)
     can_manage = org_access.has_capability(request.user, unit, MANAGE_BALLOTS)
-    ballots = [b for b in selectors.ballots_of_unit(unit) if can_manage or b.status != Ballot.Status.DRAFT]
+    mine = selectors.ballots_of_unit(unit, viewer=_member(request))
+    ballots = [b for b in mine if can_manage or b.status != Ballot.Status.DRAFT]
     context = {
         "unit": unit,
         "ballots": ballots,

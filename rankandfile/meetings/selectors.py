@@ -401,3 +401,21 @@ def minutes_of(meeting: Meeting) -> Minutes:
         edits=list(MinutesEdit.objects.filter(meeting=meeting).select_related("editor", "item")),
         approved_here=list(Meeting.objects.filter(minutes_approved_in=meeting).order_by("starts_at")),
     )
+
+
+# --- for notifications (meetings/notices.py) -------------------------------------------------------------------
+def meeting_by_id(meeting_id: int) -> Meeting | None:
+    return Meeting.objects.select_related("unit").filter(pk=meeting_id).first()
+
+
+def attendee_ids(meeting_id: int) -> list[int]:
+    return list(Attendance.objects.filter(meeting_id=meeting_id).values_list("member_id", flat=True))
+
+
+def unit_participant_ids(meeting_id: int) -> list[int]:
+    meeting = meeting_by_id(meeting_id)
+    return [] if meeting is None else list(unit_participants(meeting.unit).order_by().values_list("pk", flat=True))
+
+
+def speech_by_id(speech_id: int) -> Speech | None:
+    return Speech.objects.select_related("meeting", "item", "member", "request").filter(pk=speech_id).first()

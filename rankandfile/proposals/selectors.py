@@ -184,3 +184,9 @@ def agenda_item_of_unit(unit: Unit, item_id: str) -> AgendaItem | None:
     if not item_id.isdigit():
         return None
     return AgendaItem.objects.filter(meeting__unit=unit, pk=int(item_id)).select_related("meeting").first()
+
+
+def signer_of(proposal: Proposal, member_id: int) -> Member | None:
+    """The member, if they co-sign the proposal now (for the author's notification)."""
+    signature = CoSignature.objects.select_related("member").filter(proposal=proposal, member_id=member_id).first()
+    return signature.member if signature is not None else None

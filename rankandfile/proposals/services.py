@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
 from rankandfile.meetings.models import AgendaItem
+from rankandfile.notifications import services as notifications
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS, MANAGE_BALLOTS
 from rankandfile.org.models import Member, Unit
@@ -167,6 +168,9 @@ def proposal_sign(*, actor: Member, proposal: Proposal) -> CoSignature:
             _bump(proposal)
     except IntegrityError:
         raise ValidationError(_("You have already co-signed this proposal.")) from None
+    notifications.notify_on_commit(
+        kind="proposal.cosigned", object_id=proposal.pk, event=f"by-{actor.pk}", recipients=[proposal.author_id]
+    )
     return signature
 
 

@@ -23,6 +23,7 @@ from rankandfile.ballots.services.closing import (
 )
 from rankandfile.ballots.services.reminders import (
     ballot_send_reminders,
+    remind_due_ballots,
 )
 from rankandfile.ballots.services.setup import (
     SETUP_MESSAGES,
@@ -53,4 +54,5 @@ __all__ = [
     "mark_message",
     "new_receipt",
     "options_for",
+    "remind_due_ballots",
 ]

@@ -25,6 +25,7 @@ from rankandfile.ballots import live, selectors
 from rankandfile.ballots.domain import kinds, outcome
 from rankandfile.ballots.models import Ballot, CastBallot, Participation, PublishedBallot
 from rankandfile.counting import report
+from rankandfile.notifications import services as notifications
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member
@@ -195,6 +196,7 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
         )
         _apply_decision(ballot, decision)
         live.feed.publish_on_commit(ballot.pk, at_once=True)
+        notifications.notify_on_commit(kind="ballot.results", object_id=ballot.pk)
     return ballot
 
 
@@ -233,11 +235,14 @@ def _apply_decision(ballot: Ballot, decision: outcome.Decision) -> None:
 
 
 def close_due_ballots(*, now: dt.datetime | None = None) -> list[Ballot]:
-    """Close every open ballot whose closing time has passed (run from cron: `manage.py close_due_ballots`)."""
+    """Close every open ballot whose closing time has passed (the worker, each minute and at its start; or
+    `manage.py close_due_ballots`). Safe to run twice at once: a ballot another closer took is skipped."""
     closed = []
     for ballot in selectors.due_for_closing(now or timezone.now()):
         try:
             closed.append(ballot_close(actor=None, ballot=ballot))
         except ValidationError as error:
+            if not selectors.is_still_open(ballot.pk):  # closed meanwhile by another worker: counted once, there
+                continue
             log.error("ballots: could not close ballot %s: %s", ballot.pk, "; ".join(error.messages))
     return closed

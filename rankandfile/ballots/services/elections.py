@@ -19,6 +19,7 @@ from rankandfile.ballots import selectors
 from rankandfile.ballots.domain import kinds, outcome
 from rankandfile.ballots.models import Ballot, Election, Nomination
 from rankandfile.ballots.services.setup import OptionSpec, ballot_create
+from rankandfile.notifications import services as notifications
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member, RoleTerm, RoleType
@@ -104,6 +105,8 @@ def nomination_create(*, actor: Member, election: Election, nominee: Member, sta
             )
     except IntegrityError:
         raise ValidationError({"nominee": _("%s is already nominated.") % nominee}) from None
+    if not is_self:
+        notifications.notify_on_commit(kind="ballot.nomination", object_id=nomination.pk, recipients=[nominee.pk])
     return nomination
 
 

@@ -1,26 +1,25 @@
-"""Reminders to voters on the roll who have not voted yet."""
+"""Reminders to voters on the roll who have not voted yet, through notifications (kind `ballot.reminder`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from rankandfile.ballots import selectors
 from rankandfile.ballots.models import Ballot
-
-log = logging.getLogger(__name__)
+from rankandfile.notifications import services as notifications
 
 
 # --- reminders ----------------------------------------------------------------------------------------------
 def ballot_send_reminders(*, ballot: Ballot, now: dt.datetime | None = None) -> int:
-    """Email every member on the roll who has not voted yet, once per ballot. Returns the number of emails."""
+    """Remind every member on the roll who has not voted yet, once per ballot. Returns how many are reminded.
+
+    The claim (`reminded_at`) and the list are taken under the ballot's row lock; the notifications go out after
+    commit, each to the member concerned only (docs/notifications.md, "Ballot secrecy").
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = Ballot.objects.select_for_update().get(pk=ballot.pk)
@@ -28,20 +27,13 @@ def ballot_send_reminders(*, ballot: Ballot, now: dt.datetime | None = None) -> 
             return 0
         locked.reminded_at = now
         locked.save(update_fields=["reminded_at"])
-        recipients = list(selectors.members_to_remind(locked).values_list("email", "full_name"))
-        link = settings.SITE_URL + locked.get_absolute_url()
-        subject = _("Reminder: vote in “%(title)s” before %(when)s") % {
-            "title": locked.title,
-            "when": timezone.localtime(locked.closes_at).strftime("%Y-%m-%d %H:%M") if locked.closes_at else "",
-        }
-        messages = [
-            EmailMessage(
-                subject,
-                render_to_string("ballots/reminder_email.txt", {"ballot": locked, "name": name, "link": link}),
-                None,
-                [email],
-            )
-            for email, name in recipients
-        ]
-        get_connection().send_messages(messages)
-    return len(messages)
+        recipients = list(selectors.members_to_remind(locked).values_list("pk", flat=True))
+        notifications.notify_on_commit(kind="ballot.reminder", object_id=locked.pk, recipients=recipients)
+    return len(recipients)
+
+
+def remind_due_ballots(*, now: dt.datetime | None = None, within: dt.timedelta | None = None) -> int:
+    """Remind for every open remote ballot closing within `within` (BALLOT_REMINDER_HOURS). Returns the reminders."""
+    now = now or timezone.now()
+    within = within if within is not None else dt.timedelta(hours=settings.BALLOT_REMINDER_HOURS)
+    return sum(ballot_send_reminders(ballot=ballot, now=now) for ballot in selectors.due_for_reminder(now, within))

@@ -23,6 +23,7 @@ from rankandfile.audit.services import record
 from rankandfile.ballots import live, selectors
 from rankandfile.ballots.domain import kinds
 from rankandfile.ballots.models import Ballot, BallotOption, EligibleVoter
+from rankandfile.notifications import services as notifications
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member, Unit
@@ -289,4 +290,5 @@ def ballot_open(*, actor: Member, ballot: Ballot, closes_at: dt.datetime | None 
             },
         )
         live.feed.publish_on_commit(ballot.pk, at_once=True)
+        notifications.notify_on_commit(kind="ballot.opened", object_id=ballot.pk)
     return ballot

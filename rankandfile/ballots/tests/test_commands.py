@@ -14,16 +14,20 @@ from django.utils import timezone
 from rankandfile.ballots import services
 
 
-def test_it_reminds_only_members_who_have_not_voted_and_only_once(org: Any, ranked: Any, settings: Any) -> None:
+def test_it_reminds_only_members_who_have_not_voted_and_only_once(
+    org: Any, ranked: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     services.ballot_cast(voter=org.alice, ballot=ranked, names=["Ann"])
     out = StringIO()
-    call_command("send_ballot_reminders", "--hours", "24", stdout=out)
-    assert mail.outbox == [] and "0 reminder(s) sent" in out.getvalue()  # closes in three days
-    call_command("send_ballot_reminders", "--hours", "96", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):  # the reminders go out after commit, through a task
+        call_command("send_ballot_reminders", "--hours", "24", stdout=out)
+        assert mail.outbox == [] and "0 reminder(s) sent" in out.getvalue()  # closes in three days
+        call_command("send_ballot_reminders", "--hours", "96", stdout=out)
     assert sorted(m.to[0] for m in mail.outbox) == [org.bob.email, org.erin.email]
     assert "not voted yet" in mail.outbox[0].body and f"/ballots/{ranked.pk}/" in mail.outbox[0].body
-    call_command("send_ballot_reminders", "--hours", "96", stdout=out)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_ballot_reminders", "--hours", "96", stdout=out)
     assert len(mail.outbox) == 2
 
 

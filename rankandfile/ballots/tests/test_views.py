@@ -139,6 +139,22 @@ def test_it_publishes_the_box_as_a_page_and_a_download(org: Any, ranked: Any) ->
     assert json.loads(download.content)["ballots"][0]["ranking"] == ["Ann", "Ben"]
 
 
+def test_the_list_tells_each_member_whether_they_voted_and_nobody_else(org: Any) -> None:
+    voted = open_ballot(org, title="Ballot alice voted in")
+    open_ballot(org, title="Ballot alice has not voted in")
+    services.ballot_cast(voter=org.alice, ballot=voted, names=["Ann"])
+    page = member_client(org.alice).get(f"/units/{org.leeds.pk}/ballots/").content.decode()
+    assert page.count("you voted") == 1 and page.count("not voted yet") == 1
+    assert page.index("not voted yet") < page.index("Ballot alice voted in") < page.index("you voted")  # newest first
+    bob = member_client(org.bob).get(f"/units/{org.leeds.pk}/ballots/").content.decode()
+    assert "you voted" not in bob and bob.count("not voted yet") == 2  # alice's vote shows only to alice
+    carol = member_client(org.carol).get(f"/units/{org.leeds.pk}/ballots/").content.decode()
+    assert "tag-voted" not in carol and "tag-not-voted" not in carol  # not on the roll: nothing to say
+    services.ballot_close(actor=org.dave, ballot=voted)
+    bob = member_client(org.bob).get(f"/units/{org.leeds.pk}/ballots/").content.decode()
+    assert bob.count("you did not vote") == 1 and bob.count("not voted yet") == 1
+
+
 def test_it_lists_ballots_in_a_fixed_number_of_queries(org: Any) -> None:
     for _ in range(2):
         open_ballot(org)

@@ -28,6 +28,7 @@ from rankandfile.meetings.services._base import (
     _require_open,
     _touch,
 )
+from rankandfile.notifications import services as notifications
 from rankandfile.org.access import has_capability
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS
 from rankandfile.org.models import Member, Unit
@@ -104,6 +105,7 @@ def meeting_create(
             obj=meeting,
             payload={"unit": unit.path, "title": meeting.title, "rules_preset": rules_preset, "rules": meeting.rules},
         )
+        notifications.notify_on_commit(kind="meeting.scheduled", object_id=meeting.pk, event="called")
     return meeting
 
 
@@ -132,6 +134,7 @@ def meeting_update(
     with transaction.atomic():
         _touch(meeting)
         _require_not_closed(meeting)
+        was = (meeting.starts_at, meeting.mode, meeting.place, meeting.online_link)
         meeting.title, meeting.starts_at, meeting.kind, meeting.mode = title.strip(), starts_at, kind, mode
         meeting.place, meeting.online_link = place.strip(), online_link.strip()
         meeting.chair, meeting.secretary, meeting.quorum = chair, secretary, quorum
@@ -146,6 +149,10 @@ def meeting_update(
         meeting.save(update_fields=fields)
         record("meeting.update", actor=actor, obj=meeting, payload={"fields": fields})
         live.feed.publish_on_commit(meeting.pk)
+        if was != (meeting.starts_at, meeting.mode, meeting.place, meeting.online_link):
+            notifications.notify_on_commit(
+                kind="meeting.scheduled", object_id=meeting.pk, event=f"moved-{meeting.version}"
+            )
     return meeting
 
 
@@ -209,6 +216,7 @@ def meeting_close(*, actor: Member, meeting: Meeting) -> Meeting:
         meeting.save(update_fields=["status", "closed_at"])
         record("meeting.close", actor=actor, obj=meeting)
         live.feed.publish_on_commit(meeting.pk)
+        notifications.notify_on_commit(kind="meeting.minutes", object_id=meeting.pk)
     return meeting
 
 

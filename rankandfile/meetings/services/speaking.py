@@ -30,6 +30,7 @@ from rankandfile.meetings.services._base import (
     _require_open,
     _touch,
 )
+from rankandfile.notifications import services as notifications
 from rankandfile.org.models import Member
 
 
@@ -269,6 +270,8 @@ def speech_start(*, actor: Member, meeting: Meeting) -> Speech:
             other.pinned_position = moved[other.pk]
             other.save(update_fields=["pinned_position"])
         live.feed.publish_on_commit(meeting.pk)
+        if request.reply_to_id is not None:
+            notifications.notify_on_commit(kind="meeting.reply", object_id=speech.pk, recipients=[request.reply_to_id])
     return speech
 
 

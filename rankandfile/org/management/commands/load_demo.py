@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rankandfile.demo_activity import load_activity
+from rankandfile.notifications import services as notifications
 from rankandfile.org.demo import DEMO_PASSWORD, DEMO_URL, ORGANIZATION_NAME, DemoConflict, demo_counts, load_demo
 from rankandfile.org.demo.second_factor import enrol_demo_logins
 
@@ -13,10 +14,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = load_demo()
+            with notifications.muted():  # history, not news: no email to 600 demo members
+                result = load_demo()
+                activity_created = load_activity()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
-        activity_created = load_activity()
         counts = demo_counts() if activity_created else result.counts
         if result.created:
             self.stdout.write(self.style.SUCCESS(_("Loaded the demo organization: %s.") % ORGANIZATION_NAME))
