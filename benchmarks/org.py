@@ -12,7 +12,7 @@ requests pages in-process with Django's test client, logged in as an ordinary me
 
 It records server time (p50/p95, ms) and SQL queries per request. The same runs on a small organization (1,000
 members by default) show whether the query count depends on the organization's size. Last, it times the import of a
-generated 100,000-row CSV through `rankandfile.org.services.importing.import_members`, end to end.
+generated 100,000-row CSV through `rankandfile.org.services.importing.members_import`, end to end.
 
 Each (database, size) runs in its own child process, because Django reads DATABASE_URL once, at setup. The script
 prints a table, PASS/FAIL for each target of the issue, and a final line of JSON with every figure. It exits 0 when a
@@ -428,7 +428,7 @@ def write_import_csv(path: Path, rows: int, branch_paths: list[str], rng: random
 def measure_import(seeded: Seeded, rows: int, rng: random.Random) -> dict[str, Any]:
     """Import `rows` new members into the national unit as its secretary would, end to end, and check the result."""
     from rankandfile.org.models import Member, Membership, Unit
-    from rankandfile.org.services.importing import import_members
+    from rankandfile.org.services.importing import members_import
 
     actor = Member.objects.get(pk=seeded.officer_id)
     national = Unit.objects.get(pk=seeded.national_id)
@@ -440,7 +440,7 @@ def measure_import(seeded: Seeded, rows: int, rng: random.Random) -> dict[str, A
         members_before = Member.objects.count()
         start = time.perf_counter()
         with path.open("rb") as handle:
-            report = import_members(actor=actor, unit=national, file=handle)
+            report = members_import(actor=actor, unit=national, file=handle)
         elapsed = time.perf_counter() - start
     finally:
         shutil.rmtree(folder, ignore_errors=True)

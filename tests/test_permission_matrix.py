@@ -110,17 +110,17 @@ def password_reset_link(o: SmallOrg) -> str:
 
 
 def invitation_link(o: SmallOrg) -> str:
-    _invitation, raw = services.invite_member(actor=o.bob, unit=o.leeds, email="new.person@example.org")
+    _invitation, raw = services.member_invite(actor=o.bob, unit=o.leeds, email="new.person@example.org")
     return reverse("org:accept_invitation", args=[raw])
 
 
 def invitation_link_for_alice(o: SmallOrg) -> str:
-    _invitation, raw = services.invite_member(actor=o.carol, unit=o.york, email=o.alice.email)
+    _invitation, raw = services.member_invite(actor=o.carol, unit=o.york, email=o.alice.email)
     return reverse("org:accept_invitation", args=[raw])
 
 
 def alice_token_revoke(o: SmallOrg) -> str:
-    token, _raw = services.create_api_token(member=o.alice, name="sync")
+    token, _raw = services.api_token_create(member=o.alice, name="sync")
     return reverse("org:token_revoke", args=[token.pk])
 
 
@@ -1032,7 +1032,7 @@ def request_as(org: SmallOrg, persona: str, case: Case) -> str:
     member = member_of(org, persona)
     if member is not None:
         if case.api:
-            _token, raw = services.create_api_token(member=member, name="matrix", scopes=SCOPES)
+            _token, raw = services.api_token_create(member=member, name="matrix", scopes=SCOPES)
             headers["Authorization"] = f"Bearer {raw}"
         else:
             log_in(client, member)  # officers and operators with their second factor, as the login gives it
@@ -1146,7 +1146,7 @@ def test_an_officer_of_another_unit_sees_no_contact_details_of_leeds(org: SmallO
     def shown(member: Any) -> list[bool]:
         client = Client()
         log_in(client, member)
-        _token, raw = services.create_api_token(member=member, name="contacts")
+        _token, raw = services.api_token_create(member=member, name="contacts")
         seen = []
         for page in pages:
             headers = {"Authorization": f"Bearer {raw}"} if page.startswith("/api/") else {}
@@ -1196,8 +1196,8 @@ def test_it_shows_no_secret_on_any_admin_page(org: SmallOrg) -> None:
     from rankandfile.org.models import ApiToken, Invitation, Member
     from rankandfile.testing import enrol_second_factor
 
-    services.create_api_token(member=org.alice, name="sync")
-    services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    services.api_token_create(member=org.alice, name="sync")
+    services.member_invite(actor=org.bob, unit=org.leeds, email="new.person@example.org")
     enrol_second_factor(org.otto)
     secrets = (
         list(TOTPDevice.objects.values_list("key", flat=True))

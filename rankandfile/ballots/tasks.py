@@ -11,12 +11,12 @@ from rankandfile.worker import every
 
 
 @every("*", at_start=True)
-def close_due_ballots() -> int:
+def ballots_close_due() -> int:
     """Every minute, and when a worker starts: close, count and publish every ballot past its closing time."""
-    return len(services.close_due_ballots())
+    return len(services.ballots_close_due())
 
 
 @every("*/5", at_start=True)
 def send_due_reminders() -> int:
     """Every five minutes: remind members who have not voted in ballots closing within BALLOT_REMINDER_HOURS."""
-    return services.remind_due_ballots()
+    return services.ballots_remind_due()

@@ -176,7 +176,7 @@ def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Sta
         raise ValidationError({"holder_id": "Not an active member of this unit."})
     if not isinstance(request.user, Member):
         raise PermissionDenied
-    term = services.fill_seat(
+    term = services.seat_fill(
         role_type=role_type,
         holder=holder,
         how_filled="appointed",

@@ -22,5 +22,5 @@ urlpatterns = [
     path("me/", views.my_profile, name="my_profile"),
     path("me/tokens/new/", views.api_token_create, name="token_create"),
     path("me/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="token_revoke"),
-    path("join/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("join/<str:token>/", views.invitation_accept, name="accept_invitation"),
 ]

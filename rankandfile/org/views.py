@@ -99,7 +99,7 @@ def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.create_unit(actor=request.user, parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
+            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -115,7 +115,7 @@ def unit_rename(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = RenameUnitForm(request.POST or None, initial={"name": unit.name})
     if request.method == "POST" and form.is_valid():
         try:
-            services.rename_unit(actor=request.user, unit=unit, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+            services.unit_rename(actor=request.user, unit=unit, name=form.cleaned_data["name"])  # type: ignore[arg-type]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -132,7 +132,7 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = MoveUnitForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
-            services.move_unit(actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])  # type: ignore[arg-type]
+            services.unit_move(actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])  # type: ignore[arg-type]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -147,7 +147,7 @@ def unit_dissolve(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_units` in the unit. History is kept."""
     unit = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
     try:
-        services.dissolve_unit(actor=request.user, unit=unit)  # type: ignore[arg-type]
+        services.unit_dissolve(actor=request.user, unit=unit)  # type: ignore[arg-type]
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -163,7 +163,7 @@ def role_type_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = RoleTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_role_type(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+            services.role_type_create(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -183,7 +183,7 @@ def role_appoint(request: HttpRequest, role_type_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.fill_seat(
+            services.seat_fill(
                 role_type=role_type,
                 holder=form.cleaned_data["holder"],
                 how_filled="appointed",
@@ -207,7 +207,7 @@ def term_end(request: HttpRequest, term_id: int) -> HttpResponse:
     form = EndTermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_term(actor=request.user, term=term, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.term_end(actor=request.user, term=term, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -224,7 +224,7 @@ def member_invite(request: HttpRequest, unit_id: int) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, raw = services.invite_member(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+            invitation, raw = services.member_invite(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -253,7 +253,7 @@ def member_import(request: HttpRequest, unit_id: int) -> HttpResponse:
     report = None
     if form.is_bound and form.is_valid():
         try:
-            report = services.import_members(
+            report = services.members_import(
                 actor=request.user,  # type: ignore[arg-type]
                 unit=unit,
                 file=form.cleaned_data["file"],
@@ -272,10 +272,10 @@ def member_import(request: HttpRequest, unit_id: int) -> HttpResponse:
     return render(request, "org/member_import.html", context)
 
 
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Rule: anyone holding a valid, unused, unexpired invitation link; for an address that already has an account
     with a password, only that account, logged in (the link never sets its password)."""
-    invitation = services.find_invitation(token)
+    invitation = services.invitation_find(token)
     if invitation is None:
         raise Http404(_("This invitation link is not valid any more."))
     account = selectors.account_with_password(invitation.email)
@@ -283,7 +283,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return _accept_invitation_as_member(request, invitation, account)
     form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
     if request.method == "POST" and form.is_valid():
-        member = services.accept_invitation(
+        member = services.invitation_accept(
             invitation=invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]
         )
         login(request, member, backend="rankandfile.org.auth.ThrottledEmailBackend")
@@ -296,7 +296,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 def _accept_invitation_as_member(request: HttpRequest, invitation: Invitation, account: Member) -> HttpResponse:
     is_owner = request.user.is_authenticated and request.user.pk == account.pk
     if is_owner and request.method == "POST":
-        services.accept_invitation(invitation=invitation, actor=account)
+        services.invitation_accept(invitation=invitation, actor=account)
         messages.success(request, _("Welcome to %s.") % invitation.unit)
         return redirect("home")
     context = {"invitation": invitation, "is_owner": is_owner, "title": _("Join %s") % invitation.unit}
@@ -322,7 +322,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
     member = request.user
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        services.update_profile(member=member, **form.cleaned_data)  # type: ignore[arg-type]
+        services.profile_update(member=member, **form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Profile saved."))
         return redirect("org:my_profile")
     context = {
@@ -346,7 +346,7 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            _token, raw = services.create_api_token(member=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            _token, raw = services.api_token_create(member=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -365,6 +365,6 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Rule: only the token's owner (others get 404)."""
     token = access.access_own_api_token(request.user, token_id)
-    services.revoke_api_token(member=request.user, token=token)  # type: ignore[arg-type]
+    services.api_token_revoke(member=request.user, token=token)  # type: ignore[arg-type]
     messages.success(request, _("Token revoked."))
     return redirect("org:my_profile")

@@ -38,13 +38,13 @@ def periodic(name: str) -> Any:
 
 
 def test_the_worker_closes_ballots_each_minute_and_digests_once_an_hour() -> None:
-    every_minute = periodic("rankandfile.ballots.tasks.close_due_ballots")
+    every_minute = periodic("rankandfile.ballots.tasks.ballots_close_due")
     digest = periodic("rankandfile.notifications.tasks.send_digests")
     at = dt.datetime(2026, 3, 5, 7, 5)
     assert every_minute.validate_datetime(at) and every_minute.validate_datetime(at.replace(minute=6))
     assert digest.validate_datetime(at) and not digest.validate_datetime(at.replace(minute=6))
     assert {
-        "rankandfile.ballots.tasks.close_due_ballots",
+        "rankandfile.ballots.tasks.ballots_close_due",
         "rankandfile.ballots.tasks.send_due_reminders",
         "rankandfile.notifications.tasks.send_digests",
     } <= set(worker.AT_START)
@@ -104,7 +104,7 @@ def test_two_closers_at_once_count_the_ballot_once(caplog: Any) -> None:
     def closer() -> None:
         try:
             barrier.wait(timeout=10)
-            closed.extend(b.pk for b in ballot_services.close_due_ballots())
+            closed.extend(b.pk for b in ballot_services.ballots_close_due())
         except BaseException as error:  # reported below, in the test's thread
             errors.append(error)
         finally:

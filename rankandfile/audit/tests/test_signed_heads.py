@@ -22,7 +22,7 @@ from rankandfile.audit.domain.chain import GENESIS, Link, entry_hash, head_state
 from rankandfile.audit.models import AuditEntry, ChainHead, PublishedHead
 from rankandfile.audit.selectors import verify_chain
 from rankandfile.audit.services import audit_head_publish, record
-from rankandfile.org.services import create_api_token
+from rankandfile.org.services import api_token_create
 from rankandfile.testing import log_in
 
 pytestmark = pytest.mark.django_db
@@ -249,7 +249,7 @@ def test_the_feed_is_atom_with_one_entry_per_head(chain: list[AuditEntry]) -> No
 
 def test_the_api_gives_each_head_with_the_statement_its_signature_covers(org: Any) -> None:
     published, _ = audit_head_publish()
-    _token, raw = create_api_token(member=org.alice, name="heads")
+    _token, raw = api_token_create(member=org.alice, name="heads")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     data = client.get("/api/v1/audit/heads").json()
     (item,) = data["items"]

@@ -18,12 +18,12 @@ from rankandfile.ballots.services.casting import (
 )
 from rankandfile.ballots.services.closing import (
     ballot_close,
-    close_due_ballots,
-    count_ballot,
+    ballot_count,
+    ballots_close_due,
 )
 from rankandfile.ballots.services.reminders import (
     ballot_send_reminders,
-    remind_due_ballots,
+    ballots_remind_due,
 )
 from rankandfile.ballots.services.setup import (
     SETUP_MESSAGES,
@@ -42,17 +42,17 @@ __all__ = [
     "Receipt",
     "ballot_cast",
     "ballot_close",
+    "ballot_count",
     "ballot_create",
     "ballot_open",
     "ballot_send_reminders",
     "ballot_set_alternatives",
+    "ballots_close_due",
+    "ballots_remind_due",
     "cast_refusal",
     "cast_refusal_for",
     "check_marks",
-    "close_due_ballots",
-    "count_ballot",
     "mark_message",
     "new_receipt",
     "options_for",
-    "remind_due_ballots",
 ]

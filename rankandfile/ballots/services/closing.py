@@ -109,7 +109,7 @@ def _publish_box(ballot: Ballot) -> int:
 PAPER_FIELDS = ("id", "ballot_id", "content", "receipt")
 
 
-def count_ballot(ballot: Ballot, published: bytes) -> counting.Result:
+def ballot_count(ballot: Ballot, published: bytes) -> counting.Result:
     """Count the published box exactly as `rankandfile tally --input json` counts the downloaded file."""
     box = counting.read_bytes(published, f"ballot-{ballot.pk}.json", "json")
     options = counting.Options(
@@ -152,7 +152,7 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
         ballot.seed = secrets.token_hex(8)
         published = selectors.box_bytes(ballot)
         try:
-            result = count_ballot(ballot, published) if cast else None
+            result = ballot_count(ballot, published) if cast else None
         except (counting.CountError, counting.InputError) as error:
             raise ValidationError(_("The count failed: %s") % error) from None
         decision = outcome.decide(
@@ -234,7 +234,7 @@ def _apply_decision(ballot: Ballot, decision: outcome.Decision) -> None:
         election_record_result(election=election, ballot=ballot, decision=decision)
 
 
-def close_due_ballots(*, now: dt.datetime | None = None) -> list[Ballot]:
+def ballots_close_due(*, now: dt.datetime | None = None) -> list[Ballot]:
     """Close every open ballot whose closing time has passed (the worker, each minute and at its start; or
     `manage.py close_due_ballots`). Safe to run twice at once: a ballot another closer took is skipped."""
     closed = []

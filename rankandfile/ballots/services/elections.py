@@ -1,6 +1,6 @@
 """Services for elections to roles: open nominations, acceptance, acclamation, the election ballot, terms.
 
-Every write in one transaction; acclamations and elections give role terms through org's `fill_seat`, which
+Every write in one transaction; acclamations and elections give role terms through org's `seat_fill`, which
 enforces seats and term limits and records each term in the audit chain. An elected term keeps the ballot's id in
 `RoleTerm.ballot_ref`, so the public role history links to the result (docs/ballots.md, "Elections for roles").
 """
@@ -23,7 +23,7 @@ from rankandfile.notifications import services as notifications
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member, RoleTerm, RoleType
-from rankandfile.org.services import fill_seat
+from rankandfile.org.services import seat_fill
 from rankandfile.proposals.access import require_unit_member
 from rankandfile.proposals.selectors import is_active_member_of
 
@@ -151,7 +151,7 @@ def election_close_nominations(*, actor: Member, election: Election, cutoff_on: 
             election.status = Election.Status.NO_CANDIDATES
         elif len(candidates) <= election.seats:
             for nomination in candidates:
-                fill_seat(
+                seat_fill(
                     role_type=role_type,
                     holder=nomination.nominee,
                     how_filled=RoleTerm.Filled.ACCLAIMED,
@@ -194,7 +194,7 @@ def election_record_result(*, election: Election, ballot: Ballot, decision: outc
         holder = by_label[label]
         if holder is None:  # every option of an election ballot is a candidate
             raise ValidationError(_("“%s” is not a candidate.") % label)
-        fill_seat(
+        seat_fill(
             role_type=election.role_type,
             holder=holder,
             how_filled=RoleTerm.Filled.ELECTED,

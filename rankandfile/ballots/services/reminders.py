@@ -32,7 +32,7 @@ def ballot_send_reminders(*, ballot: Ballot, now: dt.datetime | None = None) -> 
     return len(recipients)
 
 
-def remind_due_ballots(*, now: dt.datetime | None = None, within: dt.timedelta | None = None) -> int:
+def ballots_remind_due(*, now: dt.datetime | None = None, within: dt.timedelta | None = None) -> int:
     """Remind for every open remote ballot closing within `within` (BALLOT_REMINDER_HOURS). Returns the reminders."""
     now = now or timezone.now()
     within = within if within is not None else dt.timedelta(hours=settings.BALLOT_REMINDER_HOURS)

@@ -86,9 +86,9 @@ def test_it_needs_manage_ballots_to_close(org: Any, ranked: Any) -> None:
 
 
 def test_it_closes_nothing_before_the_closing_time_on_schedule(org: Any, ranked: Any) -> None:
-    assert services.close_due_ballots() == []
+    assert services.ballots_close_due() == []
     with time_machine.travel(timezone.now() + dt.timedelta(days=4)):
-        closed = services.close_due_ballots()
+        closed = services.ballots_close_due()
     assert [b.pk for b in closed] == [ranked.pk]
 
 

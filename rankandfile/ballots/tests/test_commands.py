@@ -1,4 +1,4 @@
-"""send_ballot_reminders and close_due_ballots, as cron runs them."""
+"""send_ballot_reminders and ballots_close_due, as cron runs them."""
 
 from __future__ import annotations
 

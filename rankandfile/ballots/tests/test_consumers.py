@@ -110,7 +110,7 @@ async def test_a_voter_whose_membership_lapsed_keeps_the_count_and_a_switched_of
     ballot = await sync_to_async(open_ballot)(org, mode="in_meeting")
     alice, erin = await connect(org.alice, ballot.pk), await connect(org.erin, ballot.pk)
     membership = await sync_to_async(Membership.objects.get)(member=org.alice, unit=org.leeds)
-    await sync_to_async(org_services.set_membership_status)(
+    await sync_to_async(org_services.membership_set_status)(
         actor=org.bob, membership=membership, status=Membership.Status.LAPSED
     )
     org.erin.is_active = False

@@ -15,7 +15,7 @@ from rankandfile.audit.models import AuditEntry
 from rankandfile.ballots import services
 from rankandfile.ballots.tests.helpers import open_ballot, voters
 from rankandfile.org.domain.api_tokens import SCOPES
-from rankandfile.org.services import create_api_token
+from rankandfile.org.services import api_token_create
 
 LABELS = ("Often", "Sometimes", "Never")
 
@@ -29,7 +29,7 @@ def closed_survey(org: Any, responses: int) -> Any:
 
 
 def api(member: Any) -> Client:
-    _token, raw = create_api_token(member=member, name="test", scopes=SCOPES)
+    _token, raw = api_token_create(member=member, name="test", scopes=SCOPES)
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 

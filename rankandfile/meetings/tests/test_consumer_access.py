@@ -65,7 +65,7 @@ async def test_a_lapsed_members_socket_is_closed_and_receives_nothing_more() -> 
     alice = await connect(meeting, await sync_to_async(logged_in)(org.alice))
     bob = await connect(meeting, await sync_to_async(logged_in)(org.bob))
     membership = await sync_to_async(Membership.objects.get)(member=org.alice, unit=org.leeds)
-    await sync_to_async(org_services.set_membership_status)(
+    await sync_to_async(org_services.membership_set_status)(
         actor=org.bob, membership=membership, status=Membership.Status.LAPSED
     )
     assert await closed_with(alice) == 4403

@@ -99,7 +99,7 @@ def _write(plan: DemoPlan) -> None:
     units: dict[str, Unit] = {}
     for planned in plan.units:
         parent = units[planned.parent] if planned.parent else None
-        units[planned.path] = services.create_unit(
+        units[planned.path] = services.unit_create(
             actor=None, parent=parent, name=planned.name, slug=planned.slug, kind=planned.kind
         )
     role_types = RoleType.objects.bulk_create(

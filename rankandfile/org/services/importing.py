@@ -82,7 +82,7 @@ def unit_for_path(path: str) -> Unit | None:
     return Unit.objects.filter(path=path.strip().strip("/").lower()).first()
 
 
-def import_members(
+def members_import(
     *, actor: Member | None, unit: Unit, file: bytes | str | IO[bytes], skip_bad_rows: bool = False
 ) -> ImportReport:
     """Import members into `unit` and the units under it from a CSV file.

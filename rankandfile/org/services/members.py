@@ -19,7 +19,7 @@ from rankandfile.org.models import Invitation, Member, Membership, Unit
 
 
 # --- members and memberships ----------------------------------------------------------------------------
-def set_membership_status(
+def membership_set_status(
     *, actor: Member, membership: Membership, status: str, reason: str = "", on: dt.date | None = None
 ) -> Membership:
     require_capability(actor, membership.unit, MANAGE_MEMBERS)
@@ -48,7 +48,7 @@ def _token() -> tuple[str, str]:
     return raw, hashlib.sha256(raw.encode()).hexdigest()
 
 
-def invite_member(*, actor: Member, unit: Unit, email: str, full_name: str = "") -> tuple[Invitation, str]:
+def member_invite(*, actor: Member, unit: Unit, email: str, full_name: str = "") -> tuple[Invitation, str]:
     """Create an invitation and return it with the raw token (to put in the emailed link, never stored)."""
     require_capability(actor, unit, MANAGE_MEMBERS)
     if unit.is_dissolved:
@@ -67,7 +67,7 @@ def invite_member(*, actor: Member, unit: Unit, email: str, full_name: str = "")
     return invitation, raw
 
 
-def find_invitation(raw_token: str) -> Invitation | None:
+def invitation_find(raw_token: str) -> Invitation | None:
     hashed = hashlib.sha256(raw_token.encode()).hexdigest()
     invitation = Invitation.objects.select_related("unit").filter(token_hash=hashed).first()
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < timezone.now():
@@ -75,7 +75,7 @@ def find_invitation(raw_token: str) -> Invitation | None:
     return invitation
 
 
-def accept_invitation(
+def invitation_accept(
     *, invitation: Invitation, actor: Member | None = None, full_name: str = "", password: str = ""
 ) -> Member:
     """Join the invitation's unit by its link.
@@ -109,7 +109,7 @@ def accept_invitation(
     return member
 
 
-def update_profile(*, member: Member, full_name: str, phone: str, pronouns: str) -> Member:
+def profile_update(*, member: Member, full_name: str, phone: str, pronouns: str) -> Member:
     member.full_name, member.phone, member.pronouns = full_name.strip(), phone.strip(), pronouns.strip()
     member.full_clean(exclude=["password", "email"])
     member.save(update_fields=["full_name", "phone", "pronouns"])

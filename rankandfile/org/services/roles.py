@@ -20,7 +20,7 @@ from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
 
 
 # --- roles ----------------------------------------------------------------------------------------------
-def create_role_type(
+def role_type_create(
     *,
     actor: Member,
     unit: Unit,
@@ -63,7 +63,7 @@ def create_role_type(
     return role_type
 
 
-def fill_seat(
+def seat_fill(
     *,
     role_type: RoleType,
     holder: Member,
@@ -152,7 +152,7 @@ def _refusal_message(holder: Member, refusal: role_rules.Refusal) -> str:
     }
 
 
-def end_term(*, actor: Member, term: RoleTerm, reason: str, on: dt.date | None = None) -> RoleTerm:
+def term_end(*, actor: Member, term: RoleTerm, reason: str, on: dt.date | None = None) -> RoleTerm:
     require_capability(actor, term.role_type.unit, MANAGE_ROLES)
     if not reason.strip():
         raise ValidationError({"reason": _("Ending a term early needs a reason; it is shown in role history.")})

@@ -19,7 +19,7 @@ from rankandfile.org.models import ApiToken, Member
 
 
 # --- API tokens -----------------------------------------------------------------------------------------
-def create_api_token(
+def api_token_create(
     *,
     member: Member,
     name: str,
@@ -56,7 +56,7 @@ def create_api_token(
     return token, raw
 
 
-def revoke_api_token(*, member: Member, token: ApiToken) -> None:
+def api_token_revoke(*, member: Member, token: ApiToken) -> None:
     if token.member_id != member.pk:
         raise ValidationError({"token": _("Not your token.")})
     with transaction.atomic():

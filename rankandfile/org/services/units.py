@@ -24,7 +24,7 @@ def _path_for(parent: Unit | None, slug: str) -> str:
     return f"{parent.path}/{slug}" if parent else slug
 
 
-def create_unit(*, actor: Member | None, parent: Unit | None, name: str, slug: str = "", kind: str = "") -> Unit:
+def unit_create(*, actor: Member | None, parent: Unit | None, name: str, slug: str = "", kind: str = "") -> Unit:
     """Create a unit under `parent` (None: a root, which only a management command may do)."""
     if parent is not None and actor is not None:
         require_capability(actor, parent, MANAGE_UNITS)
@@ -48,7 +48,7 @@ def create_unit(*, actor: Member | None, parent: Unit | None, name: str, slug: s
     return unit
 
 
-def rename_unit(*, actor: Member, unit: Unit, name: str) -> Unit:
+def unit_rename(*, actor: Member, unit: Unit, name: str) -> Unit:
     require_capability(actor, unit, MANAGE_UNITS)
     name = name.strip()
     if not name:
@@ -61,7 +61,7 @@ def rename_unit(*, actor: Member, unit: Unit, name: str) -> Unit:
     return unit
 
 
-def move_unit(*, actor: Member, unit: Unit, new_parent: Unit) -> Unit:
+def unit_move(*, actor: Member, unit: Unit, new_parent: Unit) -> Unit:
     """Move a unit and its whole subtree. The actor needs `manage_units` over both old and new places."""
     require_capability(actor, unit, MANAGE_UNITS)
     require_capability(actor, new_parent, MANAGE_UNITS)
@@ -86,7 +86,7 @@ def move_unit(*, actor: Member, unit: Unit, new_parent: Unit) -> Unit:
     return unit
 
 
-def dissolve_unit(*, actor: Member, unit: Unit, on: dt.date | None = None) -> Unit:
+def unit_dissolve(*, actor: Member, unit: Unit, on: dt.date | None = None) -> Unit:
     """Dissolve a unit: it and its history stay, it stops granting roles and taking members."""
     require_capability(actor, unit, MANAGE_UNITS)
     if unit.parent_id is None:
@@ -101,7 +101,7 @@ def dissolve_unit(*, actor: Member, unit: Unit, on: dt.date | None = None) -> Un
         unit.save(update_fields=["dissolved_on"])
         current = RoleTerm.objects.current(day).filter(role_type__unit=unit)
         holders = set(current.values_list("holder_id", flat=True))
-        # Terms end on the day of dissolution, like `end_term`; one that began that very day lasts one day.
+        # Terms end on the day of dissolution, like `term_end`; one that began that very day lasts one day.
         ended = current.filter(starts_on__lt=day).update(ends_on=day, ended_early_reason="unit dissolved")
         ended += current.filter(starts_on=day).update(
             ends_on=day + dt.timedelta(days=1), ended_early_reason="unit dissolved"

@@ -32,7 +32,7 @@ def test_it_grants_capabilities_down_the_tree_from_an_ancestor(org: SmallOrg) ->
     leeds, york, north, national = caps(org.carol, org.leeds, org.york, org.north, org.national)
     assert leeds == york == north == {"manage_members", "manage_roles", "manage_units", "chair_meetings"}
     assert national == set()
-    east = services.create_unit(actor=org.carol, parent=org.leeds, name="East")
+    east = services.unit_create(actor=org.carol, parent=org.leeds, name="East")
     assert caps(org.carol, east) == [north]
     assert caps(org.dave, east) == [
         {"manage_units", "manage_members", "manage_roles", "chair_meetings", "manage_ballots"}
@@ -40,7 +40,7 @@ def test_it_grants_capabilities_down_the_tree_from_an_ancestor(org: SmallOrg) ->
 
 
 def test_it_adds_up_roles_held_at_several_levels(org: SmallOrg) -> None:
-    services.fill_seat(role_type=org.committee_role, holder=org.bob, how_filled="elected")
+    services.seat_fill(role_type=org.committee_role, holder=org.bob, how_filled="elected")
     (leeds,) = caps(org.bob, org.leeds)
     assert leeds == {"chair_meetings", "manage_members", "accountability_committee"}
 
@@ -55,7 +55,7 @@ def test_it_gives_nothing_for_an_expired_term(org: SmallOrg) -> None:
 
 def test_it_gives_nothing_for_a_term_that_has_not_started(org: SmallOrg) -> None:
     future = timezone.localdate() + dt.timedelta(days=10)
-    services.fill_seat(role_type=org.committee_role, holder=org.alice, how_filled="elected", starts_on=future)
+    services.seat_fill(role_type=org.committee_role, holder=org.alice, how_filled="elected", starts_on=future)
     assert caps(org.alice, org.leeds, org.national) == [set(), set()]
 
 
@@ -99,7 +99,7 @@ def test_it_gives_nothing_to_anonymous_visitors(org: SmallOrg) -> None:
 
 
 def test_it_gives_nothing_from_a_dissolved_unit(org: SmallOrg) -> None:
-    services.dissolve_unit(actor=org.dave, unit=org.leeds)
+    services.unit_dissolve(actor=org.dave, unit=org.leeds)
     assert caps(org.bob, org.leeds) == [set()]
 
 
@@ -143,11 +143,11 @@ def test_it_fetches_objects_for_members_and_refuses_or_hides_the_rest(org: Small
 
 
 def test_it_lets_only_the_owner_reach_an_api_token(org: SmallOrg) -> None:
-    token, _raw = services.create_api_token(member=org.alice, name="sync")
+    token, _raw = services.api_token_create(member=org.alice, name="sync")
     assert access.access_own_api_token(org.alice, token.pk) == token
     for other in (org.bob, org.dave, org.otto):
         with pytest.raises(Http404):
             access.access_own_api_token(other, token.pk)
-    services.revoke_api_token(member=org.alice, token=token)
+    services.api_token_revoke(member=org.alice, token=token)
     with pytest.raises(Http404):
         access.access_own_api_token(org.alice, token.pk)

@@ -26,7 +26,7 @@ class Api:
         self.client = Client()
         self.headers: dict[str, str] = {}
         if member is not None and raw is None:
-            _token, raw = services.create_api_token(member=member, name="tests", scopes=SCOPES)
+            _token, raw = services.api_token_create(member=member, name="tests", scopes=SCOPES)
         if raw is not None:
             self.headers["Authorization"] = f"Bearer {raw}"
 
@@ -80,14 +80,14 @@ def test_it_refuses_requests_without_a_valid_token(org: SmallOrg) -> None:
 
 
 def test_it_refuses_a_revoked_token(org: SmallOrg) -> None:
-    token, raw = services.create_api_token(member=org.alice, name="laptop")
+    token, raw = services.api_token_create(member=org.alice, name="laptop")
     assert Api(raw=raw).get("/units").status_code == 200
-    services.revoke_api_token(member=org.alice, token=token)
+    services.api_token_revoke(member=org.alice, token=token)
     assert Api(raw=raw).get("/units").status_code == 401
 
 
 def test_it_stores_only_the_hash_of_a_token(org: SmallOrg) -> None:
-    token, raw = services.create_api_token(member=org.alice, name="laptop")
+    token, raw = services.api_token_create(member=org.alice, name="laptop")
     assert token.token_hash == hashlib.sha256(raw.encode()).hexdigest()
     assert raw.startswith(token.prefix) and len(token.prefix) < len(raw) // 3
     row = ApiToken.objects.filter(pk=token.pk).values().get()
@@ -98,7 +98,7 @@ def test_it_stores_only_the_hash_of_a_token(org: SmallOrg) -> None:
 
 
 def test_it_notes_when_a_token_was_last_used(org: SmallOrg) -> None:
-    token, raw = services.create_api_token(member=org.alice, name="laptop")
+    token, raw = services.api_token_create(member=org.alice, name="laptop")
     assert token.last_used_at is None
     Api(raw=raw).get("/units")
     token.refresh_from_db()

@@ -33,7 +33,7 @@ WRITE_SCOPES = {
 
 
 def token(member: Member, *scopes: str, days: int = 30) -> str:
-    return services.create_api_token(member=member, name="t", scopes=scopes, days=days)[1]
+    return services.api_token_create(member=member, name="t", scopes=scopes, days=days)[1]
 
 
 def call(raw: str, method: str, path: str, body: Any = None) -> Any:
@@ -107,7 +107,7 @@ def test_it_refuses_an_unknown_scope_or_lifetime(org: SmallOrg) -> None:
 
     for kwargs in ({"scopes": ["admin"]}, {"scopes": []}, {"days": 3650}):
         with pytest.raises(ValidationError):
-            services.create_api_token(member=org.alice, name="t", **kwargs)
+            services.api_token_create(member=org.alice, name="t", **kwargs)
     assert not ApiToken.objects.exists()
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.selectors import verify_chain
 from rankandfile.org.models import Member, Membership
-from rankandfile.org.services.importing import import_members
+from rankandfile.org.services.importing import members_import
 from rankandfile.testing import SmallOrg
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def import_entries() -> list[AuditEntry]:
 
 
 def test_it_imports_a_good_file_into_the_unit_and_the_units_under_it(org: SmallOrg) -> None:
-    report = import_members(actor=org.carol, unit=org.north, file=GOOD.encode())
+    report = members_import(actor=org.carol, unit=org.north, file=GOOD.encode())
     assert report.written
     assert (report.created, report.updated, report.unchanged, report.skipped) == (3, 0, 0, 0)
     ann = Member.objects.get(email="ann@example.org")
@@ -55,7 +55,7 @@ def test_it_imports_a_good_file_into_the_unit_and_the_units_under_it(org: SmallO
 
 
 def test_it_gives_new_members_no_usable_password(org: SmallOrg) -> None:
-    import_members(actor=org.carol, unit=org.north, file=GOOD.encode())
+    members_import(actor=org.carol, unit=org.north, file=GOOD.encode())
     ann = Member.objects.get(email="ann@example.org")
     assert ann.is_active
     assert not ann.has_usable_password()
@@ -63,7 +63,7 @@ def test_it_gives_new_members_no_usable_password(org: SmallOrg) -> None:
 
 
 def test_it_writes_one_audit_entry_with_the_counts_and_the_files_sha256(org: SmallOrg) -> None:
-    import_members(actor=org.carol, unit=org.north, file=GOOD.encode())
+    members_import(actor=org.carol, unit=org.north, file=GOOD.encode())
     [entry] = import_entries()
     assert entry.actor_id == org.carol.pk
     assert entry.payload["file_sha256"] == hashlib.sha256(GOOD.encode()).hexdigest()
@@ -78,7 +78,7 @@ def test_it_writes_nothing_when_a_row_is_bad(org: SmallOrg) -> None:
         AuditEntry.objects.count(),
     )
     bad = GOOD + "dee@example.org,,,,,,\n" + "alice.member@example.org,Renamed,,,left,,\n"
-    report = import_members(actor=org.carol, unit=org.north, file=bad)
+    report = members_import(actor=org.carol, unit=org.north, file=bad)
     assert not report.written
     assert report.bad_rows == 1
     assert [(p.line, p.column, p.code) for p in report.problems] == [(5, "full_name", "required")]
@@ -91,7 +91,7 @@ def test_it_writes_nothing_when_a_row_is_bad(org: SmallOrg) -> None:
 
 def test_it_imports_the_good_rows_and_reports_the_bad_when_skipping(org: SmallOrg) -> None:
     bad = GOOD + "dee@example.org,,,,,,\nnot-an-email,Eve,,,,,\n"
-    report = import_members(actor=org.carol, unit=org.north, file=bad, skip_bad_rows=True)
+    report = members_import(actor=org.carol, unit=org.north, file=bad, skip_bad_rows=True)
     assert report.written
     assert (report.created, report.skipped, report.bad_rows) == (3, 2, 2)
     assert [p.line for p in report.problems] == [5, 6]
@@ -100,7 +100,7 @@ def test_it_imports_the_good_rows_and_reports_the_bad_when_skipping(org: SmallOr
 
 
 def test_it_refuses_a_file_with_a_bad_header_even_when_skipping(org: SmallOrg) -> None:
-    report = import_members(actor=org.carol, unit=org.north, file=b"mail,name\na@example.org,A\n", skip_bad_rows=True)
+    report = members_import(actor=org.carol, unit=org.north, file=b"mail,name\na@example.org,A\n", skip_bad_rows=True)
     assert not report.written
     assert report.is_fatal
     assert {p.code for p in report.problems} == {"unknown_column", "missing_column"}
@@ -108,14 +108,14 @@ def test_it_refuses_a_file_with_a_bad_header_even_when_skipping(org: SmallOrg) -
 
 
 def test_it_updates_members_by_email_instead_of_duplicating_them(org: SmallOrg) -> None:
-    import_members(actor=org.carol, unit=org.north, file=GOOD.encode())
+    members_import(actor=org.carol, unit=org.north, file=GOOD.encode())
     again = (
         "EMAIL,Full_Name,Phone,Pronouns,Status,Unit\n"
         "ANN@example.org,Ann Smith-Jones,+44 2,,left,leeds\n"
         "bo@example.org,Bo Jones,,,,york\n"
         "cy@example.org,Cy Twombly,,,,\n"
     )
-    report = import_members(actor=org.carol, unit=org.north, file=again)
+    report = members_import(actor=org.carol, unit=org.north, file=again)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 2)
     assert Member.objects.filter(email="ann@example.org").count() == 1
     ann = Member.objects.get(email="ann@example.org")
@@ -130,7 +130,7 @@ def test_it_updates_members_by_email_instead_of_duplicating_them(org: SmallOrg) 
 
 def test_it_adds_a_membership_to_an_existing_member_of_another_unit(org: SmallOrg) -> None:
     password_before = org.alice.password
-    report = import_members(
+    report = members_import(
         actor=org.carol, unit=org.north, file="email,full_name,unit\nalice.member@example.org,Alice Member,york\n"
     )
     assert (report.created, report.updated) == (0, 1)
@@ -141,22 +141,22 @@ def test_it_adds_a_membership_to_an_existing_member_of_another_unit(org: SmallOr
 
 def test_it_refuses_a_member_without_manage_members(org: SmallOrg) -> None:
     with pytest.raises(PermissionDenied):
-        import_members(actor=org.alice, unit=org.leeds, file=GOOD.encode())
+        members_import(actor=org.alice, unit=org.leeds, file=GOOD.encode())
     assert not Member.objects.filter(email="ann@example.org").exists()
 
 
 def test_it_refuses_a_branch_chair_over_another_branch(org: SmallOrg) -> None:
     with pytest.raises(PermissionDenied):
-        import_members(actor=org.bob, unit=org.york, file="email,full_name\nann@example.org,Ann\n")
+        members_import(actor=org.bob, unit=org.york, file="email,full_name\nann@example.org,Ann\n")
 
 
 def test_it_lets_a_branch_chair_import_into_their_branch(org: SmallOrg) -> None:
-    report = import_members(actor=org.bob, unit=org.leeds, file="email,full_name\nann@example.org,Ann\n")
+    report = members_import(actor=org.bob, unit=org.leeds, file="email,full_name\nann@example.org,Ann\n")
     assert report.created == 1
 
 
 def test_it_refuses_rows_for_units_outside_the_one_imported_into(org: SmallOrg) -> None:
-    report = import_members(
+    report = members_import(
         actor=org.bob, unit=org.leeds, file="email,full_name,unit\nann@example.org,Ann,national/north/york\n"
     )
     assert not report.written
@@ -164,7 +164,7 @@ def test_it_refuses_rows_for_units_outside_the_one_imported_into(org: SmallOrg) 
 
 
 def test_it_runs_without_an_actor_for_the_operator(org: SmallOrg) -> None:
-    report = import_members(
+    report = members_import(
         actor=None, unit=org.national, file=io.BytesIO(b"email,full_name,unit\nann@example.org,Ann,north/york\n")
     )
     assert report.created == 1
@@ -175,8 +175,8 @@ def test_it_refuses_a_dissolved_unit(org: SmallOrg) -> None:
     org.york.dissolved_on = timezone.localdate()
     org.york.save(update_fields=["dissolved_on"])
     with pytest.raises(ValidationError):
-        import_members(actor=org.carol, unit=org.york, file=GOOD.encode())
-    report = import_members(actor=org.carol, unit=org.north, file=GOOD.encode())
+        members_import(actor=org.carol, unit=org.york, file=GOOD.encode())
+    report = members_import(actor=org.carol, unit=org.north, file=GOOD.encode())
     assert [p.code for p in report.problems] == ["dissolved_unit"]
 
 
@@ -184,14 +184,14 @@ def test_it_imports_and_reimports_10000_rows_in_a_bounded_number_of_queries(
     org: SmallOrg, django_assert_max_num_queries: Any
 ) -> None:
     with django_assert_max_num_queries(300):  # batches of inserts, never one query per row
-        report = import_members(actor=org.carol, unit=org.north, file=generated_csv(10_000))
+        report = members_import(actor=org.carol, unit=org.north, file=generated_csv(10_000))
     assert report.created == 10_000
     assert Membership.objects.filter(unit=org.york, member__email__startswith="m").count() == 5_000
     with django_assert_max_num_queries(15):  # nothing changed: the reads and the audit entry only
-        report = import_members(actor=org.carol, unit=org.north, file=generated_csv(10_000))
+        report = members_import(actor=org.carol, unit=org.north, file=generated_csv(10_000))
     assert (report.created, report.updated, report.unchanged) == (0, 0, 10_000)
     with django_assert_max_num_queries(40):
-        report = import_members(actor=org.carol, unit=org.north, file=generated_csv(10_000, " II"))
+        report = members_import(actor=org.carol, unit=org.north, file=generated_csv(10_000, " II"))
     assert report.updated == 10_000
     assert Member.objects.get(email="m9999@example.org").full_name == "Member 9999 II, Jr"
     assert Member.objects.filter(email__startswith="m", email__endswith="@example.org").count() == 10_000
@@ -209,7 +209,7 @@ def test_it_writes_nothing_when_a_member_appears_during_the_import(org: SmallOrg
 
     monkeypatch.setattr(importing, "_plan", plan_then_someone_adds_ann)
     with pytest.raises(ValidationError, match="nothing was written"):
-        import_members(actor=org.carol, unit=org.north, file=GOOD.encode())
+        members_import(actor=org.carol, unit=org.north, file=GOOD.encode())
     assert not Member.objects.filter(email__in=["bo@example.org", "cy@example.org"]).exists()
     assert import_entries() == []
 
@@ -221,7 +221,7 @@ def test_it_refuses_to_touch_a_member_outside_the_importers_units(org: SmallOrg)
     file = (
         "email,full_name,phone,joined_on\ndave.secretary@example.org,Renamed,+44 9,2000-01-01\nann@example.org,Ann,,\n"
     )
-    report = import_members(actor=org.bob, unit=org.leeds, file=file)
+    report = members_import(actor=org.bob, unit=org.leeds, file=file)
     assert not report.written
     assert [(p.line, p.column, p.code, p.reason) for p in report.problems] == [
         (2, "email", "not_in_your_units", "not in your units")
@@ -234,7 +234,7 @@ def test_it_refuses_to_touch_a_member_outside_the_importers_units(org: SmallOrg)
 
 def test_it_imports_the_others_and_skips_a_member_outside_when_told(org: SmallOrg) -> None:
     file = "email,full_name\ndave.secretary@example.org,Renamed\nann@example.org,Ann\n"
-    report = import_members(actor=org.bob, unit=org.leeds, file=file, skip_bad_rows=True)
+    report = members_import(actor=org.bob, unit=org.leeds, file=file, skip_bad_rows=True)
     assert report.written and (report.created, report.updated, report.skipped) == (1, 0, 1)
     org.dave.refresh_from_db()
     assert org.dave.full_name == "Dave Secretary" and not org.dave.memberships.filter(unit=org.leeds).exists()
@@ -244,14 +244,14 @@ def test_it_imports_the_others_and_skips_a_member_outside_when_told(org: SmallOr
 def test_it_says_the_same_of_a_member_elsewhere_and_of_an_account_without_a_unit(org: SmallOrg) -> None:
     Member.objects.create_user("no.unit@example.org", None, full_name="No Unit")
     file = "email,full_name\ndave.secretary@example.org,D\nno.unit@example.org,N\n"
-    report = import_members(actor=org.bob, unit=org.leeds, file=file)
+    report = members_import(actor=org.bob, unit=org.leeds, file=file)
     assert [p.reason for p in report.problems] == ["not in your units", "not in your units"]
     assert {str(p).split(": ", 1)[1] for p in report.problems} == {"not in your units"}
 
 
 def test_it_updates_members_of_the_importers_units_whatever_their_status(org: SmallOrg) -> None:
     # frank's Leeds membership has lapsed: still Leeds's to bring back.
-    report = import_members(
+    report = members_import(
         actor=org.bob, unit=org.leeds, file="email,full_name,status\nfrank.former@example.org,Frank F,active\n"
     )
     assert report.written and report.updated == 1
@@ -259,5 +259,5 @@ def test_it_updates_members_of_the_importers_units_whatever_their_status(org: Sm
 
 
 def test_the_operator_still_updates_anyone(org: SmallOrg) -> None:
-    report = import_members(actor=None, unit=org.leeds, file="email,full_name\ndave.secretary@example.org,Dave S\n")
+    report = members_import(actor=None, unit=org.leeds, file="email,full_name\ndave.secretary@example.org,Dave S\n")
     assert report.written and report.updated == 1

@@ -26,7 +26,7 @@ def membership(member: Member, org: SmallOrg) -> Membership:
 
 def test_it_lapses_a_membership_with_the_date_and_loses_good_standing(org: SmallOrg) -> None:
     day = dt.date(2026, 3, 1)
-    services.set_membership_status(actor=org.bob, membership=membership(org.alice, org), status="lapsed", on=day)
+    services.membership_set_status(actor=org.bob, membership=membership(org.alice, org), status="lapsed", on=day)
     m = membership(org.alice, org)
     assert (m.status, m.status_changed_on, m.left_on) == ("lapsed", day, None)
     forget_cached_capabilities(org.alice)
@@ -36,12 +36,12 @@ def test_it_lapses_a_membership_with_the_date_and_loses_good_standing(org: Small
 
 def test_it_records_leaving_with_a_reason_and_clears_it_on_return(org: SmallOrg) -> None:
     day = dt.date(2026, 4, 1)
-    services.set_membership_status(
+    services.membership_set_status(
         actor=org.carol, membership=membership(org.alice, org), status="left", reason="moved abroad", on=day
     )
     m = membership(org.alice, org)
     assert (m.status, m.left_on, m.exit_reason) == ("left", day, "moved abroad")
-    services.set_membership_status(actor=org.carol, membership=m, status="active")
+    services.membership_set_status(actor=org.carol, membership=m, status="active")
     m.refresh_from_db()
     assert (m.status, m.left_on) == ("active", None)
     assert verify_chain() is None
@@ -49,7 +49,7 @@ def test_it_records_leaving_with_a_reason_and_clears_it_on_return(org: SmallOrg)
 
 def test_it_renews_a_lapsed_membership(org: SmallOrg) -> None:
     assert not is_member_in_good_standing(org.frank)
-    services.set_membership_status(actor=org.bob, membership=membership(org.frank, org), status="active")
+    services.membership_set_status(actor=org.bob, membership=membership(org.frank, org), status="active")
     forget_cached_capabilities(org.frank)
     assert is_member_in_good_standing(org.frank)
 
@@ -57,18 +57,18 @@ def test_it_renews_a_lapsed_membership(org: SmallOrg) -> None:
 def test_it_refuses_status_changes_without_manage_members_or_with_an_unknown_status(org: SmallOrg) -> None:
     for actor in (org.alice, org.erin, org.frank, org.otto):
         with pytest.raises(PermissionDenied):
-            services.set_membership_status(actor=actor, membership=membership(org.bob, org), status="left")
+            services.membership_set_status(actor=actor, membership=membership(org.bob, org), status="left")
     york = Membership.objects.get(member=org.otto, unit=org.york)
     with pytest.raises(PermissionDenied):  # bob chairs Leeds, not York
-        services.set_membership_status(actor=org.bob, membership=york, status="lapsed")
+        services.membership_set_status(actor=org.bob, membership=york, status="lapsed")
     with pytest.raises(ValidationError) as refused:
-        services.set_membership_status(actor=org.bob, membership=membership(org.alice, org), status="expelled")
+        services.membership_set_status(actor=org.bob, membership=membership(org.alice, org), status="expelled")
     assert "status" in refused.value.message_dict
     assert membership(org.bob, org).status == "active"
 
 
 def test_it_stores_only_the_hash_of_an_invitation_token(org: SmallOrg) -> None:
-    invitation, raw = services.invite_member(
+    invitation, raw = services.member_invite(
         actor=org.bob, unit=org.leeds, email="  New.Person@Example.ORG ", full_name="New Person"
     )
     assert len(raw) >= 40
@@ -79,25 +79,25 @@ def test_it_stores_only_the_hash_of_an_invitation_token(org: SmallOrg) -> None:
     assert invitation.expires_at > timezone.now() + dt.timedelta(days=13)
     entry = AuditEntry.objects.get(action="member.invite")
     assert raw not in str(entry.payload)
-    assert services.find_invitation(raw) == invitation
-    assert services.find_invitation(invitation.token_hash) is None  # the hash is not a token
+    assert services.invitation_find(raw) == invitation
+    assert services.invitation_find(invitation.token_hash) is None  # the hash is not a token
 
 
 def test_it_refuses_invitations_without_manage_members_or_to_a_dissolved_unit(org: SmallOrg) -> None:
     with pytest.raises(PermissionDenied):
-        services.invite_member(actor=org.alice, unit=org.leeds, email="x@example.org")
+        services.member_invite(actor=org.alice, unit=org.leeds, email="x@example.org")
     with pytest.raises(PermissionDenied):
-        services.invite_member(actor=org.bob, unit=org.york, email="x@example.org")
-    services.dissolve_unit(actor=org.dave, unit=org.york)
+        services.member_invite(actor=org.bob, unit=org.york, email="x@example.org")
+    services.unit_dissolve(actor=org.dave, unit=org.york)
     org.york.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.invite_member(actor=org.dave, unit=org.york, email="x@example.org")
+        services.member_invite(actor=org.dave, unit=org.york, email="x@example.org")
     assert not Invitation.objects.exists()
 
 
 def test_it_creates_the_member_and_the_membership_on_acceptance(org: SmallOrg) -> None:
-    invitation, _raw = services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
-    member = services.accept_invitation(invitation=invitation, full_name="New Person", password=NEW_PASSWORD)
+    invitation, _raw = services.member_invite(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    member = services.invitation_accept(invitation=invitation, full_name="New Person", password=NEW_PASSWORD)
     assert (member.email, member.full_name) == ("new.person@example.org", "New Person")
     assert member.check_password(NEW_PASSWORD)
     assert Membership.objects.get(member=member, unit=org.leeds).status == "active"
@@ -108,29 +108,29 @@ def test_it_creates_the_member_and_the_membership_on_acceptance(org: SmallOrg) -
 
 
 def test_it_adds_an_existing_member_to_another_unit_without_a_duplicate(org: SmallOrg) -> None:
-    invitation, _raw = services.invite_member(actor=org.carol, unit=org.york, email="ALICE.member@example.org")
-    member = services.accept_invitation(invitation=invitation, actor=org.alice)
+    invitation, _raw = services.member_invite(actor=org.carol, unit=org.york, email="ALICE.member@example.org")
+    member = services.invitation_accept(invitation=invitation, actor=org.alice)
     assert member == org.alice
     assert Member.objects.filter(email__iexact="alice.member@example.org").count() == 1
     assert set(member.memberships.values_list("unit__name", "status")) == {("Leeds", "active"), ("York", "active")}
 
 
 def test_it_reactivates_a_former_member_who_accepts_an_invitation(org: SmallOrg) -> None:
-    invitation, _raw = services.invite_member(actor=org.bob, unit=org.leeds, email=org.frank.email)
-    services.accept_invitation(invitation=invitation, actor=org.frank)
+    invitation, _raw = services.member_invite(actor=org.bob, unit=org.leeds, email=org.frank.email)
+    services.invitation_accept(invitation=invitation, actor=org.frank)
     assert membership(org.frank, org).status == "active"
 
 
 def test_it_never_sets_the_password_of_an_account_that_has_one(org: SmallOrg) -> None:
-    invitation, _raw = services.invite_member(actor=org.carol, unit=org.york, email=org.alice.email)
+    invitation, _raw = services.member_invite(actor=org.carol, unit=org.york, email=org.alice.email)
     old_hash = Member.objects.get(pk=org.alice.pk).password
     # Whoever holds the link, without being logged in as the account, is refused.
     with pytest.raises(PermissionDenied):
-        services.accept_invitation(invitation=invitation, full_name="Mallory", password=NEW_PASSWORD)
+        services.invitation_accept(invitation=invitation, full_name="Mallory", password=NEW_PASSWORD)
     with pytest.raises(PermissionDenied):
-        services.accept_invitation(invitation=invitation, actor=org.bob, password=NEW_PASSWORD)
+        services.invitation_accept(invitation=invitation, actor=org.bob, password=NEW_PASSWORD)
     # The owner, logged in, joins; a password passed along is ignored.
-    services.accept_invitation(invitation=invitation, actor=org.alice, password=NEW_PASSWORD)
+    services.invitation_accept(invitation=invitation, actor=org.alice, password=NEW_PASSWORD)
     alice = Member.objects.get(pk=org.alice.pk)
     assert alice.password == old_hash and alice.full_name == "Alice Member"
     assert Membership.objects.get(member=org.alice, unit=org.york).status == "active"
@@ -139,33 +139,33 @@ def test_it_never_sets_the_password_of_an_account_that_has_one(org: SmallOrg) ->
 def test_it_sets_the_first_password_of_an_imported_account(org: SmallOrg) -> None:
     imported = Member.objects.create_user("imported@example.org", None, full_name="Ida Imported")
     assert not imported.has_usable_password()
-    invitation, _raw = services.invite_member(actor=org.bob, unit=org.leeds, email="imported@example.org")
+    invitation, _raw = services.member_invite(actor=org.bob, unit=org.leeds, email="imported@example.org")
     with pytest.raises(ValidationError):
-        services.accept_invitation(invitation=invitation, full_name="Ida Imported")
-    services.accept_invitation(invitation=invitation, full_name="Ida Imported", password=NEW_PASSWORD)
+        services.invitation_accept(invitation=invitation, full_name="Ida Imported")
+    services.invitation_accept(invitation=invitation, full_name="Ida Imported", password=NEW_PASSWORD)
     imported.refresh_from_db()
     assert imported.check_password(NEW_PASSWORD)
 
 
 def test_it_does_not_find_a_used_invitation(org: SmallOrg) -> None:
-    invitation, raw = services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
-    services.accept_invitation(invitation=invitation, full_name="New Person", password=NEW_PASSWORD)
-    assert services.find_invitation(raw) is None
+    invitation, raw = services.member_invite(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    services.invitation_accept(invitation=invitation, full_name="New Person", password=NEW_PASSWORD)
+    assert services.invitation_find(raw) is None
 
 
 def test_it_does_not_find_an_expired_invitation(org: SmallOrg) -> None:
-    _invitation, raw = services.invite_member(actor=org.bob, unit=org.leeds, email="new.person@example.org")
+    _invitation, raw = services.member_invite(actor=org.bob, unit=org.leeds, email="new.person@example.org")
     with time_machine.travel(timezone.now() + dt.timedelta(days=13)):
-        assert services.find_invitation(raw) is not None
+        assert services.invitation_find(raw) is not None
     with time_machine.travel(timezone.now() + dt.timedelta(days=15)):
-        assert services.find_invitation(raw) is None
-    assert services.find_invitation("not-a-token") is None
+        assert services.invitation_find(raw) is None
+    assert services.invitation_find("not-a-token") is None
 
 
 def test_it_updates_a_profile_with_field_checks(org: SmallOrg) -> None:
-    services.update_profile(member=org.alice, full_name=" Alice M. Member ", phone="0113 496 0000", pronouns="she/her")
+    services.profile_update(member=org.alice, full_name=" Alice M. Member ", phone="0113 496 0000", pronouns="she/her")
     org.alice.refresh_from_db()
     assert (org.alice.full_name, org.alice.phone, org.alice.pronouns) == ("Alice M. Member", "0113 496 0000", "she/her")
     with pytest.raises(ValidationError) as refused:
-        services.update_profile(member=org.alice, full_name="", phone="", pronouns="")
+        services.profile_update(member=org.alice, full_name="", phone="", pronouns="")
     assert "full_name" in refused.value.message_dict

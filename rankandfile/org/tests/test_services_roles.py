@@ -20,11 +20,11 @@ REASON = "The elected treasurer moved away; appointed until the AGM."
 
 
 def treasurer(org: SmallOrg, **extra: object) -> RoleType:
-    return services.create_role_type(actor=org.carol, unit=org.leeds, name="Treasurer", **extra)  # type: ignore[arg-type]
+    return services.role_type_create(actor=org.carol, unit=org.leeds, name="Treasurer", **extra)  # type: ignore[arg-type]
 
 
 def test_it_defines_a_role_with_seats_terms_and_capabilities(org: SmallOrg) -> None:
-    role = services.create_role_type(
+    role = services.role_type_create(
         actor=org.carol,
         unit=org.leeds,
         name="Steering committee",
@@ -40,7 +40,7 @@ def test_it_defines_a_role_with_seats_terms_and_capabilities(org: SmallOrg) -> N
 
 def test_it_refuses_bad_role_definitions_field_by_field(org: SmallOrg) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.create_role_type(
+        services.role_type_create(
             actor=org.carol, unit=org.leeds, name="branch chair", seats=0, term_months=0, capabilities=["rule_all"]
         )
     assert set(refused.value.message_dict) == {"name", "seats", "term_months", "capabilities"}
@@ -50,13 +50,13 @@ def test_it_refuses_bad_role_definitions_field_by_field(org: SmallOrg) -> None:
 def test_it_refuses_to_define_roles_without_manage_roles(org: SmallOrg) -> None:
     for actor in (org.alice, org.bob, org.erin, org.frank, org.otto):
         with pytest.raises(PermissionDenied):
-            services.create_role_type(actor=actor, unit=org.leeds, name="Treasurer")
+            services.role_type_create(actor=actor, unit=org.leeds, name="Treasurer")
     assert not RoleType.objects.filter(name="Treasurer").exists()
 
 
 def test_it_appoints_with_the_appointer_and_the_reason_on_record(org: SmallOrg) -> None:
     role = treasurer(org)
-    term = services.fill_seat(
+    term = services.seat_fill(
         role_type=role, holder=org.alice, how_filled="appointed", appointed_by=org.carol, reason=REASON
     )
     assert (term.holder, term.appointed_by, term.reason, term.how_filled) == (org.alice, org.carol, REASON, "appointed")
@@ -68,7 +68,7 @@ def test_it_appoints_with_the_appointer_and_the_reason_on_record(org: SmallOrg) 
 def test_it_enforces_the_seat_count_with_a_clear_message(org: SmallOrg) -> None:
     # Leeds chair: one seat, held by bob.
     with pytest.raises(ValidationError) as refused:
-        services.fill_seat(
+        services.seat_fill(
             role_type=org.chair_role, holder=org.alice, how_filled="appointed", appointed_by=org.carol, reason=REASON
         )
     message = refused.value.message_dict["holder"][0]
@@ -79,8 +79,8 @@ def test_it_enforces_the_seat_count_with_a_clear_message(org: SmallOrg) -> None:
 
 
 def test_it_fills_a_seat_again_once_the_term_has_ended(org: SmallOrg) -> None:
-    services.end_term(actor=org.carol, term=org.bob.role_terms.get(), reason="Stood down to care for family.")
-    term = services.fill_seat(
+    services.term_end(actor=org.carol, term=org.bob.role_terms.get(), reason="Stood down to care for family.")
+    term = services.seat_fill(
         role_type=org.chair_role, holder=org.alice, how_filled="appointed", appointed_by=org.carol, reason=REASON
     )
     assert term.is_current()
@@ -88,35 +88,35 @@ def test_it_fills_a_seat_again_once_the_term_has_ended(org: SmallOrg) -> None:
 
 def test_it_does_not_let_one_member_hold_two_seats_of_the_same_role(org: SmallOrg) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.fill_seat(role_type=org.organizer_role, holder=org.carol, how_filled="acclaimed")
+        services.seat_fill(role_type=org.organizer_role, holder=org.carol, how_filled="acclaimed")
     assert "already holds this role" in refused.value.message_dict["holder"][0]
 
 
 def test_it_enforces_the_term_limit_with_a_clear_message(org: SmallOrg) -> None:
     role = treasurer(org, term_limit=2, term_months=12)
     for year in (2019, 2020):
-        services.fill_seat(role_type=role, holder=org.alice, how_filled="elected", starts_on=dt.date(year, 1, 1))
+        services.seat_fill(role_type=role, holder=org.alice, how_filled="elected", starts_on=dt.date(year, 1, 1))
     with pytest.raises(ValidationError) as refused:
-        services.fill_seat(
+        services.seat_fill(
             role_type=role, holder=org.alice, how_filled="appointed", appointed_by=org.carol, reason=REASON
         )
     message = refused.value.message_dict["holder"][0]
     assert "held this role for 2 term(s)" in message
     assert "the limit is 2" in message
     # Somebody else may take it.
-    services.fill_seat(role_type=role, holder=org.erin, how_filled="appointed", appointed_by=org.carol, reason=REASON)
+    services.seat_fill(role_type=role, holder=org.erin, how_filled="appointed", appointed_by=org.carol, reason=REASON)
 
 
 def test_it_refuses_an_appointment_without_a_reason(org: SmallOrg) -> None:
     role = treasurer(org)
     for reason in ("", "   \n "):
         with pytest.raises(ValidationError) as refused:
-            services.fill_seat(
+            services.seat_fill(
                 role_type=role, holder=org.alice, how_filled="appointed", appointed_by=org.carol, reason=reason
             )
         assert "reason" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        services.fill_seat(role_type=role, holder=org.alice, how_filled="appointed", reason=REASON)
+        services.seat_fill(role_type=role, holder=org.alice, how_filled="appointed", reason=REASON)
     assert "appointed_by" in refused.value.message_dict
     assert not role.terms.exists()
 
@@ -125,7 +125,7 @@ def test_it_refuses_an_appointment_by_someone_without_manage_roles(org: SmallOrg
     role = treasurer(org)
     for appointer in (org.alice, org.bob, org.erin, org.frank, org.otto):
         with pytest.raises(PermissionDenied):
-            services.fill_seat(
+            services.seat_fill(
                 role_type=role, holder=org.alice, how_filled="appointed", appointed_by=appointer, reason=REASON
             )
     assert not role.terms.exists()
@@ -135,7 +135,7 @@ def test_it_refuses_a_holder_who_is_not_an_active_member_of_the_unit(org: SmallO
     role = treasurer(org)
     for outsider in (org.otto, org.frank):  # otto is in York; frank's Leeds membership lapsed
         with pytest.raises(ValidationError) as refused:
-            services.fill_seat(
+            services.seat_fill(
                 role_type=role, holder=outsider, how_filled="appointed", appointed_by=org.dave, reason=REASON
             )
         assert "not an active member" in refused.value.message_dict["holder"][0]
@@ -144,26 +144,26 @@ def test_it_refuses_a_holder_who_is_not_an_active_member_of_the_unit(org: SmallO
 def test_it_ends_a_term_only_with_a_reason_and_manage_roles(org: SmallOrg) -> None:
     term = org.bob.role_terms.get()
     with pytest.raises(ValidationError) as refused:
-        services.end_term(actor=org.carol, term=term, reason="  ")
+        services.term_end(actor=org.carol, term=term, reason="  ")
     assert "reason" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.end_term(actor=org.bob, term=term, reason="I quit")
+        services.term_end(actor=org.bob, term=term, reason="I quit")
     term.refresh_from_db()
     assert term.is_current()
 
-    services.end_term(actor=org.carol, term=term, reason="Stood down to care for family.")
+    services.term_end(actor=org.carol, term=term, reason="Stood down to care for family.")
     term.refresh_from_db()
     assert not term.is_current()
     assert term.ended_early_reason == "Stood down to care for family."
     with pytest.raises(ValidationError):
-        services.end_term(actor=org.carol, term=term, reason="again")
+        services.term_end(actor=org.carol, term=term, reason="again")
 
 
 def test_it_refuses_the_second_of_two_appointments_to_a_one_seat_role(org: SmallOrg) -> None:
     role = treasurer(org, seats=1)
-    services.fill_seat(role_type=role, holder=org.alice, how_filled="appointed", appointed_by=org.carol, reason=REASON)
+    services.seat_fill(role_type=role, holder=org.alice, how_filled="appointed", appointed_by=org.carol, reason=REASON)
     with pytest.raises(ValidationError) as refused:
-        services.fill_seat(
+        services.seat_fill(
             role_type=role, holder=org.erin, how_filled="appointed", appointed_by=org.dave, reason="Also needed."
         )
     assert "seat(s) are filled" in refused.value.message_dict["holder"][0]
@@ -184,7 +184,7 @@ def test_it_gives_one_seat_to_only_one_of_two_simultaneous_appointments() -> Non
             holder, appointer = Member.objects.get(pk=holder_id), Member.objects.get(pk=appointer_id)
             fresh_role = RoleType.objects.select_related("unit").get(pk=role.pk)
             barrier.wait(timeout=10)
-            services.fill_seat(
+            services.seat_fill(
                 role_type=fresh_role, holder=holder, how_filled="appointed", appointed_by=appointer, reason=REASON
             )
             outcomes.append("appointed")
@@ -207,9 +207,9 @@ def test_it_gives_one_seat_to_only_one_of_two_simultaneous_appointments() -> Non
 
 def test_it_lists_how_each_seat_was_filled_in_the_history(org: SmallOrg) -> None:
     role = treasurer(org, seats=3)
-    services.fill_seat(role_type=role, holder=org.alice, how_filled="elected", ballot_ref=42)
-    services.fill_seat(role_type=role, holder=org.erin, how_filled="acclaimed")
-    services.fill_seat(role_type=role, holder=org.bob, how_filled="appointed", appointed_by=org.carol, reason=REASON)
+    services.seat_fill(role_type=role, holder=org.alice, how_filled="elected", ballot_ref=42)
+    services.seat_fill(role_type=role, holder=org.erin, how_filled="acclaimed")
+    services.seat_fill(role_type=role, holder=org.bob, how_filled="appointed", appointed_by=org.carol, reason=REASON)
     history = {t.holder.full_name: t for t in selectors.role_history_of_unit(org.leeds) if t.role_type == role}
     assert {name: t.how_filled for name, t in history.items()} == {
         "Alice Member": "elected",
@@ -226,7 +226,7 @@ def test_it_lists_how_each_seat_was_filled_in_the_history(org: SmallOrg) -> None
 
 def test_it_lists_vacancies(org: SmallOrg) -> None:
     role = treasurer(org, seats=2)
-    services.fill_seat(role_type=role, holder=org.alice, how_filled="acclaimed")
+    services.seat_fill(role_type=role, holder=org.alice, how_filled="acclaimed")
     vacant = {s.role_type.name: s.vacancies for s in selectors.vacancies(org.leeds)}
     assert vacant == {"Treasurer": 1}
     assert {s.role_type.name: s.vacancies for s in selectors.vacancies(org.national)} == {"Accountability committee": 4}
@@ -235,11 +235,11 @@ def test_it_lists_vacancies(org: SmallOrg) -> None:
 def test_it_puts_every_role_change_in_the_audit_chain(org: SmallOrg) -> None:
     before = AuditEntry.objects.count()
     role = treasurer(org, seats=2)
-    elected = services.fill_seat(role_type=role, holder=org.alice, how_filled="elected")
-    appointed = services.fill_seat(
+    elected = services.seat_fill(role_type=role, holder=org.alice, how_filled="elected")
+    appointed = services.seat_fill(
         role_type=role, holder=org.erin, how_filled="appointed", appointed_by=org.carol, reason=REASON
     )
-    services.end_term(actor=org.dave, term=appointed, reason="Resigned.")
+    services.term_end(actor=org.dave, term=appointed, reason="Resigned.")
     entries = list(AuditEntry.objects.order_by("seq")[before:])
     assert [(e.action, e.object_id) for e in entries] == [
         ("role.define", str(role.pk)),
@@ -256,6 +256,6 @@ def test_it_puts_every_role_change_in_the_audit_chain(org: SmallOrg) -> None:
 def test_it_writes_nothing_to_the_audit_chain_for_a_refused_change(org: SmallOrg) -> None:
     before = AuditEntry.objects.count()
     with pytest.raises(ValidationError):
-        services.fill_seat(role_type=org.chair_role, holder=org.alice, how_filled="acclaimed")
+        services.seat_fill(role_type=org.chair_role, holder=org.alice, how_filled="acclaimed")
     assert AuditEntry.objects.count() == before
     assert verify_chain() is None

@@ -21,7 +21,7 @@ def paths_and_depths() -> dict[str, int]:
 
 
 def test_it_creates_a_unit_under_its_parent_with_path_and_depth(org: SmallOrg) -> None:
-    unit = services.create_unit(actor=org.carol, parent=org.leeds, name="Leeds East", kind="section")
+    unit = services.unit_create(actor=org.carol, parent=org.leeds, name="Leeds East", kind="section")
     assert (unit.path, unit.depth, unit.slug) == ("national/north/leeds/leeds-east", 3, "leeds-east")
     assert unit.parent == org.leeds
     assert AuditEntry.objects.filter(action="unit.create", object_id=str(unit.pk)).exists()
@@ -29,22 +29,22 @@ def test_it_creates_a_unit_under_its_parent_with_path_and_depth(org: SmallOrg) -
 
 def test_it_refuses_a_duplicate_short_name_in_the_same_parent(org: SmallOrg) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.create_unit(actor=org.carol, parent=org.north, name="Another York", slug="york")
+        services.unit_create(actor=org.carol, parent=org.north, name="Another York", slug="york")
     assert "slug" in refused.value.message_dict
 
 
 def test_it_refuses_to_create_units_without_manage_units(org: SmallOrg) -> None:
     for actor in (org.alice, org.bob, org.erin, org.frank, org.otto):
         with pytest.raises(PermissionDenied):
-            services.create_unit(actor=actor, parent=org.leeds, name="Rogue branch")
+            services.unit_create(actor=actor, parent=org.leeds, name="Rogue branch")
     # carol's capability stops at her district's border.
     with pytest.raises(PermissionDenied):
-        services.create_unit(actor=org.carol, parent=org.national, name="South")
+        services.unit_create(actor=org.carol, parent=org.national, name="South")
     assert not Unit.objects.filter(name__in=["Rogue branch", "South"]).exists()
 
 
 def test_it_renames_a_unit_and_keeps_its_path(org: SmallOrg) -> None:
-    services.rename_unit(actor=org.carol, unit=org.leeds, name="Leeds & Bradford")
+    services.unit_rename(actor=org.carol, unit=org.leeds, name="Leeds & Bradford")
     org.leeds.refresh_from_db()
     assert (org.leeds.name, org.leeds.path) == ("Leeds & Bradford", "national/north/leeds")
     assert AuditEntry.objects.filter(action="unit.rename", payload__to="Leeds & Bradford").exists()
@@ -52,23 +52,23 @@ def test_it_renames_a_unit_and_keeps_its_path(org: SmallOrg) -> None:
 
 def test_it_refuses_an_empty_name_and_a_rename_without_manage_units(org: SmallOrg) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.rename_unit(actor=org.dave, unit=org.leeds, name="   ")
+        services.unit_rename(actor=org.dave, unit=org.leeds, name="   ")
     assert "name" in refused.value.message_dict
     with pytest.raises(PermissionDenied):
-        services.rename_unit(actor=org.bob, unit=org.leeds, name="Bob's branch")
+        services.unit_rename(actor=org.bob, unit=org.leeds, name="Bob's branch")
     org.leeds.refresh_from_db()
     assert org.leeds.name == "Leeds"
 
 
 def test_it_moves_a_unit_and_rewrites_its_whole_subtree(org: SmallOrg) -> None:
-    east = services.create_unit(actor=org.dave, parent=org.leeds, name="East")
-    estate = services.create_unit(actor=org.dave, parent=east, name="Estate")
+    east = services.unit_create(actor=org.dave, parent=org.leeds, name="East")
+    estate = services.unit_create(actor=org.dave, parent=east, name="Estate")
     # A sibling whose path starts with the same letters must not be touched.
-    lookalike = services.create_unit(actor=org.dave, parent=org.north, name="Leeds South", slug="leeds-south")
-    south = services.create_unit(actor=org.dave, parent=org.national, name="South")
-    deep = services.create_unit(actor=org.dave, parent=south, name="Deep")
+    lookalike = services.unit_create(actor=org.dave, parent=org.north, name="Leeds South", slug="leeds-south")
+    south = services.unit_create(actor=org.dave, parent=org.national, name="South")
+    deep = services.unit_create(actor=org.dave, parent=south, name="Deep")
 
-    services.move_unit(actor=org.dave, unit=org.leeds, new_parent=deep)
+    services.unit_move(actor=org.dave, unit=org.leeds, new_parent=deep)
 
     assert paths_and_depths() == {
         "national": 0,
@@ -93,8 +93,8 @@ def test_it_moves_a_unit_and_rewrites_its_whole_subtree(org: SmallOrg) -> None:
 
 
 def test_it_moves_a_unit_up_the_tree(org: SmallOrg) -> None:
-    services.create_unit(actor=org.dave, parent=org.leeds, name="East")
-    services.move_unit(actor=org.dave, unit=org.leeds, new_parent=org.national)
+    services.unit_create(actor=org.dave, parent=org.leeds, name="East")
+    services.unit_move(actor=org.dave, unit=org.leeds, new_parent=org.national)
     assert paths_and_depths()["national/leeds"] == 1
     assert paths_and_depths()["national/leeds/east"] == 2
 
@@ -102,33 +102,33 @@ def test_it_moves_a_unit_up_the_tree(org: SmallOrg) -> None:
 def test_it_cannot_move_a_unit_inside_itself(org: SmallOrg) -> None:
     for new_parent in (org.north, org.leeds):
         with pytest.raises(ValidationError) as refused:
-            services.move_unit(actor=org.dave, unit=org.north, new_parent=new_parent)
+            services.unit_move(actor=org.dave, unit=org.north, new_parent=new_parent)
         assert "inside itself" in refused.value.message_dict["parent"][0]
     assert paths_and_depths()["national/north/leeds"] == 2
 
 
 def test_it_refuses_moves_without_manage_units_in_both_places(org: SmallOrg) -> None:
-    south = services.create_unit(actor=org.dave, parent=org.national, name="South")
+    south = services.unit_create(actor=org.dave, parent=org.national, name="South")
     with pytest.raises(PermissionDenied):
-        services.move_unit(actor=org.carol, unit=org.leeds, new_parent=south)  # carol has no say in South
+        services.unit_move(actor=org.carol, unit=org.leeds, new_parent=south)  # carol has no say in South
     with pytest.raises(PermissionDenied):
-        services.move_unit(actor=org.bob, unit=org.leeds, new_parent=org.york)
+        services.unit_move(actor=org.bob, unit=org.leeds, new_parent=org.york)
     org.leeds.refresh_from_db()
     assert org.leeds.path == "national/north/leeds"
 
 
 def test_it_refuses_a_move_onto_a_taken_short_name(org: SmallOrg) -> None:
-    south = services.create_unit(actor=org.dave, parent=org.national, name="South")
-    services.create_unit(actor=org.dave, parent=south, name="Leeds")
+    south = services.unit_create(actor=org.dave, parent=org.national, name="South")
+    services.unit_create(actor=org.dave, parent=south, name="Leeds")
     with pytest.raises(ValidationError) as refused:
-        services.move_unit(actor=org.dave, unit=org.leeds, new_parent=south)
+        services.unit_move(actor=org.dave, unit=org.leeds, new_parent=south)
     assert "parent" in refused.value.message_dict
 
 
 def test_it_dissolves_a_unit_keeping_its_history_and_ending_current_terms(org: SmallOrg) -> None:
     today = timezone.localdate()
     bob_term = org.bob.role_terms.get()
-    services.dissolve_unit(actor=org.carol, unit=org.leeds)
+    services.unit_dissolve(actor=org.carol, unit=org.leeds)
 
     org.leeds.refresh_from_db()
     assert org.leeds.dissolved_on == today
@@ -150,32 +150,32 @@ def test_it_dissolves_a_unit_keeping_its_history_and_ending_current_terms(org: S
 
 def test_it_ends_a_term_that_started_on_the_day_of_dissolution_as_early_as_it_can(org: SmallOrg) -> None:
     today = timezone.localdate()
-    treasurer = services.create_role_type(actor=org.carol, unit=org.york, name="Treasurer")
-    term = services.fill_seat(role_type=treasurer, holder=org.otto, how_filled="acclaimed", starts_on=today)
-    services.dissolve_unit(actor=org.carol, unit=org.york)
+    treasurer = services.role_type_create(actor=org.carol, unit=org.york, name="Treasurer")
+    term = services.seat_fill(role_type=treasurer, holder=org.otto, how_filled="acclaimed", starts_on=today)
+    services.unit_dissolve(actor=org.carol, unit=org.york)
     term.refresh_from_db()
     assert term.ends_on == today + dt.timedelta(days=1)  # a term lasts at least a day
 
 
 def test_it_refuses_to_dissolve_without_manage_units_or_with_live_units_inside(org: SmallOrg) -> None:
     with pytest.raises(PermissionDenied):
-        services.dissolve_unit(actor=org.bob, unit=org.leeds)
+        services.unit_dissolve(actor=org.bob, unit=org.leeds)
     with pytest.raises(ValidationError):
-        services.dissolve_unit(actor=org.dave, unit=org.north)  # Leeds and York are still live
+        services.unit_dissolve(actor=org.dave, unit=org.north)  # Leeds and York are still live
     with pytest.raises(ValidationError):
-        services.dissolve_unit(actor=org.dave, unit=org.national)
-    services.dissolve_unit(actor=org.dave, unit=org.leeds)
+        services.unit_dissolve(actor=org.dave, unit=org.national)
+    services.unit_dissolve(actor=org.dave, unit=org.leeds)
     with pytest.raises(ValidationError):
-        services.dissolve_unit(actor=org.dave, unit=org.leeds)  # already dissolved
+        services.unit_dissolve(actor=org.dave, unit=org.leeds)  # already dissolved
     org.north.refresh_from_db()
     assert org.north.dissolved_on is None
 
 
 def test_it_takes_no_new_units_or_roles_in_a_dissolved_unit(org: SmallOrg) -> None:
-    services.dissolve_unit(actor=org.dave, unit=org.leeds)
+    services.unit_dissolve(actor=org.dave, unit=org.leeds)
     org.leeds.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.create_unit(actor=org.dave, parent=org.leeds, name="East")
+        services.unit_create(actor=org.dave, parent=org.leeds, name="East")
     org.chair_role.refresh_from_db()
     with pytest.raises(ValidationError):
-        services.fill_seat(role_type=org.chair_role, holder=org.alice, how_filled="acclaimed")
+        services.seat_fill(role_type=org.chair_role, holder=org.alice, how_filled="acclaimed")

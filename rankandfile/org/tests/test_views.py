@@ -113,8 +113,8 @@ def test_it_searches_the_directory_by_name(org: SmallOrg) -> None:
 
 # --- profiles and role history ------------------------------------------------------------------------------
 def test_it_shows_a_member_s_role_history_with_appointment_reasons(org: SmallOrg) -> None:
-    treasurer = services.create_role_type(actor=org.carol, unit=org.leeds, name="Treasurer")
-    services.fill_seat(
+    treasurer = services.role_type_create(actor=org.carol, unit=org.leeds, name="Treasurer")
+    services.seat_fill(
         role_type=treasurer, holder=org.alice, how_filled="appointed", appointed_by=org.carol, reason=REASON
     )
     html = page(org.erin, reverse("org:member", args=[org.alice.pk]))
@@ -128,7 +128,7 @@ def test_it_shows_a_member_s_role_history_with_appointment_reasons(org: SmallOrg
 
 
 def test_it_shows_why_a_term_ended_early(org: SmallOrg) -> None:
-    services.end_term(actor=org.carol, term=org.bob.role_terms.get(), reason="Stood down to care for family.")
+    services.term_end(actor=org.carol, term=org.bob.role_terms.get(), reason="Stood down to care for family.")
     assert "Stood down to care for family." in page(org.alice, reverse("org:member", args=[org.bob.pk]))
 
 
@@ -285,7 +285,7 @@ def test_it_keeps_the_profile_s_query_count_small_and_flat(
     # bob also gathers more history: memberships and terms in several units.
     for unit in (org.york, org.north):
         Membership.objects.create(member=org.bob, unit=unit)
-    services.fill_seat(role_type=org.committee_role, holder=org.bob, how_filled="elected")
+    services.seat_fill(role_type=org.committee_role, holder=org.bob, how_filled="elected")
     client = client_for(member)
     with django_assert_max_num_queries(12):
         client.get(url)

@@ -12,7 +12,7 @@ from rankandfile.proposals import services
 
 
 def api(member: Any) -> Client:
-    _token, raw = org_services.create_api_token(member=member, name="test", scopes=SCOPES)
+    _token, raw = org_services.api_token_create(member=member, name="test", scopes=SCOPES)
     return Client(headers={"Authorization": f"Bearer {raw}"})
 
 

@@ -13,5 +13,5 @@ class Command(BaseCommand):
     help = "Close, count and publish every open ballot past its closing time."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for ballot in services.close_due_ballots():
+        for ballot in services.ballots_close_due():
             self.stdout.write(f"ballot {ballot.pk} “{ballot.title}” closed: {ballot.cast_count} ballot(s)")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from rankandfile.org.services.importing import ImportReport, import_members, unit_for_path
+from rankandfile.org.services.importing import ImportReport, members_import, unit_for_path
 from rankandfile.web import first_message
 
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             ) from error
         try:
             # The command runs as the operator of the installation: no actor, no capability check.
-            report = import_members(actor=None, unit=unit, file=data, skip_bad_rows=options["skip_bad_rows"])
+            report = members_import(actor=None, unit=unit, file=data, skip_bad_rows=options["skip_bad_rows"])
         except ValidationError as error:
             raise CommandError(first_message(error)) from error
         if not report.written:
