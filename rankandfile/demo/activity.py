@@ -29,10 +29,10 @@ from rankandfile.ballots import services as ballots
 from rankandfile.ballots.domain import kinds
 from rankandfile.ballots.models import Ballot, Election
 from rankandfile.ballots.services import elections
+from rankandfile.demo.shape import DEMO_DOMAIN, PERSONAS, ROOT_SLUG
 from rankandfile.meetings import services as meetings
 from rankandfile.meetings.domain.speaking_order import Stance
 from rankandfile.meetings.models import AgendaItem, Meeting, Motion, Override, Speech
-from rankandfile.org.demo.shape import DEMO_DOMAIN, PERSONAS, ROOT_SLUG
 from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
 from rankandfile.proposals import services as proposals
 from rankandfile.proposals.models import Proposal

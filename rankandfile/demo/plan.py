@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from rankandfile.org.demo.shape import (
+from rankandfile.demo.shape import (
     ACCLAIMED,
     ACTIVE,
     APPOINTED,
@@ -32,7 +32,7 @@ from rankandfile.org.demo.shape import (
     SEED,
     RoleSpec,
 )
-from rankandfile.org.demo.texts import (
+from rankandfile.demo.texts import (
     CASUAL_VACANCY_REASONS,
     DEPARTURE_REASONS,
     EXIT_REASONS,

@@ -1,4 +1,4 @@
-"""The demo activity (rankandfile/demo_activity.py), loaded once for the module and rolled back at the end."""
+"""The demo activity (rankandfile/demo/activity.py), loaded once for the module and rolled back at the end."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.selectors import verify_chain
 from rankandfile.ballots import selectors as ballot_selectors
 from rankandfile.ballots.models import Ballot, CastBallot, Election, PublishedBallot
-from rankandfile.demo_activity import (
+from rankandfile.demo.activity import (
     BRANCH_PATH,
     NEXT_MEETING_TITLE,
     PAST_MEETING_TITLE,
@@ -23,9 +23,9 @@ from rankandfile.demo_activity import (
     QUESTION_TITLE,
     load_activity,
 )
+from rankandfile.demo.organization import DEMO_DOMAIN, load_demo
 from rankandfile.meetings.access import can_take_part
 from rankandfile.meetings.models import Attendance, Meeting, Motion, Override, Speech
-from rankandfile.org.demo import DEMO_DOMAIN, load_demo
 from rankandfile.org.models import Member, RoleTerm
 from rankandfile.proposals.models import CoSignature, Proposal
 

@@ -14,9 +14,8 @@ from django.utils import timezone
 
 from rankandfile.audit.selectors import chain_head
 from rankandfile.audit.services import record
-from rankandfile.org import services
-from rankandfile.org.demo.plan import DemoPlan, PlannedTerm, plan_demo
-from rankandfile.org.demo.shape import (
+from rankandfile.demo.plan import DemoPlan, PlannedTerm, plan_demo
+from rankandfile.demo.shape import (
     ACCLAIMED,
     ACTIVE,
     ADMIN_EMAIL,
@@ -30,6 +29,7 @@ from rankandfile.org.demo.shape import (
     DemoLogin,
     demo_logins,
 )
+from rankandfile.org import services
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS
 from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
 

@@ -3,10 +3,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from rankandfile.demo_activity import load_activity
+from rankandfile.demo.activity import load_activity
+from rankandfile.demo.organization import (
+    DEMO_PASSWORD,
+    DEMO_URL,
+    ORGANIZATION_NAME,
+    DemoConflict,
+    demo_counts,
+    load_demo,
+)
+from rankandfile.demo.second_factor import enrol_demo_logins
 from rankandfile.notifications import services as notifications
-from rankandfile.org.demo import DEMO_PASSWORD, DEMO_URL, ORGANIZATION_NAME, DemoConflict, demo_counts, load_demo
-from rankandfile.org.demo.second_factor import enrol_demo_logins
 
 
 class Command(BaseCommand):

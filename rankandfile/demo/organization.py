@@ -14,9 +14,9 @@ Modules: `shape` (units, roles, the demo logins), `texts` (names and written rea
 in memory), `load` (writing it and reading back the counts).
 """
 
-from rankandfile.org.demo.load import DemoConflict, DemoResult, demo_counts, demo_root, load_demo
-from rankandfile.org.demo.plan import DemoPlan, plan_demo
-from rankandfile.org.demo.shape import (
+from rankandfile.demo.load import DemoConflict, DemoResult, demo_counts, demo_root, load_demo
+from rankandfile.demo.plan import DemoPlan, plan_demo
+from rankandfile.demo.shape import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
     DEMO_URL,

@@ -1,4 +1,4 @@
-"""The demo organization that `make demo` loads (rankandfile/org/demo.py and the load_demo command)."""
+"""The demo organization that `make demo` loads (rankandfile/demo/ and the load_demo command)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from django_otp.oath import TOTP
 
 from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.selectors import verify_chain
+from rankandfile.demo.organization import DEMO_DOMAIN, DEMO_PASSWORD, demo_root, load_demo, plan_demo
 from rankandfile.org.access import capabilities_in
-from rankandfile.org.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_root, load_demo, plan_demo
 from rankandfile.org.domain.capabilities import (
     ACCOUNTABILITY_COMMITTEE,
     CHAIR_MEETINGS,

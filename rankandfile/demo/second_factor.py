@@ -16,8 +16,8 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from rankandfile.demo.shape import DemoLogin
 from rankandfile.org import access
-from rankandfile.org.demo.shape import DemoLogin
 from rankandfile.org.models import Member
 from rankandfile.org.services import two_factor
 
