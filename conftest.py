@@ -13,13 +13,30 @@ import pytest
 def _fast_hashing_and_clean_cache(settings: Any, tmp_path_factory: Any) -> Any:
     # Argon2 stays the production hasher (settings.py); tests only need hashing to work, not to be slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise finds a static file when it is asked for, instead of indexing all of them each time a test client
+    # loads the middleware (a tenth of a second per client, a third of the permission matrix's time). Production's
+    # indexed, hashed files have their own test (tests/test_production_static.py).
+    settings.WHITENOISE_AUTOREFRESH = True
     # The audit signing key of the test session: made on first use, never the one under var/.
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "audit-signing.key"
+    _clear_cache()
+    yield
+    _clear_cache()
+
+
+def _clear_cache() -> None:
+    """Empty the cache between tests; on a Redis shared with other test processes, only this process's keys."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
-    yield
-    cache.clear()
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if not prefix:
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # RedisCache's own client
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True, scope="session")
