@@ -14,6 +14,8 @@ commands:
   publish-audit-head      sign and publish the audit chain's head (run it from cron; docs/operations.md)
   import-members FILE     import members from CSV into a unit (`--unit PATH`, `--skip-bad-rows`)
   backup DIRECTORY        back up the database without linking votes to voters (docs/operations.md)
+  restore FILE            restore a SQLite backup into the configured database, then verify-audit (`--replace`
+                          to overwrite a database that is not empty; PostgreSQL: docs/operations.md)
   demo                    load the demo organization (safe to run twice)
   manage ...              any Django management command (migrate, runserver, createsuperuser, ...)
 """
@@ -24,6 +26,7 @@ DJANGO_COMMANDS = {
     "publish-audit-head": "publish_audit_head",
     "import-members": "import_members",
     "backup": "backup",
+    "restore": "restore",
     "demo": "load_demo",
     "simulate": "simulate",
 }
