@@ -257,9 +257,9 @@ BALLOT_BOX_LOCK_TIMEOUT_MS = int(os.environ.get("BALLOT_BOX_LOCK_TIMEOUT_MS", "2
 # Uploaded files live here; case attachments only ever as ciphertext (cases/uploads.py).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"  # never served: attachments are streamed, decrypted, by the case views
-# Argon2id cost for a committee member's case passphrase: 3 passes over 128 MiB, about 0.2 s here (unlock ≤ 1 s).
+# Argon2id cost for a committee member's case passphrase: 3 passes over 64 MiB, 0.1–0.4 s here (unlock ≤ 1 s).
 CASE_PASSPHRASE_OPSLIMIT = int(os.environ.get("CASE_PASSPHRASE_OPSLIMIT", "3"))
-CASE_PASSPHRASE_MEMLIMIT = int(os.environ.get("CASE_PASSPHRASE_MEMLIMIT", str(128 * 1024 * 1024)))
+CASE_PASSPHRASE_MEMLIMIT = int(os.environ.get("CASE_PASSPHRASE_MEMLIMIT", str(64 * 1024 * 1024)))
 # Argon2id cost for receipts (fixed in the database the first time it is used): 3 passes over 64 MiB, ~0.1 s.
 CASE_RECEIPT_OPSLIMIT = int(os.environ.get("CASE_RECEIPT_OPSLIMIT", "3"))
 CASE_RECEIPT_MEMLIMIT = int(os.environ.get("CASE_RECEIPT_MEMLIMIT", str(64 * 1024 * 1024)))

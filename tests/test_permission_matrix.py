@@ -1278,6 +1278,8 @@ def test_it_registers_no_model_with_confidential_content_in_the_admin() -> None:
     assert registered <= ADMIN_MODELS_ALLOWED, f"review for confidential content: {registered - ADMIN_MODELS_ALLOWED}"
     # The audit chain's payloads, invitation and API token hashes stay out of the admin.
     assert not registered & {"audit.auditentry", "audit.chainhead", "org.invitation", "org.apitoken"}
+    # No case model at all (issue 11): site staff see no case, party, category or complainant.
+    assert not {name for name in registered if name.startswith("cases.")}
 
 
 def test_it_shows_no_secret_on_any_admin_page(org: SmallOrg) -> None:
