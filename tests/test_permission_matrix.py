@@ -340,6 +340,16 @@ def unsubscribe_link(o: SmallOrg) -> str:
     return reverse("notifications:unsubscribe", args=[unsubscribe_token(o.alice.pk, "ballot.opened")])
 
 
+def alice_membership_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        from rankandfile.org.models import Membership
+
+        return reverse(f"org:{name}", args=[Membership.objects.get(member=o.alice, unit=o.leeds).pk])
+
+    url.__name__ = f"alice_{name}"
+    return url
+
+
 # --- confidential cases: a Leeds case with a file, filed once erin (national committee) set her passphrase ---
 def leeds_case(o: SmallOrg) -> Any:
     from rankandfile.cases.models import CommitteeKey
@@ -957,6 +967,20 @@ MATRIX: dict[str, list[Case]] = {
             "results of a closed ballot", lambda o: f"/ballots/{leeds_ballot(o, 'closed').pk}/results", API_MEMBERS
         ),
         api_get("missing ballot", lambda o: f"/ballots/{MISSING_ID}/results", API_MEMBERS_MISSING),
+    ],
+    # A member leaves, or contests an exit recorded for them, only on their own membership (alice's Leeds one here).
+    "org:membership_leave": [
+        post(
+            "leave Leeds", alice_membership_url("membership_leave"), expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT)
+        ),
+        get("leave by GET", alice_membership_url("membership_leave"), expect(NOT_ALLOWED, anonymous=LOGIN)),
+    ],
+    "org:membership_contest": [
+        post(
+            "contest an exit",
+            alice_membership_url("membership_contest"),
+            expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT),
+        ),
     ],
     # --- confidential cases (issue 11; rankandfile/cases/access.py). A Leeds case goes to erin's national committee;
     # everyone else, officers and the operator included, gets 404 on it (and the attempt is recorded). yuri holds
