@@ -12,6 +12,8 @@ commands:
   verify-audit            check the audit chain; exits 1 at the first altered, removed or reordered entry
                           (`--expect-head SEQ:HASH` a head kept elsewhere, `--public-key HEX` the published key)
   publish-audit-head      sign and publish the audit chain's head (run it from cron; docs/operations.md)
+  cases intake ...        record a complaint received on paper or by phone; prints its receipt
+                          (`--unit PATH --category SLUG --text-file FILE [--attach FILE ...]`)
   import-members FILE     import members from CSV into a unit (`--unit PATH`, `--skip-bad-rows`)
   backup DIRECTORY        back up the database without linking votes to voters (docs/operations.md)
   restore FILE            restore a SQLite backup into the configured database, then verify-audit (`--replace`
@@ -25,6 +27,7 @@ DJANGO_COMMANDS = {
     "verify-audit": "verify_audit",
     "publish-audit-head": "publish_audit_head",
     "import-members": "import_members",
+    "cases": "cases",
     "backup": "backup",
     "restore": "restore",
     "demo": "load_demo",

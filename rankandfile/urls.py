@@ -29,6 +29,7 @@ urlpatterns = [
     path("audit/", include("rankandfile.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("rankandfile.cases.urls")),
     path("", include("rankandfile.meetings.urls")),
     path("", include("rankandfile.proposals.urls")),
     path("", include("rankandfile.ballots.urls")),

@@ -17,6 +17,7 @@ yuri, an officer of another unit: a York member holding every capability, all fr
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -337,6 +338,56 @@ def unsubscribe_link(o: SmallOrg) -> str:
     from rankandfile.notifications.services import unsubscribe_token
 
     return reverse("notifications:unsubscribe", args=[unsubscribe_token(o.alice.pk, "ballot.opened")])
+
+
+def alice_membership_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        from rankandfile.org.models import Membership
+
+        return reverse(f"org:{name}", args=[Membership.objects.get(member=o.alice, unit=o.leeds).pk])
+
+    url.__name__ = f"alice_{name}"
+    return url
+
+
+# --- confidential cases: a Leeds case with a file, filed once erin (national committee) set her passphrase ---
+def leeds_case(o: SmallOrg) -> Any:
+    from rankandfile.cases.models import CommitteeKey
+    from rankandfile.cases.tests.helpers import file_case, set_passphrase
+
+    if not CommitteeKey.objects.filter(member=o.erin).exists():
+        set_passphrase(o.erin)
+    return file_case(o).case
+
+
+def case_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"cases:{name}", args=[leeds_case(o).reference])
+
+    url.__name__ = f"case_{name}"
+    return url
+
+
+def case_file_url(o: SmallOrg) -> str:
+    from rankandfile.cases import services as case_services
+    from rankandfile.cases.models import Attachment
+    from rankandfile.cases.uploads import seal_stream
+
+    case = leeds_case(o)
+    upload = seal_stream(io.BytesIO(b"%PDF-1.4 statement"), name="statement.pdf", content_type="application/pdf")
+    case_services.policy_get()
+    Attachment.objects.create(case=case, storage_name=upload.storage_name, sealed_meta=b"", size=upload.size)
+    return reverse("cases:file", args=[case.reference, case.attachments.get().pk])
+
+
+def a_note(o: SmallOrg) -> dict[str, Any]:
+    return {"kind": "note", "text": "A note.", "to": "acknowledged"}
+
+
+# Whoever sits on a committee or an appeal body somewhere: erin (national), yuri (York's all-capability role).
+CASE_KEYHOLDERS = expect(FORBIDDEN, anonymous=LOGIN, erin=OK, yuri=OK)
+LEEDS_COMMITTEE = expect(NOT_FOUND, anonymous=LOGIN, erin=OK)
+LEEDS_COMMITTEE_ACTION = expect(NOT_FOUND, anonymous=LOGIN, erin=REDIRECT)
 
 
 def api_post(label: str, path: Callable[[SmallOrg], str], expected: dict[str, str], data: Any = None) -> Case:
@@ -917,6 +968,71 @@ MATRIX: dict[str, list[Case]] = {
         ),
         api_get("missing ballot", lambda o: f"/ballots/{MISSING_ID}/results", API_MEMBERS_MISSING),
     ],
+    # A member leaves, or contests an exit recorded for them, only on their own membership (alice's Leeds one here).
+    "org:membership_leave": [
+        post(
+            "leave Leeds", alice_membership_url("membership_leave"), expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT)
+        ),
+        get("leave by GET", alice_membership_url("membership_leave"), expect(NOT_ALLOWED, anonymous=LOGIN)),
+    ],
+    "org:membership_contest": [
+        post(
+            "contest an exit",
+            alice_membership_url("membership_contest"),
+            expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT),
+        ),
+    ],
+    # --- confidential cases (issue 11; rankandfile/cases/access.py). A Leeds case goes to erin's national committee;
+    # everyone else, officers and the operator included, gets 404 on it (and the attempt is recorded). yuri holds
+    # the committee's capability in York only: he reaches the committee's own pages, never a Leeds case.
+    # rankandfile/cases/tests/test_case_permissions.py repeats this for the issue's nine personas.
+    "cases:report": [get("report a concern", lambda o: reverse("cases:report"), PUBLIC)],
+    "cases:public_report": [
+        get("public intake of Leeds", lambda o: reverse("cases:public_report", args=[o.leeds.pk]), PUBLIC),
+        get(
+            "public intake of a missing unit",
+            lambda o: reverse("cases:public_report", args=[MISSING_ID]),
+            expect(NOT_FOUND),
+        ),
+    ],
+    "cases:figures": [get("case figures of Leeds", lambda o: reverse("cases:figures", args=[o.leeds.pk]), MEMBERS)],
+    "cases:receipt": [get("enter a receipt", lambda o: reverse("cases:receipt"), PUBLIC)],
+    "cases:mine": [get("my case without a receipt", lambda o: reverse("cases:mine"), expect(REDIRECT))],
+    "cases:mine_message": [
+        post("a message without a receipt", lambda o: reverse("cases:mine_message"), expect(NOT_FOUND))
+    ],
+    "cases:mine_appeal": [
+        post("an appeal without a receipt", lambda o: reverse("cases:mine_appeal"), expect(NOT_FOUND))
+    ],
+    "cases:mine_file": [
+        get("a file without a receipt", lambda o: reverse("cases:mine_file", args=[1]), expect(NOT_FOUND))
+    ],
+    "cases:mine_leave": [post("forget the receipt", lambda o: reverse("cases:mine_leave"), expect(REDIRECT))],
+    "cases:list": [get("the committee's cases", lambda o: reverse("cases:list"), CASE_KEYHOLDERS)],
+    "cases:key": [get("the case passphrase", lambda o: reverse("cases:key"), CASE_KEYHOLDERS)],
+    "cases:key_lock": [post("lock the case key", lambda o: reverse("cases:key_lock"), expect(REDIRECT))],
+    "cases:record": [get("record a paper complaint", lambda o: reverse("cases:record"), CASE_KEYHOLDERS)],
+    "cases:case": [
+        get("a Leeds case", case_url("case"), LEEDS_COMMITTEE),
+        get(
+            "a missing case", lambda o: reverse("cases:case", args=["C-0000-0000"]), expect(NOT_FOUND, anonymous=LOGIN)
+        ),
+    ],
+    "cases:entry_add": [post("add a note", case_url("entry_add"), LEEDS_COMMITTEE_ACTION, data=a_note)],
+    "cases:move": [
+        post("acknowledge", case_url("move"), LEEDS_COMMITTEE_ACTION, data=lambda o: {"to": "acknowledged"})
+    ],
+    "cases:decide": [post("decide", case_url("decide"), LEEDS_COMMITTEE_ACTION, data=a_note)],
+    "cases:recuse": [
+        post("declare a conflict", case_url("recuse"), LEEDS_COMMITTEE_ACTION, data=lambda o: {"reason": "x"})
+    ],
+    "cases:appeal": [post("record an appeal", case_url("appeal"), LEEDS_COMMITTEE_ACTION, data=a_note)],
+    "cases:appeal_decide": [post("decide an appeal", case_url("appeal_decide"), LEEDS_COMMITTEE_ACTION, data=a_note)],
+    "cases:file": [get("a file of a Leeds case (locked: to the key page)", case_file_url, LEEDS_COMMITTEE_ACTION)],
+    "api:case_figures": [
+        api_get("case figures of Leeds", lambda o: f"/units/{o.leeds.pk}/case-figures", API_MEMBERS),
+        api_get("case figures of a missing unit", lambda o: f"/units/{MISSING_ID}/case-figures", API_MEMBERS_MISSING),
+    ],
     "api:ballot_box": [
         api_get("the box of a closed ballot", lambda o: f"/ballots/{leeds_ballot(o, 'closed').pk}/box", API_MEMBERS),
         api_get(
@@ -1186,6 +1302,8 @@ def test_it_registers_no_model_with_confidential_content_in_the_admin() -> None:
     assert registered <= ADMIN_MODELS_ALLOWED, f"review for confidential content: {registered - ADMIN_MODELS_ALLOWED}"
     # The audit chain's payloads, invitation and API token hashes stay out of the admin.
     assert not registered & {"audit.auditentry", "audit.chainhead", "org.invitation", "org.apitoken"}
+    # No case model at all (issue 11): site staff see no case, party, category or complainant.
+    assert not {name for name in registered if name.startswith("cases.")}
 
 
 def test_it_shows_no_secret_on_any_admin_page(org: SmallOrg) -> None:

@@ -330,6 +330,7 @@ def my_profile(request: AuthedRequest) -> HttpResponse:
         "token_form": ApiTokenForm(),
         "tokens": selectors.active_api_tokens(member),
         "new_token": request.session.pop("new_api_token", None),
+        "memberships": selectors.memberships_of(member),  # type: ignore[arg-type]
         "second_factor": {
             "enrolled": two_factor.is_enrolled(member),
             "required": access.needs_second_factor(member),
@@ -367,4 +368,32 @@ def api_token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = access.access_own_api_token(request.user, token_id)
     services.api_token_revoke(member=request.user, token=token)
     messages.success(request, _("Token revoked."))
+    return redirect("org:my_profile")
+
+
+@login_required
+@require_POST
+def membership_leave(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Rule: a member leaves their own membership of a unit (no expulsion without due process: docs/cases.md)."""
+    membership = access.access_own_membership(request.user, membership_id)
+    try:
+        services.membership_leave(member=request.user, membership=membership, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("You left %(unit)s.") % {"unit": membership.unit.name})
+    return redirect("org:my_profile")
+
+
+@login_required
+@require_POST
+def membership_contest(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Rule: a member contests an exit an officer recorded for them; the contest stays on record."""
+    membership = access.access_own_membership(request.user, membership_id)
+    try:
+        services.membership_contest(member=request.user, membership=membership, text=request.POST.get("text", ""))  # type: ignore[arg-type]
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("Your contest is recorded."))
     return redirect("org:my_profile")

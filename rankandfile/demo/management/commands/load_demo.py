@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rankandfile.demo.activity import load_activity
+from rankandfile.demo.cases import load_cases
 from rankandfile.demo.organization import (
     DEMO_PASSWORD,
     DEMO_URL,
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             with notifications.muted():  # history, not news: no email to 600 demo members
                 result = load_demo()
                 activity_created = load_activity()
+                demo_cases = load_cases()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
         counts = demo_counts() if activity_created else result.counts
@@ -81,6 +83,15 @@ class Command(BaseCommand):
                     + _("second factor: app secret %(secret)s, or a recovery code: %(codes)s")
                     % {"secret": factor.secret, "codes": codes}
                 )
+        self.stdout.write(
+            _("The committee login's case passphrase (to unlock its cases at /cases/): %(passphrase)s")
+            % {"passphrase": demo_cases.passphrase}
+        )
+        if demo_cases.receipt:
+            self.stdout.write(
+                _("A complainant's receipt, shown this once (follow up at /cases/receipt/): %(receipt)s")
+                % {"receipt": demo_cases.receipt}
+            )
         if factors:
             self.stdout.write(
                 _(
