@@ -22,6 +22,7 @@ from rankandfile.org.services.roles import (
     role_type_create,
     seat_fill,
     term_end,
+    term_recall,
 )
 from rankandfile.org.services.tokens import (
     api_token_create,
@@ -50,6 +51,7 @@ __all__ = [
     "role_type_create",
     "seat_fill",
     "term_end",
+    "term_recall",
     "unit_create",
     "unit_dissolve",
     "unit_for_path",
