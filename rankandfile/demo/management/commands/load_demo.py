@@ -12,6 +12,7 @@ from rankandfile.demo.organization import (
     demo_counts,
     load_demo,
 )
+from rankandfile.demo.recall import load_recalls
 from rankandfile.demo.second_factor import enrol_demo_logins
 from rankandfile.notifications import services as notifications
 
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             with notifications.muted():  # history, not news: no email to 600 demo members
                 result = load_demo()
                 activity_created = load_activity()
+                recalls_created = load_recalls()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
         counts = demo_counts() if activity_created else result.counts
@@ -58,6 +60,10 @@ class Command(BaseCommand):
                     "  Demo activity in Millbrook: a closed meeting with its minutes, a meeting next week, a proposal "
                     "and its counter-proposal, an open ballot and a closed steering-committee election."
                 )
+            )
+        if recalls_created:
+            self.stdout.write(
+                _("  Recalls in Ashford Junction: a failed recall of an officer and a petition collecting signatures.")
             )
         self.stdout.write("")
         self.stdout.write(
