@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from rankandfile.org import access as org_access
 from rankandfile.org.models import RoleTerm, Unit
-from rankandfile.proposals.selectors import is_active_member_of
+from rankandfile.org.selectors import is_active_member
 from rankandfile.recall import selectors
 from rankandfile.recall.models import Petition
 
@@ -26,7 +26,7 @@ from rankandfile.recall.models import Petition
 def may_see_unit(member: Any, unit: Unit) -> bool:
     if not org_access.is_member_in_good_standing(member):
         return False
-    return is_active_member_of(member, unit) or bool(org_access.capabilities_in(member, unit))
+    return is_active_member(member, unit) or bool(org_access.capabilities_in(member, unit))
 
 
 def access_unit_recalls(member: Any, unit_id: int) -> Unit:
@@ -68,7 +68,7 @@ def access_term_for_recall(member: Any, term_id: int) -> RoleTerm:
 
 def require_unit_member(member: Any, unit: Unit) -> None:
     org_access.require_member(member)
-    if not is_active_member_of(member, unit):
+    if not is_active_member(member, unit):
         raise PermissionDenied(_("Only members of %s in good standing may do this.") % unit.name)
 
 

@@ -10,7 +10,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from rankandfile.org.models import Member, RoleTerm, Unit
-from rankandfile.proposals.selectors import active_members_of
+from rankandfile.org.selectors import active_members
 from rankandfile.recall.domain import rules as recall_rules
 from rankandfile.recall.models import Petition, RecallRules, RollEntry, Signature
 
@@ -55,7 +55,7 @@ def current_terms_of_unit(unit: Unit) -> list[RoleTerm]:
 
 
 def members_in_good_standing(unit: Unit) -> list[int]:
-    return list(active_members_of(unit).order_by("pk").values_list("pk", flat=True))
+    return list(active_members(unit).order_by("pk").values_list("pk", flat=True))
 
 
 def active_petition_for(term: RoleTerm) -> Petition | None:
