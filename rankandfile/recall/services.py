@@ -132,9 +132,11 @@ def petition_start(*, actor: Member, term: RoleTerm, statement: str) -> Petition
                 nomination_days=found.nomination_days,
             )
             RollEntry.objects.bulk_create((RollEntry(petition=petition, member_id=pk) for pk in roll), batch_size=2000)
+            # No actor: the starter is the first signature, and who signs stays unknown until the petition closes
+            # (the log is open to members); the close's entry lists every signer, the starter first among them.
             record(
                 "recall.start",
-                actor=actor,
+                actor=None,
                 obj=petition,
                 payload={
                     "unit": unit.path,

@@ -71,6 +71,9 @@ def test_it_starts_a_petition_with_the_roll_frozen_and_the_starter_signed(
     assert not selectors.is_on_roll(petition, org.frank)  # lapsed: not in good standing
     entry = AuditEntry.objects.get(action="recall.start")
     assert entry.payload["holder"] == org.bob.pk and entry.payload["signatures_required"] == 5
+    assert (
+        entry.actor_id is None and entry.actor == "system"
+    )  # the starter is a signer: unnamed until the petition closes
     assert petition.lapses_at == petition.started_at + dt.timedelta(days=30)
 
 
