@@ -385,3 +385,13 @@ def test_a_small_unit_can_still_recall(org: Any, bob_term: RoleTerm) -> None:
     assert petition.signatures_required == 2
     petition = sign_to_threshold(petition, [org.erin])
     assert petition.status == "ballot"
+
+
+def test_the_worker_job_closes_due_petitions(org: Any, bob_term: RoleTerm, leeds_members: list[Any]) -> None:
+    from rankandfile.recall import tasks
+
+    petition = start(org, bob_term)
+    with time_machine.travel(petition.lapses_at + dt.timedelta(minutes=1)):
+        tasks.recall_petitions_lapse_due.call_local()
+    petition.refresh_from_db()
+    assert petition.status == "lapsed"
