@@ -165,3 +165,23 @@ def term_end(*, actor: Member, term: RoleTerm, reason: str, on: dt.date | None =
         record("role.end", actor=actor, obj=term, payload={"on": term.ends_on.isoformat(), "reason": reason})
         access_changed_on_commit(term.holder_id)  # open live sockets check their right to watch again
     return term
+
+
+def term_recall(*, term: RoleTerm, ballot_ref: int, reason: str, on: dt.date | None = None) -> RoleTerm:
+    """The members recalled the holder by ballot `ballot_ref` (a rule, no officer): the term ends `on` that day
+    with `reason` ("recalled by ballot 12, 61 % yes, quorum met") in role history. Inside the caller's
+    transaction (the ballot's close)."""
+    day = on or timezone.localdate()
+    if not term.is_current(day):
+        raise ValidationError({"term": _("This term is not current.")})
+    term.ends_on = max(day, term.starts_on + dt.timedelta(days=1))
+    term.ended_early_reason = reason.strip()[:300]
+    term.save(update_fields=["ends_on", "ended_early_reason"])
+    record(
+        "role.recalled",
+        actor=None,
+        obj=term,
+        payload={"on": term.ends_on.isoformat(), "reason": reason, "ballot": ballot_ref, "holder": term.holder_id},
+    )
+    access_changed_on_commit(term.holder_id)
+    return term
