@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rankandfile.needs import needs_for
 from rankandfile.org import access, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS
 from rankandfile.org.forms import (
@@ -40,6 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """Rule: any logged-in account (a former member still sees their own memberships)."""
     context = selectors.home_summary(request.user)  # type: ignore[arg-type]
     context["in_good_standing"] = access.is_member_in_good_standing(request.user)
+    units = selectors.units_of_member(request.user) if context["in_good_standing"] else []  # type: ignore[arg-type]
+    context["needs"] = needs_for(request.user, units)  # type: ignore[arg-type]
     return render(request, "org/home.html", context)
 
 
@@ -62,6 +65,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "roles": selectors.roles_of_unit(unit),
         "history": selectors.role_history_of_unit(unit, limit=20),
         "caps": caps,
+        "needs": needs_for(request.user, [unit]),  # type: ignore[arg-type]
     }
     return render(request, "org/unit_detail.html", context)
 
