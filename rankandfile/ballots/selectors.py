@@ -23,6 +23,7 @@ from rankandfile.ballots.models import (
     Participation,
     PublishedBallot,
 )
+from rankandfile.counting import explain
 from rankandfile.org.models import Member, Membership, RoleTerm, Unit
 from rankandfile.proposals.selectors import active_members_of, in_unit
 
@@ -207,6 +208,13 @@ def ballot_results(ballot: Ballot) -> Results:
         seed=ballot.seed if published else "",
         turnout=outcome.turnout_percent(ballot.cast_count or 0, ballot.eligible_count or 0),
     )
+
+
+def count_explained(results: Results) -> explain.Explained | None:
+    """The count in plain language for the results page, from the published report (counting/explain.py)."""
+    if not results.report_json:
+        return None
+    return explain.explain(json.loads(results.report_json))
 
 
 def decision_of(ballot: Ballot) -> outcome.Decision | None:

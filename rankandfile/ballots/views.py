@@ -336,6 +336,7 @@ def ballot_results(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "decision": results.decision,
         "turnout": results.turnout,
         "too_few": results.figures_withheld,
+        "count": selectors.count_explained(results),
         "terms": selectors.terms_elected_by(ballot) if ballot.is_closed else [],
     }
     return render(request, "ballots/ballot_results.html", context)
