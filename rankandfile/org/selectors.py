@@ -19,6 +19,10 @@ def subtree(unit: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/"))
 
 
+def unit_by_id(unit_id: int) -> Unit | None:
+    return Unit.objects.filter(pk=unit_id).first()
+
+
 def unit_tree() -> list[Unit]:
     """All units in path order, with active member counts (one query)."""
     return list(
@@ -56,11 +60,14 @@ def vacancies(unit: Unit) -> list[RoleSeats]:
     return [seats for seats in roles_of_unit(unit) if seats.vacancies]
 
 
-def role_history_of_unit(unit: Unit, limit: int = 200) -> list[RoleTerm]:
+def role_history_of_unit(unit: Unit, limit: int = 200, *, begun_only: bool = False) -> list[RoleTerm]:
+    """The unit's terms, newest first. `begun_only` leaves out terms that start in the future (an election's
+    winners before their term): they are not yet a change, and the full history labels them "starts on …"."""
+    terms = RoleTerm.objects.filter(role_type__unit=unit)
+    if begun_only:
+        terms = terms.filter(starts_on__lte=timezone.localdate())
     return list(
-        RoleTerm.objects.filter(role_type__unit=unit)
-        .select_related("role_type", "holder", "appointed_by")
-        .order_by("-starts_on", "role_type__name")[:limit]
+        terms.select_related("role_type", "holder", "appointed_by").order_by("-starts_on", "role_type__name")[:limit]
     )
 
 

@@ -63,7 +63,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "ancestors": selectors.ancestors(unit),
         "children": unit.children.order_by("name"),
         "roles": selectors.roles_of_unit(unit),
-        "history": selectors.role_history_of_unit(unit, limit=20),
+        "history": selectors.role_history_of_unit(unit, limit=20, begun_only=True),
         "caps": caps,
         "needs": needs_for(request.user, [unit]),  # type: ignore[arg-type]
     }
