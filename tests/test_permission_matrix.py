@@ -792,7 +792,12 @@ MATRIX: dict[str, list[Case]] = {
     "ballots:receipt_check": [
         get("check a receipt", ballot_url("receipt_check", "closed"), MEMBERS),
         post("check a receipt by POST", ballot_url("receipt_check", "closed"), MEMBERS, data=a_receipt),
-        get("check before close", ballot_url("receipt_check"), NOT_PUBLISHED),
+        get("check before close: when the box will be published", ballot_url("receipt_check"), MEMBERS),
+    ],
+    "ballots:my_receipt": [
+        # The receipt page after a reload: shows no vote (the tab keeps the receipt); the ballot page's rule.
+        get("my receipt of an open ballot", ballot_url("my_receipt"), MEMBERS),
+        get("my receipt of a draft", ballot_url("my_receipt", "draft"), DRAFT_ONLY_MANAGERS),
     ],
     "ballots:election_create": [
         get(

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rankandfile.ballots import access, selectors, services, vote_pages
+from rankandfile.ballots import access, receipt_views, selectors, services, vote_pages
 from rankandfile.ballots.domain import kinds, marks
 from rankandfile.ballots.domain import receipts as receipt_rules
 from rankandfile.ballots.forms import (
@@ -117,6 +117,7 @@ def _paper_context(request: HttpRequest, ballot: Ballot, **extra: Any) -> dict[s
     return {
         "ballot": ballot,
         "options": options,
+        "paper_options": vote_pages.paper_order(ballot, options, request.user.pk),
         "ranks": range(1, len(options) + 1),
         "cast": selectors.participation_count(ballot.pk),
         "on_roll": selectors.is_on_roll(ballot, request.user),
@@ -156,6 +157,8 @@ def ballot_review(request: HttpRequest, ballot_id: int) -> HttpResponse:
     Not stored, no Referer, and as long whatever the marks (vote_pages.py)."""
     ballot = access.access_ballot_to_vote(request.user, ballot_id)
     context = _paper_context(request, ballot)
+    if "change" in request.POST:  # "Change my marks": the paper again, marked as the voter left it
+        return _paper_marked_again(request, context)
     names, error = _marks_or_error(request, ballot, context["options"])
     error = services.cast_refusal(voter=_member(request), ballot=ballot) or error
     if error:
@@ -169,6 +172,17 @@ def ballot_review(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 REVIEW_TEMPLATE = "ballots/ballot_review.html"
+PAPER_TEMPLATE = "ballots/ballot_detail.html"
+
+
+def _paper_marked_again(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The paper with the marks the review page posted back; padded to the paper with every option marked."""
+    positions = [p for p in request.POST.getlist("marked") if p.isdigit()]
+    vote_pages.mark_again(context["paper_options"], positions)
+    response = render(request, PAPER_TEMPLATE, context)
+    vote_pages.mark_again(context["paper_options"], [str(o.position) for o in context["options"]])
+    widest = render_to_string(PAPER_TEMPLATE, context, request=request)
+    return vote_pages.widest_of(response, widest)
 
 
 @vote_pages.vote_page
@@ -322,6 +336,7 @@ def ballot_results(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "decision": results.decision,
         "turnout": results.turnout,
         "too_few": results.figures_withheld,
+        "count": selectors.count_explained(results),
         "terms": selectors.terms_elected_by(ballot) if ballot.is_closed else [],
     }
     return render(request, "ballots/ballot_results.html", context)
@@ -347,8 +362,12 @@ def ballot_box_download(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @vote_pages.vote_page
 @login_required
 def ballot_receipt_check(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """Rule: as the box page. Finds a receipt in the box; with the check code, proves the ballot unchanged.
+    """Rule: as the box page; before the close, members read when the box will be published. Finds a receipt in
+    the box; with the check code, proves the ballot unchanged.
     The codes come by POST only, never in a URL; the answer is as long whatever it finds (vote_pages.py)."""
+    ballot = access.access_ballot(request.user, ballot_id)
+    if not ballot.is_closed:
+        return receipt_views.receipt_check_not_yet(request, ballot)
     ballot = access.access_published_ballot(request.user, ballot_id)
     form = ReceiptCheckForm(request.POST if request.method == "POST" else None)
     check = None

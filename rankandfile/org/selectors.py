@@ -27,6 +27,10 @@ def is_active_member(member: Member, unit: Unit) -> bool:
     return Membership.objects.active().within(unit).filter(member=member).exists()
 
 
+def unit_by_id(unit_id: int) -> Unit | None:
+    return Unit.objects.filter(pk=unit_id).first()
+
+
 def unit_tree() -> list[Unit]:
     """All units in path order, with active member counts (one query)."""
     return list(
@@ -64,11 +68,14 @@ def vacancies(unit: Unit) -> list[RoleSeats]:
     return [seats for seats in roles_of_unit(unit) if seats.vacancies]
 
 
-def role_history_of_unit(unit: Unit, limit: int = 200) -> list[RoleTerm]:
+def role_history_of_unit(unit: Unit, limit: int = 200, *, begun_only: bool = False) -> list[RoleTerm]:
+    """The unit's terms, newest first. `begun_only` leaves out terms that start in the future (an election's
+    winners before their term): they are not yet a change, and the full history labels them "starts on …"."""
+    terms = RoleTerm.objects.filter(role_type__unit=unit)
+    if begun_only:
+        terms = terms.filter(starts_on__lte=timezone.localdate())
     return list(
-        RoleTerm.objects.filter(role_type__unit=unit)
-        .select_related("role_type", "holder", "appointed_by")
-        .order_by("-starts_on", "role_type__name")[:limit]
+        terms.select_related("role_type", "holder", "appointed_by").order_by("-starts_on", "role_type__name")[:limit]
     )
 
 
@@ -125,6 +132,19 @@ def directory_page(
 
 def memberships_of(member: Member) -> list[Membership]:
     return list(member.memberships.select_related("unit").order_by("unit__path"))
+
+
+def units_of_member(member: Member) -> list[Unit]:
+    """The units of the member's active memberships and every unit above them (a branch member belongs to its
+    district too): where the home page looks for what needs them. One query."""
+    paths = {
+        path
+        for unit_path in Membership.objects.filter(member=member, status=Membership.Status.ACTIVE).values_list(
+            "unit__path", flat=True
+        )
+        for path in Unit(path=unit_path).ancestor_paths()
+    }
+    return list(Unit.objects.filter(path__in=paths, dissolved_on__isnull=True)) if paths else []
 
 
 def candidates_for_role(role_type: RoleType) -> QuerySet[Member]:

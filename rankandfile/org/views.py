@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rankandfile.needs import needs_for
 from rankandfile.org import access, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS
 from rankandfile.org.forms import (
@@ -40,6 +41,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     """Rule: any logged-in account (a former member still sees their own memberships)."""
     context = selectors.home_summary(request.user)
     context["in_good_standing"] = access.is_member_in_good_standing(request.user)
+    units = selectors.units_of_member(request.user) if context["in_good_standing"] else []
+    context["needs"] = needs_for(request.user, units)
     return render(request, "org/home.html", context)
 
 
@@ -60,8 +63,9 @@ def unit_detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
         "ancestors": selectors.ancestors(unit),
         "children": unit.children.order_by("name"),
         "roles": selectors.roles_of_unit(unit),
-        "history": selectors.role_history_of_unit(unit, limit=20),
+        "history": selectors.role_history_of_unit(unit, limit=20, begun_only=True),
         "caps": caps,
+        "needs": needs_for(request.user, [unit]),
     }
     return render(request, "org/unit_detail.html", context)
 
@@ -330,7 +334,7 @@ def my_profile(request: AuthedRequest) -> HttpResponse:
         "token_form": ApiTokenForm(),
         "tokens": selectors.active_api_tokens(member),
         "new_token": request.session.pop("new_api_token", None),
-        "memberships": selectors.memberships_of(member),  # type: ignore[arg-type]
+        "memberships": selectors.memberships_of(member),
         "second_factor": {
             "enrolled": two_factor.is_enrolled(member),
             "required": access.needs_second_factor(member),
@@ -373,11 +377,11 @@ def api_token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_leave(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_leave(request: AuthedRequest, membership_id: int) -> HttpResponse:
     """Rule: a member leaves their own membership of a unit (no expulsion without due process: docs/cases.md)."""
     membership = access.access_own_membership(request.user, membership_id)
     try:
-        services.membership_leave(member=request.user, membership=membership, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+        services.membership_leave(member=request.user, membership=membership, reason=request.POST.get("reason", ""))
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
@@ -387,11 +391,11 @@ def membership_leave(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def membership_contest(request: HttpRequest, membership_id: int) -> HttpResponse:
+def membership_contest(request: AuthedRequest, membership_id: int) -> HttpResponse:
     """Rule: a member contests an exit an officer recorded for them; the contest stays on record."""
     membership = access.access_own_membership(request.user, membership_id)
     try:
-        services.membership_contest(member=request.user, membership=membership, text=request.POST.get("text", ""))  # type: ignore[arg-type]
+        services.membership_contest(member=request.user, membership=membership, text=request.POST.get("text", ""))
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     else:
