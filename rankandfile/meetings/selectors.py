@@ -50,6 +50,14 @@ def meetings_of_unit(unit: Unit) -> list[Meeting]:
     return list(Meeting.objects.filter(unit=unit).select_related("chair", "secretary").order_by("-starts_at", "-id"))
 
 
+def agenda_of(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.items.order_by("position"))
+
+
+def motions_of(meeting: Meeting) -> list[Motion]:
+    return list(meeting.motions.order_by("created_at", "id"))
+
+
 def unit_participants(unit: Unit) -> QuerySet[Member]:
     """Members with an active membership in the unit or a unit inside it."""
     return (
