@@ -394,6 +394,22 @@ def api_post(label: str, path: Callable[[SmallOrg], str], expected: dict[str, st
     return Case(label, lambda o: "/api/v1" + path(o), expected, method="post", data=data, api=True, json=True)
 
 
+# The API's own rules, as the pages': members of Leeds (alice, bob, erin) create there; chair_meetings over Leeds
+# (bob, carol, dave) runs its meetings; whoever may take part in a Leeds meeting reads it.
+API_LEEDS_CREATE = expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice=CREATED, bob=CREATED, erin=CREATED)
+API_RUN_LEEDS = expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=OK, carol=OK, dave=OK)
+API_TAKE_PART_LEEDS = expect(OK, anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN)
+
+
+def no_body(o: SmallOrg) -> dict[str, Any]:
+    return {}
+
+
+def api_meeting_item(o: SmallOrg) -> tuple[int, int]:
+    meeting = leeds_meeting(o)
+    return meeting.pk, meeting.items.last().pk
+
+
 # Pattern name → the cases that pin down its rule. Keep one entry per pattern; several cases where the rule has
 # edges (another unit, a missing object, the wrong method).
 MATRIX: dict[str, list[Case]] = {
@@ -1044,6 +1060,300 @@ MATRIX: dict[str, list[Case]] = {
             "the box of an open ballot",
             lambda o: f"/ballots/{leeds_ballot(o).pk}/box",
             expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN),
+        ),
+    ],
+    # --- the API does what the pages do (issue 12): each write with the page's rule and refusals ---
+    "api:create_proposal": [
+        api_post(
+            "propose in Leeds",
+            lambda o: f"/units/{o.leeds.pk}/proposals",
+            API_LEEDS_CREATE,
+            data=lambda o: {"title": "Night buses", "text": "The branch asks for night buses."},
+        ),
+    ],
+    "api:create_counter_proposal": [
+        api_post(
+            "counter alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/counter-proposals",
+            API_LEEDS_CREATE,
+            data=lambda o: {"title": "A smaller fund", "text": "A fund of £100."},
+        ),
+    ],
+    "api:revise_proposal": [
+        api_post(
+            "edit alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/revisions",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice=CREATED),
+            data=lambda o: {"title": "Rent strike fund", "text": "A fund of £200."},
+        ),
+    ],
+    "api:submit_proposal": [
+        api_post(
+            "submit alice's draft",
+            lambda o: f"/proposals/{alice_proposal(o, submitted=False).pk}/submit",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN, alice=OK),
+        ),
+    ],
+    "api:withdraw_proposal": [
+        api_post(
+            "withdraw alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/withdraw",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice=OK),
+        ),
+    ],
+    "api:put_proposal_on_agenda": [
+        api_post(
+            "put on the agenda", lambda o: f"/proposals/{alice_proposal(o).pk}/agenda", API_RUN_LEEDS, data=no_body
+        ),
+    ],
+    "api:proposal_amendments": [
+        api_get("amendments of a proposal", lambda o: f"/proposals/{alice_proposal(o).pk}/amendments", API_MEMBERS),
+        api_get("missing proposal", lambda o: f"/proposals/{MISSING_ID}/amendments", API_MEMBERS_MISSING),
+    ],
+    "api:propose_amendment": [
+        # The author does not amend her own proposal (she edits it): refused with the service's reason.
+        api_post(
+            "amend alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/amendments",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice="422", bob=CREATED, erin=CREATED),
+            data=lambda o: {"text": "The branch sets up a *strike fund* of £300."},
+        ),
+    ],
+    "api:get_amendment": [
+        api_get(
+            "bob's amendment", lambda o: "/amendments/" + bob_amendment_url("amendment")(o).split("/")[-2], API_MEMBERS
+        ),
+        api_get("missing amendment", lambda o: f"/amendments/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:accept_amendment": [
+        api_post(
+            "accept bob's amendment",
+            lambda o: "/amendments/" + bob_amendment_url("amendment")(o).split("/")[-2] + "/accept",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN, alice=OK),
+        ),
+    ],
+    "api:withdraw_amendment": [
+        api_post(
+            "withdraw bob's amendment",
+            lambda o: "/amendments/" + bob_amendment_url("amendment")(o).split("/")[-2] + "/withdraw",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN, bob=OK),
+        ),
+    ],
+    "api:get_decision_rules": [
+        api_get("Leeds decision rules", lambda o: f"/units/{o.leeds.pk}/decision-rules", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/decision-rules", API_MEMBERS_MISSING),
+    ],
+    "api:set_decision_rules": [
+        api_post(
+            "set Leeds decision rules",
+            lambda o: f"/units/{o.leeds.pk}/decision-rules",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=OK),
+            data=lambda o: {"counter_cosigners": 3, "choice_method": "schulze"},
+        ),
+    ],
+    "api:create_ballot": [
+        api_post(
+            "a question in Leeds",
+            lambda o: f"/units/{o.leeds.pk}/ballots",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=CREATED),
+            data=lambda o: {"title": "Affiliate to the trades council?"},
+        ),
+        # As on the page: a York ballot never decides a Leeds proposal, not even dave's or yuri's.
+        api_post(
+            "a York ballot on a Leeds proposal",
+            lambda o: f"/units/{o.york.pk}/ballots",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=NOT_FOUND, yuri=NOT_FOUND),
+            data=lambda o: {"title": "Fund?", "proposal_id": alice_proposal(o).pk},
+        ),
+    ],
+    "api:set_ballot_alternatives": [
+        # The draft election ballot has no alternatives to change: the service says so (422) to its manager.
+        api_post(
+            "change a draft's alternatives",
+            lambda o: f"/ballots/{leeds_ballot(o, 'draft').pk}/alternatives",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN, dave="422"),
+            data=lambda o: {"alternative_ids": []},
+        ),
+    ],
+    "api:unit_elections": [
+        api_get("Leeds elections", lambda o: f"/units/{o.leeds.pk}/elections", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/elections", API_MEMBERS_MISSING),
+    ],
+    "api:get_election": [
+        api_get("an election", lambda o: f"/elections/{leeds_election(o).pk}", API_MEMBERS),
+        api_get("missing election", lambda o: f"/elections/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:create_election": [
+        api_post(
+            "an election for Leeds chair (the defaults)",
+            lambda o: f"/roles/{o.chair_role.pk}/elections",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=CREATED),
+            data=no_body,
+        ),
+        api_post("missing role", lambda o: f"/roles/{MISSING_ID}/elections", API_MEMBERS_MISSING, data=no_body),
+    ],
+    "api:nominate": [
+        api_post(
+            "nominate alice",
+            lambda o: f"/elections/{leeds_election(o).pk}/nominations",
+            API_LEEDS_CREATE,
+            data=lambda o: {"nominee_id": o.alice.pk},
+        ),
+    ],
+    "api:close_nominations": [
+        # Before the deadline: refused with the reason (everyone gets the whole period).
+        api_post(
+            "close nominations early",
+            lambda o: f"/elections/{leeds_election(o).pk}/close-nominations",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave="422"),
+        ),
+    ],
+    "api:accept_nomination": [
+        api_post(
+            "alice accepts",
+            lambda o: "/nominations/" + alice_nomination_url("nomination_accept")(o).split("/")[-3] + "/accept",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, alice=OK),
+            data=lambda o: {"statement": "I will publish every decision within a week."},
+        ),
+    ],
+    "api:withdraw_nomination": [
+        api_post(
+            "alice declines",
+            lambda o: "/nominations/" + alice_nomination_url("nomination_withdraw")(o).split("/")[-3] + "/withdraw",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, alice=OK),
+        ),
+    ],
+    "api:unit_meetings": [
+        api_get("Leeds meetings", lambda o: f"/units/{o.leeds.pk}/meetings", API_TAKE_PART_LEEDS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/meetings", API_MEMBERS_MISSING),
+    ],
+    "api:get_meeting": [
+        api_get("a Leeds meeting", lambda o: f"/meetings/{leeds_meeting(o).pk}", API_TAKE_PART_LEEDS),
+        api_get("missing meeting", lambda o: f"/meetings/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:create_meeting": [
+        api_post(
+            "call a Leeds meeting",
+            lambda o: f"/units/{o.leeds.pk}/meetings",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=CREATED, carol=CREATED, dave=CREATED),
+            data=lambda o: {
+                "title": "Branch meeting",
+                "starts_at": "2099-01-01T19:00:00Z",
+                "mode": "online",
+                "online_link": "https://meet.example.org/leeds",
+                "agenda": ["Rent strike"],
+            },
+        ),
+    ],
+    "api:open_meeting": [
+        api_post("open a meeting", lambda o: f"/meetings/{leeds_meeting(o, is_open=False).pk}/open", API_RUN_LEEDS),
+    ],
+    "api:close_meeting": [
+        api_post("close a meeting", lambda o: f"/meetings/{leeds_meeting(o).pk}/close", API_RUN_LEEDS)
+    ],
+    "api:add_agenda_item": [
+        api_post(
+            "add an item",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/items",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=CREATED, carol=CREATED, dave=CREATED),
+            data=lambda o: {"title": "Budget"},
+        ),
+    ],
+    "api:move_agenda_item": [
+        api_post(
+            "move an item up",
+            lambda o: "/meetings/{}/items/{}/move".format(*api_meeting_item(o)),
+            API_RUN_LEEDS,
+            data=lambda o: {"direction": "up"},
+        ),
+    ],
+    "api:select_agenda_item": [
+        api_post(
+            "take up an item", lambda o: "/meetings/{}/items/{}/select".format(*api_meeting_item(o)), API_RUN_LEEDS
+        ),
+    ],
+    "api:check_in": [
+        api_post("check in", lambda o: f"/meetings/{leeds_meeting(o).pk}/check-in", API_TAKE_PART_LEEDS, data=no_body),
+    ],
+    "api:raise_hand": [
+        api_post(
+            "raise a hand",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/hand",
+            expect(CREATED, anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN),
+            data=lambda o: {"stance": "for"},
+        ),
+    ],
+    "api:withdraw_hand": [
+        api_post(
+            "withdraw a hand never raised",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/hand/withdraw",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN),
+        ),
+    ],
+    "api:add_attendance": [
+        api_post(
+            "check alice in",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/attendance",
+            API_RUN_LEEDS,
+            data=lambda o: {"member_id": o.alice.pk},
+        ),
+    ],
+    "api:add_speaker": [
+        api_post(
+            "add alice to the list",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/speakers",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=CREATED, carol=CREATED, dave=CREATED),
+            data=lambda o: {"member_id": o.alice.pk, "stance": "for"},
+        ),
+    ],
+    "api:next_speaker": [
+        api_post(
+            "call the next speaker of an empty list",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/speech/next",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob="422", carol="422", dave="422"),
+        ),
+    ],
+    "api:end_speech": [
+        api_post(
+            "end a speech when nobody speaks",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/speech/end",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob="422", carol="422", dave="422"),
+        ),
+    ],
+    "api:meeting_motions": [
+        api_get("motions", lambda o: f"/meetings/{leeds_meeting(o).pk}/motions", API_TAKE_PART_LEEDS),
+    ],
+    "api:add_motion": [
+        api_post(
+            "put a motion",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/motions",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=CREATED, carol=CREATED, dave=CREATED),
+            data=lambda o: {"text": "That the branch backs the rent strike."},
+        ),
+    ],
+    "api:count_motion": [
+        api_post(
+            "count a missing motion",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/motions/{MISSING_ID}/count",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=NOT_FOUND, carol=NOT_FOUND, dave=NOT_FOUND),
+            data=lambda o: {"votes_for": 3, "votes_against": 1},
+        ),
+    ],
+    "api:add_dissent": [
+        # Only those who attended attach a dissent: nobody checked in here, so the service refuses (422).
+        api_post(
+            "attach a dissent",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/dissents",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN),
+            data=lambda o: {"text": "I said the fund was too small."},
+        ),
+    ],
+    "api:approve_minutes": [
+        api_post(
+            "approve minutes that are not waiting",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/minutes/approve",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob="422", carol="422", dave="422"),
+            data=lambda o: {"minutes_of_id": MISSING_ID},
         ),
     ],
 }

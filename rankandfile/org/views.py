@@ -11,7 +11,6 @@ from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -180,10 +179,11 @@ def role_type_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
 def role_appoint(request: AuthedRequest, role_type_id: int) -> HttpResponse:
     """Rule: `manage_roles` in the role's unit; the reason is required and public."""
     role_type = access.access_role_type(request.user, role_type_id, capability=MANAGE_ROLES)
+    seats = selectors.role_seats(role_type)
     form = AppointForm(
         request.POST or None,
         candidates=selectors.candidates_for_role(role_type),
-        initial={"starts_on": timezone.localdate()},
+        initial={"starts_on": seats.today, "ends_on": seats.appointment_ends_on},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,6 +192,7 @@ def role_appoint(request: AuthedRequest, role_type_id: int) -> HttpResponse:
                 holder=form.cleaned_data["holder"],
                 how_filled="appointed",
                 starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
                 appointed_by=request.user,
                 reason=form.cleaned_data["reason"],
             )
@@ -201,7 +202,8 @@ def role_appoint(request: AuthedRequest, role_type_id: int) -> HttpResponse:
             messages.success(request, _("Appointment recorded in the role history."))
             return redirect(role_type.unit)
     title = _("Appoint to %(role)s, %(unit)s") % {"role": role_type.name, "unit": role_type.unit}
-    return render(request, "org/form.html", {"form": form, "title": title, "unit": role_type.unit})
+    context = {"form": form, "title": title, "unit": role_type.unit, "seats": seats}
+    return render(request, "org/appoint_form.html", context)
 
 
 @login_required
