@@ -15,6 +15,9 @@ commands:
   import-members FILE     import members from CSV into a unit (`--unit PATH`, `--skip-bad-rows`)
   backup DIRECTORY        back up the database without linking votes to voters (docs/operations.md)
   demo                    load the demo organization (safe to run twice)
+  simulate                simulate an organization's culture through the services (`--members N --months M
+                          --seed S --rules fair|open --unit PATH [--truth FILE.json]`; docs/insights.md)
+  insights                print a unit's culture measures (`--unit PATH --format json`)
   manage ...              any Django management command (migrate, runserver, createsuperuser, ...)
 """
 
@@ -26,6 +29,7 @@ DJANGO_COMMANDS = {
     "backup": "backup",
     "demo": "load_demo",
     "simulate": "simulate",
+    "insights": "insights",
 }
 
 

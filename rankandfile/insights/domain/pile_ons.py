@@ -20,7 +20,7 @@ from itertools import groupby
 from rankandfile.insights.domain.records import SpeechRecord, Stance
 from rankandfile.meetings.domain.debate import SIDES, Debate, opposite
 
-__all__ = ["MIN_ANSWERS", "PileOn", "find_pile_ons"]
+__all__ = ["MIN_ANSWERS", "PileOn", "answered_dissenters", "find_pile_ons"]
 
 MIN_ANSWERS = 3
 
@@ -48,15 +48,30 @@ class PileOn:
 
 
 def find_pile_ons(speeches: Iterable[SpeechRecord]) -> list[PileOn]:
-    """Every pile-on event in the speeches (of any number of items), in the order of the items' first speech."""
-    ordered = sorted(speeches, key=lambda s: (s.item_id, s.started_at, s.id))
-    events: list[PileOn] = []
-    for _item, item_speeches in groupby(ordered, key=lambda s: s.item_id):
-        events.extend(_item_pile_ons(list(item_speeches)))
+    """Every pile-on event in the speeches (of any number of items), by day, meeting, item and dissent."""
+    events = [event for event in _answered_dissents(speeches) if len(event.answer_ids) >= MIN_ANSWERS]
     return sorted(events, key=lambda e: (e.on_day, e.meeting_id, e.item_id, e.dissent_speech_id))
 
 
-def _item_pile_ons(speeches: list[SpeechRecord]) -> list[PileOn]:
+def answered_dissenters(speeches: Iterable[SpeechRecord]) -> set[int]:
+    """Members whose dissent drew at least one answer (a run of one or more): who *dissented* for retention.
+
+    A member without a role who took the side the role holders took is, by the meetings' definition, a dissent
+    too; only a dissent that a role holder rose to answer marks the member as having disagreed with them.
+    """
+    return {event.dissenter_id for event in _answered_dissents(speeches)}
+
+
+def _answered_dissents(speeches: Iterable[SpeechRecord]) -> list[PileOn]:
+    """Every run of one or more answers, as an event (a pile-on when it has `MIN_ANSWERS`)."""
+    ordered = sorted(speeches, key=lambda s: (s.item_id, s.started_at, s.id))
+    events: list[PileOn] = []
+    for _item, item_speeches in groupby(ordered, key=lambda s: s.item_id):
+        events.extend(_item_runs(list(item_speeches)))
+    return events
+
+
+def _item_runs(speeches: list[SpeechRecord]) -> list[PileOn]:
     debate = Debate(None, {})
     latest_dissent: dict[Stance, SpeechRecord] = {}
     runs: list[tuple[SpeechRecord, list[SpeechRecord], int]] = []  # (dissent, answers, index of the first answer)
@@ -72,12 +87,12 @@ def _item_pile_ons(speeches: list[SpeechRecord]) -> list[PileOn]:
             answers.append(speech)
         debate.apply(speech.member_id, speech.stance, speech.is_role_holder, is_projected=False)
         if not speech.is_role_holder:  # a member without a role spoke: the run, if any, is over (run is 0)
-            if len(answers) >= MIN_ANSWERS and dissent is not None:
+            if answers and dissent is not None:
                 runs.append((dissent, answers, start))
             answers, dissent = [], None
             if speech.stance in SIDES:
                 latest_dissent[speech.stance] = speech
-    if len(answers) >= MIN_ANSWERS and dissent is not None:
+    if answers and dissent is not None:
         runs.append((dissent, answers, start))
     return [_event(speeches, d, a, s) for d, a, s in runs]
 
