@@ -18,6 +18,7 @@ from rankandfile.insights.domain.pile_ons import find_pile_ons
 from rankandfile.insights.domain.records import SpeechRecord
 from rankandfile.insights.domain.roles import summarize_roles
 from rankandfile.insights.domain.suppression import Cell, K, cell, difference, suppress_group
+from rankandfile.insights.domain.surveys import likert_summary, reason_summary
 from rankandfile.insights.domain.survival import DAYS_12M, DAYS_24M, Curve, retention
 from rankandfile.org.models import Unit
 
@@ -67,7 +68,17 @@ def member_figures(unit: Unit, *, as_of: dt.date) -> dict[str, Any]:
         "adoption": _adoption(unit),
         "roles": _roles(unit),
         "retention": _retention(spans, as_of),
+        "climate": _climate(unit),
+        "exit": {year: reason_summary(counts) for year, counts in selectors.unit_exit_reasons(unit).items()},
     }
+
+
+def _climate(unit: Unit) -> list[dict[str, Any]]:
+    rows = []
+    for survey, key, counts in selectors.unit_climate(unit):
+        summary = likert_summary(counts or {}) if counts is not None else {"n": None, "suppressed": True}
+        rows.append({"survey": survey.title, "opened_on": survey.opened_on.isoformat(), "question": key, **summary})
+    return rows
 
 
 def _floor(speeches: list[SpeechRecord]) -> list[dict[str, Any]]:

@@ -7,9 +7,13 @@ published decision, already on every member's results page.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 
+from rankandfile.ballots import selectors as ballot_selectors
 from rankandfile.ballots.models import BallotOption
 from rankandfile.insights.domain.pile_ons import answered_dissenters
 from rankandfile.insights.domain.records import (
@@ -20,6 +24,7 @@ from rankandfile.insights.domain.records import (
     Stance,
     TermRecord,
 )
+from rankandfile.insights.models import ClimateSurvey, ExitResponse, SurveyQuestion
 from rankandfile.meetings.models import Dissent, Override, Speech
 from rankandfile.org.models import Membership, RoleTerm, Unit
 from rankandfile.proposals.models import CoSignature, Proposal
@@ -146,3 +151,52 @@ def unit_proposals(unit: Unit) -> list[ProposalRecord]:
             )
         )
     return records
+
+
+def source_mark(unit: Unit) -> str:
+    """A fingerprint of everything the unit's figures are computed from: a refresh is needed when it changes."""
+    speeches = Speech.objects.filter(in_subtree(unit, "meeting__unit"), ended_at__isnull=False).aggregate(
+        n=Count("id"), last=Max("id")
+    )
+    memberships = Membership.objects.filter(in_subtree(unit)).aggregate(
+        n=Count("id"), ended=Count("id", filter=~Q(status=Membership.Status.ACTIVE)), last=Max("status_changed_on")
+    )
+    terms = RoleTerm.objects.filter(in_subtree(unit, "role_type__unit")).aggregate(n=Count("id"), last=Max("id"))
+    proposals = Proposal.objects.filter(in_subtree(unit)).aggregate(
+        n=Count("id"), decided=Count("decided_at"), signed=Count("cosignatures")
+    )
+    extra = (
+        Override.objects.filter(in_subtree(unit, "meeting__unit")).count(),
+        Dissent.objects.filter(in_subtree(unit, "meeting__unit")).count(),
+        SurveyQuestion.objects.filter(in_subtree(unit, "survey__unit"), ballot__status="closed").count(),
+        ExitResponse.objects.filter(in_subtree(unit)).count(),
+        timezone.localdate().isoformat(),  # survival curves follow members over time: at least daily
+    )
+    parts = [*speeches.values(), *memberships.values(), *terms.values(), *proposals.values(), *extra]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def unit_climate(unit: Unit) -> list[tuple[ClimateSurvey, str, dict[int, int] | None]]:
+    """Each closed climate question: (survey, key, answer counts by score, or None while withheld or open)."""
+    rows = []
+    questions = SurveyQuestion.objects.filter(in_subtree(unit, "survey__unit")).select_related("survey", "ballot")
+    for question in questions.order_by("survey__opened_on", "survey_id", "id"):
+        counts = None
+        if question.ballot.is_closed:
+            shown = ballot_selectors.ballot_results(question.ballot)
+            if shown.report_json and not shown.figures_withheld:
+                totals = json.loads(shown.report_json)["stages"][0]["totals"]
+                counts = {int(label.split(" ", 1)[0]): int(float(votes)) for label, votes in totals.items()}
+        rows.append((question.survey, question.key, counts))
+    return rows
+
+
+def unit_exit_reasons(unit: Unit) -> dict[str, dict[str, int]]:
+    """Exit survey reasons by year: {"2026": {"no_time": 12, ...}}."""
+    out: dict[str, dict[str, int]] = {}
+    for quarter, reason, n in (
+        ExitResponse.objects.filter(in_subtree(unit)).values_list("quarter", "reason").annotate(n=Count("id"))
+    ):
+        year = out.setdefault(quarter[:4], {})
+        year[reason] = year.get(reason, 0) + n
+    return dict(sorted(out.items()))

@@ -10,10 +10,11 @@ from django.utils import timezone
 from rankandfile.ballots import services as ballots
 from rankandfile.ballots.domain import kinds
 from rankandfile.ballots.services import elections
-from rankandfile.insights.simulator.agents import Agent, make_leader
+from rankandfile.insights import services as insights
+from rankandfile.insights.simulator.agents import Agent, likert, make_leader
 from rankandfile.insights.simulator.world import World
 from rankandfile.org import services as org
-from rankandfile.org.models import Member, RoleTerm
+from rankandfile.org.models import Member, Membership, RoleTerm
 from rankandfile.proposals import services as proposals
 from rankandfile.proposals.selectors import cosigners_required
 
@@ -192,11 +193,35 @@ def proposal_round(world: World, day: dt.date) -> None:
     ballots.ballot_close(actor=chair, ballot=ballot)
 
 
-def survey_round(world: World, day: dt.date, month: int) -> None:
-    """A quarterly climate survey; answered anonymously by a sample of members (filled in by the surveys step)."""
-    del world, day, month
+def survey_round(world: World, day: dt.date) -> None:
+    """A quarterly climate survey, answered anonymously by a sample of members through the ballot service."""
+    world.at_day(day, 9)
+    chair = world.chair()
+    survey = insights.climate_survey_open(actor=chair, unit=world.unit, closes_at=world.clock + dt.timedelta(days=7))
+    questions = list(survey.questions.select_related("ballot"))
+    for voter in _voters(world):
+        member = world.member(voter)
+        score = likert(world.rng, voter)
+        for question in questions:
+            shifted = max(1, min(5, score + world.rng.choice((-1, 0, 0, 1))))
+            ballots.ballot_cast(voter=member, ballot=question.ballot, names=[insights.likert_label(shifted)])
+    world.later(days=7, minutes=1)
+    for question in questions:
+        ballots.ballot_close(actor=chair, ballot=question.ballot)
 
 
-def exit_survey(world: World, agent: Agent, cause: str) -> None:
-    """The exit survey a leaving member is offered (filled in by the surveys step)."""
-    del world, agent, cause
+EXIT_REASONS = {
+    "silenced after a pile-on": "silenced",
+    "passed over for roles": "roles",
+    "moved away": "moved",
+    "no time": "no_time",
+}
+
+
+def exit_survey(world: World, membership: Membership, agent: Agent, cause: str) -> None:
+    """The exit survey a leaving member is offered; about half answer it."""
+    _invitation, raw = insights.exit_survey_offer(membership=membership, send=False)
+    if world.rng.random() < 0.5:
+        insights.exit_survey_answer(
+            raw_token=raw, reason=EXIT_REASONS[cause], free_to_disagree=likert(world.rng, agent)
+        )

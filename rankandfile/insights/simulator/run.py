@@ -157,7 +157,7 @@ def _month(world: World, month: int, members: int, attendance: int) -> None:
         if month % 3 == 2:
             governance.proposal_round(world, day + dt.timedelta(days=10))
         if month % 3 == 1:
-            governance.survey_round(world, day + dt.timedelta(days=12), month)
+            governance.survey_round(world, day + dt.timedelta(days=12))
         if month % 12 == 11:
             governance.role_round(world, day + dt.timedelta(days=14), add_months(world.start, month + 1))
         _exits(world, day + dt.timedelta(days=20), month)
@@ -179,10 +179,10 @@ def _exits(world: World, day: dt.date, month: int) -> None:
         if cause is None:
             continue
         governance.vacate(world, agent, day)
-        org.membership_set_status(
+        membership = org.membership_set_status(
             actor=chair, membership=memberships[agent.member_id], status=Membership.Status.LEFT, reason=cause, on=day
         )
         agent.left_month = month
         world.truth.exits.append({"member": agent.member_id, "month": month, "cause": cause})
         world.truth.spans[agent.member_id] = (world.truth.spans[agent.member_id][0], day)
-        governance.exit_survey(world, agent, cause)
+        governance.exit_survey(world, membership, agent, cause)
