@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from django.utils import timezone
+
 from rankandfile.insights import selectors
 from rankandfile.insights.domain.adoption import summarize_adoption, summarize_overrides
 from rankandfile.insights.domain.floor import floor_share
@@ -34,6 +36,12 @@ def by_quarter(records: Iterable[T], day_of: Callable[[T], dt.date]) -> dict[str
     for record in records:
         groups[quarter(day_of(record))].append(record)
     return dict(sorted(groups.items()))
+
+
+def unit_figures(unit: Unit) -> dict[str, Any]:
+    """The precomputed figures of `unit` (one query); computed on the spot only before its first refresh."""
+    figures = selectors.snapshot_figures(unit)
+    return figures if figures is not None else member_figures(unit, as_of=timezone.localdate())
 
 
 def report(unit: Unit, *, as_of: dt.date) -> dict[str, Any]:
@@ -88,11 +96,11 @@ def _floor(speeches: list[SpeechRecord]) -> list[dict[str, Any]]:
         total = share.total_seconds
         cells = suppress_group(
             {
-                "role_holders": cell(share.role_holders.share_of(total), share.role_holders.speakers),
-                "others": cell(share.others.share_of(total), share.others.speakers),
+                "role_holders": cell(_round(share.role_holders.share_of(total)), share.role_holders.speakers),
+                "others": cell(_round(share.others.share_of(total)), share.others.speakers),
             }
         )
-        first = cell(None if total == 0 else share.first_time_seconds / total, share.first_time_speakers)
+        first = cell(None if total == 0 else _round(share.first_time_seconds / total), share.first_time_speakers)
         rows.append(
             {
                 "period": period,
@@ -105,6 +113,10 @@ def _floor(speeches: list[SpeechRecord]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _shown(value: int, beside: Cell) -> int | None:
@@ -162,8 +174,8 @@ def _adoption(unit: Unit) -> dict[str, Any]:
     for name, group in groups.items():
         out[name] = {
             "filed": cell(group.filed, group.filed).as_dict(),
-            "reach_rate": cell(group.reach_rate, group.filed).as_dict(),
-            "win_rate": cell(group.win_rate, group.filed).as_dict(),
+            "reach_rate": cell(_round(group.reach_rate), group.filed).as_dict(),
+            "win_rate": cell(_round(group.win_rate), group.filed).as_dict(),
         }
     return out
 

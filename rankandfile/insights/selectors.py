@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from typing import Any
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -24,9 +25,9 @@ from rankandfile.insights.domain.records import (
     Stance,
     TermRecord,
 )
-from rankandfile.insights.models import ClimateSurvey, ExitResponse, SurveyQuestion
+from rankandfile.insights.models import ClimateSurvey, ExitResponse, Snapshot, SurveyQuestion
 from rankandfile.meetings.models import Dissent, Override, Speech
-from rankandfile.org.models import Membership, RoleTerm, Unit
+from rankandfile.org.models import Member, Membership, RoleTerm, Unit
 from rankandfile.proposals.models import CoSignature, Proposal
 
 MOVED_FORWARD = ("move", "insert")
@@ -200,3 +201,27 @@ def unit_exit_reasons(unit: Unit) -> dict[str, dict[str, int]]:
         year = out.setdefault(quarter[:4], {})
         year[reason] = year.get(reason, 0) + n
     return dict(sorted(out.items()))
+
+
+def snapshot_figures(unit: Unit) -> dict[str, Any] | None:
+    return Snapshot.objects.filter(unit=unit).values_list("figures", flat=True).first()
+
+
+def comparison(units: list[Unit]) -> dict[int, dict[str, Any]]:
+    """Each unit's precomputed figures, for the comparison table (one query; units never refreshed are left out)."""
+    return dict(Snapshot.objects.filter(unit__in=units).values_list("unit_id", "figures"))
+
+
+def my_figures(member: Member) -> dict[str, Any]:
+    """A member's own floor figures, shown to that member only: their turns and time, and their share."""
+    mine = Speech.objects.filter(member=member, ended_at__isnull=False).exclude(stance="point_of_order")
+    rows = mine.values_list("meeting_id", "started_at", "ended_at", "paused_seconds")
+    seconds = sum(max(int((e - s).total_seconds()) - p, 0) for _m, s, e, p in rows if e is not None)
+    meetings = {m for m, _s, _e, _p in rows}
+    return {
+        "turns": len(rows),
+        "seconds": seconds,
+        "meetings_spoken_in": len(meetings),
+        "dissents_in_minutes": Dissent.objects.filter(author=member).count(),
+        "counter_proposals_signed": CoSignature.objects.filter(member=member, proposal__answers__isnull=False).count(),
+    }
