@@ -19,6 +19,9 @@ commands:
   restore FILE            restore a SQLite backup into the configured database, then verify-audit (`--replace`
                           to overwrite a database that is not empty; PostgreSQL: docs/operations.md)
   demo                    load the demo organization (safe to run twice)
+  simulate                simulate an organization's culture through the services (`--members N --months M
+                          --seed S --rules fair|open --unit PATH [--truth FILE.json]`; docs/insights.md)
+  insights                print a unit's culture measures (`--unit PATH --format json`)
   manage ...              any Django management command (migrate, runserver, createsuperuser, ...)
 """
 
@@ -32,6 +35,7 @@ DJANGO_COMMANDS = {
     "restore": "restore",
     "demo": "load_demo",
     "simulate": "simulate",
+    "insights": "insights",
 }
 
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("rankandfile.recall.urls")),
     path("", include("rankandfile.org.urls")),
     path("", include("rankandfile.notifications.urls")),
+    path("", include("rankandfile.insights.urls")),
 ]
 
 handler403 = "rankandfile.errors.permission_denied"

@@ -412,6 +412,16 @@ def api_meeting_item(o: SmallOrg) -> tuple[int, int]:
 
 # Pattern name → the cases that pin down its rule. Keep one entry per pattern; several cases where the rule has
 # edges (another unit, a missing object, the wrong method).
+def frank_exit_link(o: SmallOrg) -> str:
+    """The exit survey link frank (whose Leeds membership lapsed) was sent: anyone holding it may answer."""
+    from rankandfile.insights import services as insights_services
+    from rankandfile.org.models import Membership
+
+    membership = Membership.objects.get(member=o.frank, unit=o.leeds)
+    _invitation, raw = insights_services.exit_survey_offer(membership=membership, send=False)
+    return reverse("insights:exit_survey", args=[raw])
+
+
 MATRIX: dict[str, list[Case]] = {
     "home": [get("home", lambda o: reverse("home"), LOGGED_IN)],
     # --- accounts (django.contrib.auth views, email login form) ---
@@ -869,11 +879,37 @@ MATRIX: dict[str, list[Case]] = {
             expect(NOT_FOUND),
         ),
     ],
+    # --- insights: the same figures for every member in good standing; surveys need manage_ballots ---
+    "insights:index": [get("every unit side by side", lambda o: reverse("insights:index"), MEMBERS)],
+    "insights:definitions": [get("definitions", lambda o: reverse("insights:definitions"), MEMBERS)],
+    "insights:mine": [get("my own figures", lambda o: reverse("insights:mine"), MEMBERS)],
+    "insights:unit": [
+        get("Leeds insights", lambda o: reverse("insights:unit", args=[o.leeds.pk]), MEMBERS),
+        get("York insights", lambda o: reverse("insights:unit", args=[o.york.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("insights:unit", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "insights:unit_csv": [
+        get("Leeds insights CSV", lambda o: reverse("insights:unit_csv", args=[o.leeds.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("insights:unit_csv", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "insights:survey_new": [
+        get("climate survey in Leeds", lambda o: reverse("insights:survey_new", args=[o.leeds.pk]), MANAGE_BALLOTS),
+        get("missing unit", lambda o: reverse("insights:survey_new", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "insights:exit_survey": [
+        get("exit survey link", frank_exit_link, PUBLIC),
+        get("unknown link", lambda o: reverse("insights:exit_survey", args=["no-such-link"]), expect(NOT_FOUND)),
+    ],
     # --- API (bearer tokens; 401 without one) ---
     "api:openapi-json": [get("OpenAPI schema", lambda o: "/api/v1/openapi.json", PUBLIC)],
     "api:openapi-view": [get("API docs", lambda o: "/api/v1/docs", PUBLIC)],
     "api:api-root": [get("API root", lambda o: "/api/v1/", expect(NOT_FOUND))],
     "api:list_units": [api_get("units", lambda o: "/units", API_MEMBERS)],
+    "api:unit_insights": [
+        api_get("Leeds insights", lambda o: f"/units/{o.leeds.pk}/insights", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/insights", API_MEMBERS_MISSING),
+    ],
+    "api:my_insights": [api_get("my own figures", lambda o: "/insights/me", API_MEMBERS)],
     # Outside parties without a token have the public page and feed (audit:heads, audit:heads_feed).
     "api:audit_heads": [api_get("signed heads", lambda o: "/audit/heads", API_MEMBERS)],
     "api:audit_public_keys": [api_get("audit public keys", lambda o: "/audit/public-keys", API_MEMBERS)],
