@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rankandfile.ballots",
     "rankandfile.meetings",
     "rankandfile.notifications",
+    "rankandfile.bulletin",
     "rankandfile.demo",  # `load_demo`: the demo organization, above every app
     "huey.contrib.djhuey",  # the task worker: `manage.py run_huey` (docs/deploy.md, "The task worker")
 ]

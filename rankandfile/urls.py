@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("rankandfile.ballots.urls")),
     path("", include("rankandfile.org.urls")),
     path("", include("rankandfile.notifications.urls")),
+    path("", include("rankandfile.bulletin.urls")),
 ]
 
 handler403 = "rankandfile.errors.permission_denied"

@@ -30,6 +30,7 @@ from rankandfile.ballots.forms import (
 )
 from rankandfile.ballots.models import Ballot
 from rankandfile.ballots.services import elections
+from rankandfile.bulletin import selectors as bulletin_selectors
 from rankandfile.org import access as org_access
 from rankandfile.org import selectors as org_selectors
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
@@ -122,6 +123,7 @@ def _paper_context(request: HttpRequest, ballot: Ballot, **extra: Any) -> dict[s
         "on_roll": selectors.is_on_roll(ballot, request.user),
         "has_voted": selectors.has_voted(ballot, request.user),
         "can_manage": access.can_manage(request.user, ballot),
+        "bulletin_documents": bulletin_selectors.documents_behind([ballot.proposal_id]) if ballot.proposal_id else [],
         **extra,
     }
 
@@ -323,6 +325,7 @@ def ballot_results(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "turnout": results.turnout,
         "too_few": results.figures_withheld,
         "terms": selectors.terms_elected_by(ballot) if ballot.is_closed else [],
+        "bulletin_documents": bulletin_selectors.documents_behind([ballot.proposal_id]) if ballot.proposal_id else [],
     }
     return render(request, "ballots/ballot_results.html", context)
 

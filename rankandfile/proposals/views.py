@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rankandfile.bulletin import selectors as bulletin_selectors
 from rankandfile.org import access as org_access
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS, MANAGE_BALLOTS
 from rankandfile.org.models import Member
@@ -83,6 +84,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "can_chair": org_access.has_capability(request.user, unit, CHAIR_MEETINGS),
         "ballots": selectors.ballots_about(proposal),
         "agenda_items": selectors.agenda_items_for(unit) if proposal.status == Proposal.Status.SUBMITTED else [],
+        "bulletin_documents": bulletin_selectors.documents_behind([proposal.pk]),
     }
 
 

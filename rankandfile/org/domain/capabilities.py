@@ -10,6 +10,7 @@ MANAGE_ROLES = "manage_roles"
 CHAIR_MEETINGS = "chair_meetings"
 MANAGE_BALLOTS = "manage_ballots"
 ACCOUNTABILITY_COMMITTEE = "accountability_committee"
+MANAGE_BULLETIN = "manage_bulletin"
 
 # Labels stay plain strings here (no Django import); templates translate them.
 CAPABILITY_CHOICES: list[tuple[str, str]] = [
@@ -19,6 +20,7 @@ CAPABILITY_CHOICES: list[tuple[str, str]] = [
     (CHAIR_MEETINGS, "Chair and run meetings"),
     (MANAGE_BALLOTS, "Open and close ballots"),
     (ACCOUNTABILITY_COMMITTEE, "Serve on the accountability committee (confidential cases)"),
+    (MANAGE_BULLETIN, "Run discussion bulletin periods: schedule issues, publish, moderate under the code of conduct"),
 ]
 ALL_CAPABILITIES = frozenset(code for code, _label in CAPABILITY_CHOICES)
 
