@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rankandfile.demo.activity import load_activity
+from rankandfile.demo.bulletin import load_bulletin
 from rankandfile.demo.organization import (
     DEMO_PASSWORD,
     DEMO_URL,
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             with notifications.muted():  # history, not news: no email to 600 demo members
                 result = load_demo()
                 activity_created = load_activity()
+                bulletin_created = load_bulletin()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
         counts = demo_counts() if activity_created else result.counts
@@ -57,6 +59,13 @@ class Command(BaseCommand):
                 _(
                     "  Demo activity in Millbrook: a closed meeting with its minutes, a meeting next week, a proposal "
                     "and its counter-proposal, an open ballot and a closed steering-committee election."
+                )
+            )
+        if bulletin_created:
+            self.stdout.write(
+                _(
+                    "  Discussion bulletin: the national 2027 convention discussion, with two published issues, a "
+                    "right of reply, two caucuses and a hidden document with its reason."
                 )
             )
         self.stdout.write("")
