@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rankandfile.cases",
     "rankandfile.recall",  # above ballots: petitions whose threshold opens a recall ballot
     "rankandfile.insights",
+    "rankandfile.bulletin",
     "rankandfile.demo",  # `load_demo`: the demo organization, above every app
     "huey.contrib.djhuey",  # the task worker: `manage.py run_huey` (docs/deploy.md, "The task worker")
 ]

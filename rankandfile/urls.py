@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("rankandfile.org.urls")),
     path("", include("rankandfile.notifications.urls")),
     path("", include("rankandfile.insights.urls")),
+    path("", include("rankandfile.bulletin.urls")),
 ]
 
 handler403 = "rankandfile.errors.permission_denied"

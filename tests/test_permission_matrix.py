@@ -1540,6 +1540,221 @@ ADMIN_MODELS_ALLOWED = {
 }
 
 
+# --- bulletin: a Leeds discussion period set up by dave (manage_bulletin), alice's documents in it ---
+def leeds_discussion(o: SmallOrg) -> Any:
+    from rankandfile.bulletin.tests.helpers import leeds_period
+
+    return leeds_period(o)
+
+
+def alice_document(o: SmallOrg, status: str = "submitted") -> Any:
+    from rankandfile.bulletin import services as bulletin_services
+    from rankandfile.bulletin.tests.helpers import published, submitted
+
+    period = leeds_discussion(o)
+    if status == "draft":
+        return bulletin_services.document_create(actor=o.alice, period=period, title="Draft", text="Not yet.")
+    if status == "published":
+        return published(o, period, o.alice)
+    return submitted(o, period, o.alice)
+
+
+def bulletin_url(name: str, status: str = "submitted", *extra: Any) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"bulletin:{name}", args=[alice_document(o, status).pk, *extra])
+
+    url.__name__ = f"{status}_document_{name}"
+    return url
+
+
+def period_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"bulletin:{name}", args=[leeds_discussion(o).pk])
+
+    url.__name__ = f"period_{name}"
+    return url
+
+
+def leeds_issue_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        from rankandfile.bulletin.tests.helpers import an_issue
+
+        return reverse(f"bulletin:{name}", args=[an_issue(o, leeds_discussion(o)).pk])
+
+    url.__name__ = f"issue_{name}"
+    return url
+
+
+def leeds_caucus_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        from rankandfile.bulletin import services as bulletin_services
+
+        caucus = bulletin_services.caucus_create(actor=o.bob, unit=o.leeds, name="Rank and File", statement="Us.")
+        return reverse(f"bulletin:{name}", args=[caucus.pk])
+
+    url.__name__ = f"caucus_{name}"
+    return url
+
+
+def feed_with_alice_key(o: SmallOrg) -> str:
+    from rankandfile.bulletin.feeds import feed_key
+
+    period = leeds_discussion(o)
+    return reverse("bulletin:feed", args=[period.pk]) + f"?key={feed_key(o.alice, period)}"
+
+
+def appeal_hidden_by_erin(o: SmallOrg) -> str:
+    """Erin (a Leeds bulletin editor here) hid alice's document; alice appealed. Dave may decide, erin not."""
+    from rankandfile.bulletin import services as bulletin_services
+    from rankandfile.org.models import RoleType
+    from rankandfile.testing import give_role
+
+    editors = RoleType.objects.create(
+        unit=o.leeds, name="Bulletin editors", seats=3, term_months=12, capabilities=["manage_bulletin"]
+    )
+    give_role(o.erin, editors)
+    document = alice_document(o, "published")
+    bulletin_services.document_hide(actor=o.erin, document=document, reason="Names a member's home address.")
+    appeal = bulletin_services.appeal_file(actor=o.alice, document=document, text="It is the branch office.")
+    return reverse("bulletin:appeal_decide", args=[appeal.pk])
+
+
+MANAGE_BULLETIN_LEEDS = expect(FORBIDDEN, anonymous=LOGIN, dave=OK)
+MANAGE_BULLETIN_ACTION = expect(FORBIDDEN, anonymous=LOGIN, dave=REDIRECT)
+ALICE_ONLY = expect(FORBIDDEN, anonymous=LOGIN, alice=OK)
+ALICE_ACTION = expect(FORBIDDEN, anonymous=LOGIN, alice=REDIRECT)
+API_ALICE_DRAFT = expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN, alice=OK)
+
+MATRIX.update(
+    {
+        "bulletin:unit": [
+            get("Leeds bulletin", lambda o: reverse("bulletin:unit", args=[o.leeds.pk]), MEMBERS),
+            get("missing unit", lambda o: reverse("bulletin:unit", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "bulletin:period_create": [
+            get(
+                "open a Leeds period",
+                lambda o: reverse("bulletin:period_create", args=[o.leeds.pk]),
+                MANAGE_BULLETIN_LEEDS,
+            ),
+            get(
+                "open a York period",
+                lambda o: reverse("bulletin:period_create", args=[o.york.pk]),
+                expect(FORBIDDEN, anonymous=LOGIN, dave=OK, yuri=OK),
+            ),
+        ],
+        "bulletin:caucus_create": [
+            get("found a Leeds caucus", lambda o: reverse("bulletin:caucus_create", args=[o.leeds.pk]), LEEDS_MEMBERS)
+        ],
+        "bulletin:search": [
+            get("search page", lambda o: reverse("bulletin:search"), MEMBERS),
+            get("search for a word", lambda o: reverse("bulletin:search") + "?q=strike+fund", MEMBERS),
+        ],
+        "bulletin:period": [
+            get("a Leeds period", period_url("period"), MEMBERS),
+            get("missing period", lambda o: reverse("bulletin:period", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "bulletin:period_edit": [get("edit the period", period_url("period_edit"), MANAGE_BULLETIN_LEEDS)],
+        "bulletin:issue_create": [get("schedule an issue", period_url("issue_create"), MANAGE_BULLETIN_LEEDS)],
+        "bulletin:subscribe": [
+            post("subscribe", period_url("subscribe"), MEMBERS_ACTION, data=lambda o: {"subscribed": "1"}),
+            get("subscribe by GET", period_url("subscribe"), POST_ONLY),
+        ],
+        "bulletin:feed": [
+            get("the period's Atom feed", period_url("feed"), MEMBERS),
+            # A feed reader has no session: the personal key in the address stands in for it.
+            get("the feed with alice's key", feed_with_alice_key, expect(OK, frank=FORBIDDEN)),
+        ],
+        "bulletin:document_create": [get("write in Leeds", period_url("document_create"), LEEDS_MEMBERS)],
+        "bulletin:issue": [
+            get("an issue", leeds_issue_url("issue"), MEMBERS),
+            get("missing issue", lambda o: reverse("bulletin:issue", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "bulletin:issue_print": [get("printable digest", leeds_issue_url("issue_print"), MEMBERS)],
+        "bulletin:issue_publish": [
+            post("publish an issue now", leeds_issue_url("issue_publish"), MANAGE_BULLETIN_ACTION),
+            get("publish by GET", leeds_issue_url("issue_publish"), POST_ONLY),
+        ],
+        "bulletin:document": [
+            get("a submitted document", bulletin_url("document"), MEMBERS),
+            get(
+                "alice's draft",
+                bulletin_url("document", "draft"),
+                expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, alice=OK),
+            ),
+            get("missing document", lambda o: reverse("bulletin:document", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "bulletin:document_edit": [get("edit alice's document", bulletin_url("document_edit"), ALICE_ONLY)],
+        "bulletin:document_submit": [
+            post(
+                "submit alice's draft",
+                bulletin_url("document_submit", "draft"),
+                expect(NOT_FOUND, anonymous=LOGIN, frank=FORBIDDEN, alice=REDIRECT),
+            ),
+        ],
+        "bulletin:document_withdraw": [
+            post("withdraw alice's document", bulletin_url("document_withdraw"), ALICE_ACTION)
+        ],
+        "bulletin:document_sign": [post("co-sign", bulletin_url("document_sign"), LEEDS_ACTION)],
+        "bulletin:document_unsign": [post("withdraw a signature", bulletin_url("document_unsign"), MEMBERS_ACTION)],
+        "bulletin:document_place": [post("place in an issue", bulletin_url("document_place"), MANAGE_BULLETIN_ACTION)],
+        "bulletin:document_propose": [
+            post("make it a proposal", bulletin_url("document_propose", "published"), ALICE_ACTION)
+        ],
+        "bulletin:document_link": [
+            post(
+                "link to a proposal",
+                bulletin_url("document_link", "published"),
+                expect(FORBIDDEN, anonymous=LOGIN, alice=REDIRECT, dave=REDIRECT),
+            ),
+        ],
+        "bulletin:document_hide": [
+            get("hide a document", bulletin_url("document_hide", "published"), MANAGE_BULLETIN_LEEDS)
+        ],
+        "bulletin:document_appeal": [get("appeal", bulletin_url("document_appeal", "published"), ALICE_ONLY)],
+        "bulletin:revision": [
+            get("first revision", bulletin_url("revision", "submitted", 1), MEMBERS),
+            get("missing revision", bulletin_url("revision", "submitted", 99), MEMBERS_MISSING),
+        ],
+        "bulletin:appeal_decide": [
+            post(
+                "decide an appeal",
+                appeal_hidden_by_erin,
+                MANAGE_BULLETIN_ACTION,
+                data=lambda o: {"decision": "reverse", "reason": "The address is the branch office."},
+            ),
+        ],
+        "bulletin:caucus": [
+            get("a Leeds caucus", leeds_caucus_url("caucus"), MEMBERS),
+            get("missing caucus", lambda o: reverse("bulletin:caucus", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "bulletin:caucus_join": [post("join a caucus", leeds_caucus_url("caucus_join"), LEEDS_ACTION)],
+        "bulletin:caucus_leave": [post("leave a caucus", leeds_caucus_url("caucus_leave"), MEMBERS_ACTION)],
+        "api:get_period": [
+            api_get("a period", lambda o: f"/bulletin/periods/{leeds_discussion(o).pk}", API_MEMBERS),
+            api_get("missing period", lambda o: f"/bulletin/periods/{MISSING_ID}", API_MEMBERS_MISSING),
+        ],
+        "api:period_documents": [
+            api_get(
+                "published documents", lambda o: f"/bulletin/periods/{leeds_discussion(o).pk}/documents", API_MEMBERS
+            ),
+        ],
+        "api:get_document": [
+            api_get("a submitted document", lambda o: f"/bulletin/documents/{alice_document(o).pk}", API_MEMBERS),
+            api_get("alice's draft", lambda o: f"/bulletin/documents/{alice_document(o, 'draft').pk}", API_ALICE_DRAFT),
+        ],
+        "api:search_documents": [api_get("search", lambda o: "/bulletin/search?q=strike", API_MEMBERS)],
+        "api:sign_document": [
+            api_post(
+                "co-sign alice's document",
+                lambda o: f"/bulletin/documents/{alice_document(o).pk}/sign",
+                expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice="422", bob=CREATED, erin=CREATED),
+            ),
+        ],
+    }
+)
+
+
 # --- walking the URL configuration -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Pattern:

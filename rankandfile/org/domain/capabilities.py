@@ -11,6 +11,7 @@ CHAIR_MEETINGS = "chair_meetings"
 MANAGE_BALLOTS = "manage_ballots"
 ACCOUNTABILITY_COMMITTEE = "accountability_committee"
 HEAR_APPEALS = "hear_appeals"
+MANAGE_BULLETIN = "manage_bulletin"
 
 # Labels stay plain strings here (no Django import); templates translate them.
 CAPABILITY_CHOICES: list[tuple[str, str]] = [
@@ -21,6 +22,7 @@ CAPABILITY_CHOICES: list[tuple[str, str]] = [
     (MANAGE_BALLOTS, "Open and close ballots"),
     (ACCOUNTABILITY_COMMITTEE, "Serve on the accountability committee (confidential cases)"),
     (HEAR_APPEALS, "Hear appeals against case decisions (receives a case's key only when it is appealed)"),
+    (MANAGE_BULLETIN, "Run discussion bulletin periods: schedule issues, publish, moderate under the code of conduct"),
 ]
 ALL_CAPABILITIES = frozenset(code for code, _label in CAPABILITY_CHOICES)
 

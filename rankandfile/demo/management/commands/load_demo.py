@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rankandfile.demo.activity import load_activity
+from rankandfile.demo.bulletin import load_bulletin
 from rankandfile.demo.cases import load_cases
 from rankandfile.demo.organization import (
     DEMO_PASSWORD,
@@ -28,6 +29,7 @@ class Command(BaseCommand):
                 activity_created = load_activity()
                 demo_cases = load_cases()
                 recalls_created = load_recalls()
+                bulletin_created = load_bulletin()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
         counts = demo_counts() if activity_created else result.counts
@@ -66,6 +68,13 @@ class Command(BaseCommand):
         if recalls_created:
             self.stdout.write(
                 _("  Recalls in Ashford Junction: a failed recall of an officer and a petition collecting signatures.")
+            )
+        if bulletin_created:
+            self.stdout.write(
+                _(
+                    "  Discussion bulletin: the national 2027 convention discussion, with two published issues, a "
+                    "right of reply, two caucuses and a hidden document with its reason."
+                )
             )
         self.stdout.write("")
         self.stdout.write(
