@@ -112,9 +112,9 @@ class History:
     """The planned history made through the org services, day by day, with the clock set to each day.
 
     Joining is a member import (the CSV an officer would upload) of everyone who joined since the last one; then,
-    on each day, the terms that end early, the terms that start, and the memberships that lapse or end (by whoever
-    holds `manage_members` that day), each by the service an officer would use, so every rule is checked and the
-    audit chain reads in the order things happened.
+    on each day, the terms that end early, the terms that start, and the memberships that lapse (recorded by
+    whoever holds `manage_members` that day) or end (the member leaves), each by the service a member or officer
+    would use, so every rule is checked and the audit chain reads in the order things happened.
     """
 
     def __init__(self, plan: DemoPlan, clock: Any, *, latest: dt.datetime) -> None:
@@ -208,14 +208,18 @@ class History:
         return member
 
     def status_change(self, planned: PlannedMembership, day: dt.date) -> None:
+        """A member who left did so by their own action (giving a reason or not); a lapse is recorded by whoever held
+        `manage_members` over the unit that day."""
+        membership = Membership.objects.get(member=self.members[planned.person], unit=self.units[planned.unit])
+        if planned.status == LEFT:
+            services.membership_leave(
+                member=self.member(planned.person), membership=membership, reason=planned.exit_reason, on=day
+            )
+            return
         steward = _holder_with(self.plan, MANAGE_MEMBERS, planned.unit, day, planned.person)
         assert steward is not None, planned
         services.membership_set_status(
-            actor=self.member(steward),
-            membership=Membership.objects.get(member=self.members[planned.person], unit=self.units[planned.unit]),
-            status=planned.status,
-            reason=planned.exit_reason,
-            on=day,
+            actor=self.member(steward), membership=membership, status=planned.status, reason="", on=day
         )
 
     def term_start(self, planned: PlannedTerm) -> None:
