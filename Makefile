@@ -37,9 +37,10 @@ demo: migrate
 	@$(WITH_WORKER) DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: lint, types, migrations check, then the whole suite on SQLite (and PostgreSQL if DATABASE_URL says so),
-## one pytest-xdist worker per core (TEST_WORKERS=0 runs it in one process)
+## one pytest-xdist worker per core (TEST_WORKERS=0 runs it in one process). `--dist load` hands each worker the
+## tests in pytest-django's order (transactional tests, which empty the database, after the others).
 TEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist load
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
