@@ -36,15 +36,19 @@ demo: migrate
 	$(PY) manage.py load_demo
 	@$(WITH_WORKER) DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-## make test: lint, types, migrations check, then the whole suite on SQLite (and PostgreSQL if DATABASE_URL says so)
+## make test: lint, types, migrations check, then the whole suite on SQLite (and PostgreSQL if DATABASE_URL says so),
+## one pytest-xdist worker per core (TEST_WORKERS=0 runs it in one process). `--dist load` hands each worker the
+## tests in pytest-django's order (transactional tests, which empty the database, after the others).
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist load
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy rankandfile
 	$(VENV)/bin/lint-imports
 	env -u DATABASE_URL $(PY) manage.py makemigrations --check --dry-run -v1
-	env -u DATABASE_URL $(PY) -m pytest
-	@case "$$DATABASE_URL" in postgres*) echo "--- again on PostgreSQL ($$DATABASE_URL)"; $(PY) -m pytest ;; *) echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped" ;; esac
+	env -u DATABASE_URL $(PYTEST)
+	@case "$$DATABASE_URL" in postgres*) echo "--- again on PostgreSQL ($$DATABASE_URL)"; $(PYTEST) ;; *) echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped" ;; esac
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

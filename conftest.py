@@ -13,6 +13,10 @@ import pytest
 def _fast_hashing_and_clean_cache(settings: Any, tmp_path_factory: Any) -> Any:
     # Argon2 stays the production hasher (settings.py); tests only need hashing to work, not to be slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # WhiteNoise finds a static file when it is asked for, instead of indexing all of them each time a test client
+    # loads the middleware (a tenth of a second per client, a third of the permission matrix's time). Production's
+    # indexed, hashed files have their own test (tests/test_production_static.py).
+    settings.WHITENOISE_AUTOREFRESH = True
     # The audit signing key of the test session: made on first use, never the one under var/.
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "audit-signing.key"
     # Case passphrases and receipts: Argon2id at libsodium's floor (production cost: settings.py, docs/cases.md),
@@ -20,11 +24,24 @@ def _fast_hashing_and_clean_cache(settings: Any, tmp_path_factory: Any) -> Any:
     settings.CASE_PASSPHRASE_OPSLIMIT = settings.CASE_RECEIPT_OPSLIMIT = 1
     settings.CASE_PASSPHRASE_MEMLIMIT = settings.CASE_RECEIPT_MEMLIMIT = 8192
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    _clear_cache()
+    yield
+    _clear_cache()
+
+
+def _clear_cache() -> None:
+    """Empty the cache between tests; on a Redis shared with other test processes, only this process's keys."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
-    yield
-    cache.clear()
+    prefix = settings.CACHES["default"].get("KEY_PREFIX")
+    if not prefix:
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # RedisCache's own client
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -10,3 +10,9 @@ import os
 import secrets
 
 os.environ.setdefault("SECRET_KEY", "tests-" + secrets.token_urlsafe(40))
+
+# Under pytest-xdist (`make test` runs the suite in parallel), each worker process has its own test database
+# (pytest-django names it) and its own slice of a shared Redis: cache keys and channel-layer groups are prefixed
+# with the worker's name, and conftest.py clears only its own keys between tests.
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["REDIS_KEY_PREFIX"] = f"{os.environ.get('REDIS_KEY_PREFIX', '')}test-{worker}-"

@@ -125,14 +125,19 @@ def test_each_forbidden_import_breaks_its_contract(pristine: Path, tmp_path: Pat
     assert missing == [], result.stdout
 
 
-def test_every_app_has_its_place_among_the_apps() -> None:
-    """A new app (a package with an apps.py) adds its line to the "apps" contract, or this fails."""
+def test_every_app_and_top_level_module_has_its_place_among_the_apps() -> None:
+    """A new app (or a new module beside settings.py) adds its line to the "apps" contract, or this fails."""
     apps_contract = next(c for c in CONFIG["contracts"] if c["id"] == "apps")
     placed = {
-        name.strip("() ")
+        name.strip("() \n")
         for layer in apps_contract["layers"]
         for name in layer.replace(":", "|").split("|")
         if name.strip()
     }
-    apps = {f"rankandfile.{p.parent.name}" for p in (ROOT / "rankandfile").glob("*/apps.py")}
-    assert apps - placed == set(), "add each app's line to the 'apps' contract in pyproject.toml (CONTRIBUTING.md)"
+    package = ROOT / "rankandfile"
+    apps = {f"rankandfile.{p.parent.name}" for p in package.glob("*/__init__.py") if p.parent.name != "tests"}
+    modules = {f"rankandfile.{p.stem}" for p in package.glob("*.py")} - {
+        f"rankandfile.{name}"
+        for name in ("__init__", "settings", "pytest_env")  # read by Django and pytest only
+    }
+    assert (apps | modules) - placed == set(), "place it in the 'apps' contract in pyproject.toml (CONTRIBUTING.md)"

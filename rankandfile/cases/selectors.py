@@ -16,7 +16,7 @@ from rankandfile.cases.domain import figures as figure_rules
 from rankandfile.cases.domain import workflow
 from rankandfile.cases.models import Case, Category, CommitteeKey, Policy, Recusal, RetainedFigure, SealedKey
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS
-from rankandfile.org.models import Member, Membership, RoleTerm, Unit
+from rankandfile.org.models import Member, Membership, RoleTerm, Unit, in_subtree
 
 CASE_OBJECT = "cases.case"  # audit entries of a case carry this type and the case's reference, nothing more
 
@@ -145,7 +145,7 @@ def case_history(case: Case) -> list[AuditEntry]:
 
 def figures_for(unit: Unit, since: dt.date | None = None) -> figure_rules.Figures:
     """The aggregate figures of the unit's subtree (deleted cases count through their retained figures)."""
-    subtree = Q(unit__path=unit.path) | Q(unit__path__startswith=unit.path + "/")
+    subtree = in_subtree(unit, "unit__")
     cases = Case.objects.filter(subtree).select_related("category")
     retained = RetainedFigure.objects.filter(subtree).select_related("category")
     if since is not None:

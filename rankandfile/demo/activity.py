@@ -9,18 +9,19 @@ Everything is created through the apps' services (so the audit chain records it 
 4. an open remote ballot (a yes/no question) in which the member@ login has not voted yet;
 5. a closed STV election to the branch steering committee, with its ballots counted and the results published.
 
-The services stamp `now`, so the "past" meeting took place earlier today. The election needs its nominations to
-close before it can go to a ballot, and the service allows no closing time in the past: nominations stay open for
-about a second of real time (the only wait of the load). Loading twice does nothing the second time: when the
-closed demo meeting exists, `load_activity` returns False.
+The services stamp the moment they run, so the past is made with the clock set (time-machine, in the demo only):
+the closed meeting takes its evening two hours ago, speech by speech, and the election runs its nominations, vote
+and count in the hour before the load; what is still open is made at the real time. Nothing is rewritten afterwards.
+Loading twice does nothing the second time: when the closed demo meeting exists, `load_activity` returns False.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import time
+from typing import Any
 
+import time_machine
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -32,7 +33,7 @@ from rankandfile.ballots.services import elections
 from rankandfile.demo.shape import DEMO_DOMAIN, PERSONAS, ROOT_SLUG
 from rankandfile.meetings import services as meetings
 from rankandfile.meetings.domain.speaking_order import Stance
-from rankandfile.meetings.models import AgendaItem, Meeting, Motion, Override, Speech
+from rankandfile.meetings.models import Meeting, Speech
 from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
 from rankandfile.proposals import services as proposals
 from rankandfile.proposals.models import Proposal
@@ -44,7 +45,6 @@ PROPOSAL_TITLE = "Open the branch office on Saturday mornings"
 COUNTER_TITLE = "Open the branch office two weekday evenings instead"
 QUESTION_TITLE = "Should Millbrook branch affiliate to the Millbrook Trades Council?"
 STEERING_ROLE = "Steering committee"
-NOMINATION_SECONDS = 1.0
 RNG_SEED = 2026
 
 AGENDA = [
@@ -94,34 +94,55 @@ def load_activity() -> bool:
         # Candidates for the steering committee hold no role yet (so no term limit stands in their way).
         candidates = list(pool.exclude(pk__in=RoleTerm.objects.values("holder_id")).reverse()[: len(STATEMENTS)])
         others = list(pool.exclude(pk__in=[c.pk for c in candidates]))
-        _as_if_held(_past_meeting(branch, chair, member, others[:40]))
+        now = timezone.now()
+        with time_machine.travel(now - dt.timedelta(hours=2, minutes=10), tick=False) as traveller:
+            clock = Clock(traveller)
+            _past_meeting(branch, chair, member, others[:40], clock)
+            traveller.move_to(now - dt.timedelta(minutes=50))
+            _election(branch, organizer, candidates, others[:45], clock)
         _next_meeting(branch, chair)
         _proposals(branch, others[40:48])
         _open_question(branch, organizer, others[:24])
-        _election(branch, organizer, candidates, others[:45])
     return True
 
 
+class Clock:
+    """The demo's clock while it makes the past: each step moves it on by a seeded number of seconds."""
+
+    def __init__(self, traveller: Any) -> None:
+        self.traveller = traveller
+        self.rng = random.Random(RNG_SEED)
+
+    def wait(self, low: int, high: int | None = None) -> None:
+        self.traveller.shift(dt.timedelta(seconds=low if high is None else self.rng.randint(low, high)))
+
+
 # --- 1. the closed meeting ----------------------------------------------------------------------------------
-def _speak(chair: Member, meeting: Meeting, speaker: Member, stance: Stance, summary: str = "") -> Speech:
+def _speak(
+    chair: Member, meeting: Meeting, speaker: Member, stance: Stance, clock: Clock, *, summary: str = ""
+) -> Speech:
     meetings.hand_raise(member=speaker, meeting=meeting, stance=stance)
-    return _call_next(chair, meeting, summary)
+    return _call_next(chair, meeting, clock, summary=summary)
 
 
-def _call_next(chair: Member, meeting: Meeting, summary: str = "") -> Speech:
+def _call_next(chair: Member, meeting: Meeting, clock: Clock, *, summary: str = "") -> Speech:
+    """The chair's words between speeches, then a speech of one to three minutes."""
+    clock.wait(20, 90)
     speech = meetings.speech_start(actor=chair, meeting=meeting)
+    clock.wait(60, 180)
     meetings.speech_end(actor=chair, speech=speech)
     if summary:
         meetings.speech_summarize(member=speech.member, speech=speech, summary=summary)
     return speech
 
 
-def _past_meeting(branch: Unit, chair: Member, member: Member, people: list[Member]) -> Meeting:
+def _past_meeting(branch: Unit, chair: Member, member: Member, people: list[Member], clock: Clock) -> Meeting:
+    """Scheduled ten minutes before it starts, opened three minutes late, held speech by speech."""
     meeting = meetings.meeting_create(
         actor=chair,
         unit=branch,
         title=PAST_MEETING_TITLE,
-        starts_at=timezone.now() - dt.timedelta(hours=2),
+        starts_at=timezone.now() + dt.timedelta(minutes=10),
         place="Millbrook Community Hall, Station Road",
         chair=chair,
         secretary=people[0],
@@ -129,20 +150,26 @@ def _past_meeting(branch: Unit, chair: Member, member: Member, people: list[Memb
         agenda=AGENDA,
     )
     for attendee in [chair, member, *people[:30]]:
+        clock.wait(5, 20)
         meetings.attendance_add(actor=chair, meeting=meeting, member=attendee)
+    clock.traveller.move_to(meeting.starts_at + dt.timedelta(minutes=3))
     meetings.meeting_open(actor=chair, meeting=meeting)
     minutes, depot, fund = list(meeting.items.all())
 
-    _speak(chair, meeting, people[10], Stance.NEUTRAL, "The canteen repairs promised last time are done.")
+    _speak(
+        chair, meeting, people[10], Stance.NEUTRAL, clock, summary="The canteen repairs promised last time are done."
+    )
+    clock.wait(30)
     approve = meetings.motion_add(
         actor=chair, meeting=meeting, item=minutes, text="That the minutes of the last meeting be approved."
     )
     meetings.motion_count(actor=chair, motion=approve, votes_for=27, votes_against=0, votes_abstain=3)
 
+    clock.wait(60)
     meetings.item_select(actor=chair, item=depot)
     speakers = people[11:]
     for index, stance, summary in DEPOT_SPEECHES:
-        _speak(chair, meeting, speakers[index], stance, summary)
+        _speak(chair, meeting, speakers[index], stance, clock, summary=summary)
     # The chair's override: moving a member up the list, with the reason everyone sees and the minutes keep.
     meetings.hand_raise(member=speakers[6], meeting=meeting, stance=Stance.FOR)
     moved = meetings.hand_raise(member=speakers[7], meeting=meeting, stance=Stance.AGAINST)
@@ -152,8 +179,11 @@ def _past_meeting(branch: Unit, chair: Member, member: Member, people: list[Memb
         position=1,
         reason="Called before their turn: leaving early for the night shift at the depot.",
     )
-    _call_next(chair, meeting, "We cannot afford lost pay in December: ballot the members before any ban.")
-    _call_next(chair, meeting)
+    _call_next(
+        chair, meeting, clock, summary="We cannot afford lost pay in December: ballot the members before any ban."
+    )
+    _call_next(chair, meeting, clock)
+    clock.wait(30)
     motion = meetings.motion_add(
         actor=chair,
         meeting=meeting,
@@ -166,36 +196,19 @@ def _past_meeting(branch: Unit, chair: Member, member: Member, people: list[Memb
     )
     meetings.motion_count(actor=chair, motion=motion, votes_for=21, votes_against=7, votes_abstain=2)
 
+    clock.wait(60)
     meetings.item_select(actor=chair, item=fund)
-    _speak(chair, meeting, speakers[8], Stance.QUESTION)
-    _speak(chair, meeting, member, Stance.FOR, "The fund should pay for childcare so parents can come to meetings.")
+    _speak(chair, meeting, speakers[8], Stance.QUESTION, clock)
+    _speak(
+        chair,
+        meeting,
+        member,
+        Stance.FOR,
+        clock,
+        summary="The fund should pay for childcare so parents can come to meetings.",
+    )
+    clock.wait(240)
     return meetings.meeting_close(actor=chair, meeting=meeting)
-
-
-def _as_if_held(meeting: Meeting) -> None:
-    """Give the past meeting the evening it stands for. The services stamp the moment they run, so every speech
-    of a demo loaded in a second lasted 0:00 in the minutes; here the meeting's stamps are laid out again, in the
-    order things happened, over its evening: the opening, each item, speeches of one to three minutes with the
-    chair's words between them, the override and each motion at its moment, the close. Demo data only."""
-    rng = random.Random(RNG_SEED)
-    clock = meeting.starts_at + dt.timedelta(minutes=3)
-    Meeting.objects.filter(pk=meeting.pk).update(opened_at=clock)
-    speeches = list(Speech.objects.filter(meeting=meeting).order_by("id"))
-    last_of_item = {speech.item_id: speech.pk for speech in speeches}
-    item_started: dict[int, dt.datetime] = {}
-    for speech in speeches:
-        clock += dt.timedelta(seconds=rng.randint(20, 90))
-        item_started.setdefault(speech.item_id, clock - dt.timedelta(seconds=30))
-        if speech.request_id is not None:  # the chair moved this request up just before calling it
-            Override.objects.filter(request_id=speech.request_id).update(created_at=clock - dt.timedelta(seconds=15))
-        ended = clock + dt.timedelta(seconds=rng.randint(60, 180))
-        Speech.objects.filter(pk=speech.pk).update(started_at=clock, ended_at=ended)
-        clock = ended
-        if last_of_item[speech.item_id] == speech.pk:  # the item's motions were put after its debate
-            Motion.objects.filter(item_id=speech.item_id).update(created_at=clock + dt.timedelta(seconds=30))
-    for item_id, started in item_started.items():
-        AgendaItem.objects.filter(pk=item_id).update(started_at=started)
-    Meeting.objects.filter(pk=meeting.pk).update(closed_at=clock + dt.timedelta(minutes=4))
 
 
 # --- 2. next week's meeting ---------------------------------------------------------------------------------
@@ -283,12 +296,15 @@ STATEMENTS = [
 ]
 
 
-def _election(branch: Unit, organizer: Member, candidates: list[Member], voters: list[Member]) -> Election:
+def _election(
+    branch: Unit, organizer: Member, candidates: list[Member], voters: list[Member], clock: Clock
+) -> Election:
+    """Nominations for ten minutes, a vote of about a quarter of an hour, then the count (closed by the organizer)."""
     role_type = RoleType.objects.get(unit=branch, name=STEERING_ROLE)
     # The new terms start when the last current term ends (a term's end date is exclusive).
     ends = [day for day in role_type.terms.values_list("ends_on", flat=True) if day is not None]
     term_starts_on = max([*ends, timezone.localdate()])
-    closes_at = timezone.now() + dt.timedelta(seconds=NOMINATION_SECONDS)
+    closes_at = timezone.now() + dt.timedelta(minutes=10)
     election = elections.election_create(
         actor=organizer,
         role_type=role_type,
@@ -298,8 +314,9 @@ def _election(branch: Unit, organizer: Member, candidates: list[Member], voters:
         term_starts_on=term_starts_on,
     )
     for candidate, statement in zip(candidates, STATEMENTS, strict=True):
+        clock.wait(30, 90)
         elections.nomination_create(actor=candidate, election=election, nominee=candidate, statement=statement)
-    time.sleep(max((closes_at - timezone.now()).total_seconds(), 0) + 0.05)
+    clock.traveller.move_to(closes_at + dt.timedelta(seconds=30))
     election = elections.election_close_nominations(actor=organizer, election=election)
     assert election.ballot is not None
     ballot = ballots.ballot_open(
@@ -311,7 +328,9 @@ def _election(branch: Unit, organizer: Member, candidates: list[Member], voters:
     rng = random.Random(RNG_SEED + 1)
     for voter in voters:
         order = sorted(labels, key=lambda label: rng.random() ** (1 / weights[labels.index(label)]), reverse=True)
+        clock.wait(5, 30)
         ballots.ballot_cast(voter=voter, ballot=ballot, names=order[: rng.randint(2, len(order))], labels=labels)
+    clock.wait(60)
     ballots.ballot_close(actor=organizer, ballot=ballot)
     election.refresh_from_db()
     return election

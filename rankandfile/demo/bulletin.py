@@ -17,7 +17,7 @@ from django.utils import timezone
 from rankandfile.bulletin import services as bulletin
 from rankandfile.bulletin.models import Document, Issue, Period
 from rankandfile.demo.shape import DEMO_DOMAIN, PERSONAS, ROOT_SLUG
-from rankandfile.org.models import Member, Membership, Unit
+from rankandfile.org.models import Member, Unit
 
 PERIOD_TITLE = "2027 convention discussion"
 CODE_OF_CONDUCT = """1. Argue with positions, never with persons: no insults, no speculation about motives.
@@ -90,11 +90,7 @@ def _members(count: int, offset: int) -> list[Member]:
     """Active members of the organization who are not demo logins, in a fixed order."""
     persona_emails = [f"{p.key}@{DEMO_DOMAIN}" for p in PERSONAS]
     rows = (
-        Member.objects.filter(
-            memberships__unit__path__startswith=ROOT_SLUG + "/",
-            memberships__status=Membership.Status.ACTIVE,
-            is_active=True,
-        )
+        Member.objects.active_within(Unit.objects.get(path=ROOT_SLUG))
         .exclude(email__in=persona_emails)
         .distinct()
         .order_by("pk")

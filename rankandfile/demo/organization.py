@@ -3,8 +3,10 @@
 The Commonwealth Workers' Federation: a national body, three districts, eleven branches, about 600 members with
 varied names, and three years of role history (elections, acclamations, appointments with written reasons, terms
 ended early). Everything is planned in memory first, with the seat and term-limit rules of `org.domain.roles`
-checked for every term, then written in one transaction: plain data with `bulk_create`, and every role change
-appended to the audit chain in the order it happened, so that the chain reads as the organization's history.
+checked for every term, then made in one transaction through the org services, day by day with the clock set to
+that day (time-machine, a dependency of the demo only): member imports as members join, `seat_fill` and `term_end`,
+`membership_set_status`. The services check every rule again and append to the audit chain as things happen, so the
+chain reads as the organization's history. Nothing is rewritten afterwards.
 
 The members (names, emails, phones, branches) never change; their history is laid out backwards from today, so
 that the current terms are current whenever the demo is loaded. Loading twice does nothing the second time: when the

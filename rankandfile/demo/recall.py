@@ -6,20 +6,22 @@
 2. a pending recall of the branch secretary: a petition collecting signatures, with the secretary's response.
 
 Everything goes through the recall and ballots services. The recall ballot opens for days and no one may close it
-early; here, standing for the days that passed, its closing time is moved to just now before the scheduled close
-runs (the one write outside a service, demo data only). Loading twice does nothing the second time.
+early, so the failed recall is made in the past with the clock set (time-machine, in the demo only): started the
+ballot's days and two more ago, signed over the following hours, voted on, and closed by the scheduled close once
+its time has come. Loading twice does nothing the second time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
+import time_machine
 from django.db import transaction
 from django.utils import timezone
 
 from rankandfile.ballots import services as ballots
-from rankandfile.ballots.models import Ballot
 from rankandfile.demo.shape import ROOT_SLUG
 from rankandfile.org.models import Member, RoleTerm, Unit
 from rankandfile.recall import selectors, services
@@ -78,9 +80,20 @@ def _members(petition: Petition, exclude: RoleTerm) -> list[Member]:
 
 
 def _failed_recall(branch: Unit, term: RoleTerm) -> Petition:
+    now = timezone.now()
+    started = now - dt.timedelta(days=selectors.rules_for(branch).ballot_days + 2)
+    with time_machine.travel(started, tick=False) as clock:
+        petition = _failed_recall_from(branch, term, clock)
+    closed_at = petition.ballot.closes_at if petition.ballot is not None else None
+    assert closed_at is not None and closed_at < now
+    return petition
+
+
+def _failed_recall_from(branch: Unit, term: RoleTerm, clock: Any) -> Petition:
     members = list(selectors.members_in_good_standing(branch))
     starter = Member.objects.get(pk=next(pk for pk in members if pk != term.holder_id))
     petition = services.petition_start(actor=starter, term=term, statement=FAILED_STATEMENT)
+    clock.shift(dt.timedelta(hours=2))
     services.petition_respond(
         actor=term.holder,
         petition=petition,
@@ -88,6 +101,7 @@ def _failed_recall(branch: Unit, term: RoleTerm) -> Petition:
     )
     others = [m for m in _members(petition, term) if m.pk != starter.pk]
     for signer in others[: petition.signatures_required - 1]:
+        clock.shift(dt.timedelta(minutes=20))
         services.petition_sign(actor=signer, petition=petition)
     petition.refresh_from_db()
     ballot = petition.ballot
@@ -96,9 +110,11 @@ def _failed_recall(branch: Unit, term: RoleTerm) -> Petition:
     voters = list(Member.objects.filter(pk__in=selectors.roll_member_ids(petition)).order_by("pk"))
     for voter in voters[: max(len(voters) * 2 // 3, 1)]:
         choice = rng.choices(["Yes", "No", "Abstain"], weights=[3, 6, 1])[0]
+        clock.shift(dt.timedelta(minutes=30))
         ballots.ballot_cast(voter=voter, ballot=ballot, names=[choice])
-    # As if the ballot's days had passed (see the module's docstring), then the scheduled close.
-    Ballot.objects.filter(pk=ballot.pk).update(closes_at=timezone.now() - dt.timedelta(seconds=1))
+    # The ballot's days pass; then the scheduled close.
+    assert ballot.closes_at is not None
+    clock.move_to(ballot.closes_at + dt.timedelta(minutes=1))
     ballots.ballot_close(actor=None, ballot=ballot)
     petition.refresh_from_db()
     return petition

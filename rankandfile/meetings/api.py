@@ -21,6 +21,7 @@ from rankandfile.api_errors import ERRORS
 from rankandfile.meetings import access, selectors, services
 from rankandfile.meetings.models import AgendaItem, Meeting, Motion
 from rankandfile.org import api_auth
+from rankandfile.org import selectors as org_selectors
 from rankandfile.org.models import Member, Unit
 
 router = Router(tags=["meetings"])
@@ -151,7 +152,7 @@ def _detail(meeting: Meeting) -> dict[str, Any]:
 def _participant(unit: Unit, member_id: int | None, field: str) -> Member | None:
     if member_id is None:
         return None
-    person = selectors.unit_participants(unit).filter(pk=member_id).first()
+    person = org_selectors.active_members(unit).filter(pk=member_id).first()
     if person is None:
         raise ValidationError({field: _("Not a member of %(unit)s.") % {"unit": unit}})
     return person

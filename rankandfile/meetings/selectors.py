@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from rankandfile.meetings.domain.placement import Pin, place_pinned
@@ -58,11 +58,6 @@ def agenda_of(meeting: Meeting) -> list[AgendaItem]:
 
 def motions_of(meeting: Meeting) -> list[Motion]:
     return list(meeting.motions.order_by("created_at", "id"))
-
-
-def unit_participants(unit: Unit) -> QuerySet[Member]:
-    """Members in good standing of the unit or a unit inside it."""
-    return Member.objects.active_within(unit).order_by("full_name", "id")
 
 
 # --- the speaking queue ----------------------------------------------------------------------------------------

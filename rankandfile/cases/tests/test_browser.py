@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from rankandfile.cases.tests.helpers import passphrase_of, set_passphrase
+from rankandfile.cases.tests.helpers import default_categories, passphrase_of, set_passphrase
 from rankandfile.org.models import Member
 from rankandfile.testing import PASSWORD, SmallOrg, enrol_second_factor, next_totp_code
 
@@ -36,6 +36,7 @@ def test_anonymous_intake_to_committee_reply_to_complainant_and_a_refused_chair(
     org: SmallOrg, live_server: Any, browser: Browser
 ) -> None:
     base_url = live_server.url
+    default_categories()
     set_passphrase(org.erin)
     erin_device = enrol_second_factor(org.erin).device
     bob_device = enrol_second_factor(org.bob).device

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rankandfile.cases.models import Case
-from rankandfile.cases.tests.helpers import complainant_client, set_passphrase, unlocked_client
+from rankandfile.cases.tests.helpers import complainant_client, default_categories, set_passphrase, unlocked_client
 from rankandfile.testing import SmallOrg, log_in
 
 
@@ -90,6 +90,7 @@ def test_the_canary_is_nowhere_at_rest(
     org: SmallOrg, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], upload_temp_dir: Path
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    default_categories()
     canary = f"CANARY{secrets.token_hex(8)}"
     media = Path(settings.MEDIA_ROOT)
     set_passphrase(org.erin)

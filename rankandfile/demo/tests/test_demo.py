@@ -242,3 +242,20 @@ def test_it_prints_the_logins_and_the_address_from_the_command(demo: Any) -> Non
         assert f"{login}@{DEMO_DOMAIN}" in text
     assert "already loaded" in text and "600 members in 11 branches and 3 districts" in text
     assert Unit.objects.filter(parent__isnull=True).count() == 1
+
+
+def test_it_makes_its_history_through_the_services_never_rewriting_it() -> None:
+    """No queryset writes in the demo: its past is made by the services with the clock set (time-machine). Only
+    `second_factor.py` writes the demo logins' authenticator devices itself (fixed secrets, so they print the same)."""
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parent.parent
+    writes = re.compile(r"\.update\(|\.bulk_create\(|\.bulk_update\(|\.objects\.create\(|\.delete\(")
+    found = [
+        f"{path.name}:{number}"
+        for path in sorted(demo.glob("*.py"))
+        if path.name != "second_factor.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert found == []

@@ -23,7 +23,7 @@ from rankandfile.org.models import Member, RoleTerm, RoleType, Unit
 # --- roles ----------------------------------------------------------------------------------------------
 def role_type_create(
     *,
-    actor: Member,
+    actor: Member | None,
     unit: Unit,
     name: str,
     seats: int = 1,
@@ -32,7 +32,10 @@ def role_type_create(
     capabilities: list[str] | None = None,
     description: str = "",
 ) -> RoleType:
-    require_capability(actor, unit, MANAGE_ROLES)
+    """Define a role of `unit`. Rule: `manage_roles` over the unit; actor None is the site operator on the command
+    line (as for `unit_create`)."""
+    if actor is not None:
+        require_capability(actor, unit, MANAGE_ROLES)
     capabilities = capabilities or []
     errors: dict[str, Any] = {}
     if unknown := unknown_capabilities(capabilities):

@@ -26,9 +26,9 @@ class Command(BaseCommand):
         try:
             with notifications.muted():  # history, not news: no email to 600 demo members
                 result = load_demo()
+                recalls_created = load_recalls()  # its failed recall took days: made first, in the past
                 activity_created = load_activity()
                 demo_cases = load_cases()
-                recalls_created = load_recalls()
                 bulletin_created = load_bulletin()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
