@@ -80,7 +80,8 @@ class RoleTermOut(Schema):
 class AppointmentIn(Schema):
     holder_id: int
     reason: str
-    starts_on: dt.date | None = None
+    starts_on: dt.date | None = None  # default today
+    ends_on: dt.date | None = None  # default the start of the next elected term, as on the page
 
 
 def _member(request: HttpRequest) -> Member:
@@ -173,8 +174,9 @@ def unit_terms(request: HttpRequest, unit_id: int) -> list[RoleTerm]:
 
 @router.post("/roles/{role_type_id}/appointments", response={201: RoleTermOut, **ERRORS}, auth=api_auth.MANAGE)
 def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Status[RoleTerm]:
-    """Appoint a member to a role (needs `manage_roles`); the written reason is required and public."""
-    role_type = access.access_role_type(request.user, role_type_id, MANAGE_ROLES)
+    """Appoint a member to a role (needs `manage_roles`); the written reason is required and public. The term
+    runs from `starts_on` (today) to `ends_on` (the start of the next elected term, as the page proposes)."""
+    role_type = access.access_role_type(request.user, role_type_id, capability=MANAGE_ROLES)
     holder = selectors.candidates_for_role(role_type).filter(pk=body.holder_id).first()
     if holder is None:
         raise ValidationError({"holder_id": "Not an active member of this unit."})
@@ -185,6 +187,7 @@ def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Sta
         holder=holder,
         how_filled="appointed",
         starts_on=body.starts_on,
+        ends_on=body.ends_on,
         appointed_by=request.user,
         reason=body.reason,
     )
