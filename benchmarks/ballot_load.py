@@ -164,13 +164,23 @@ def child_seed(voters: int) -> dict[str, Any]:
 
     backend = settings.AUTHENTICATION_BACKENDS[0]
 
-    def session(member: Any) -> str:
+    def session(member: Any, **extra: str) -> str:
         store = SessionStore()
         store[SESSION_KEY] = str(member.pk)
         store[BACKEND_SESSION_KEY] = backend
         store[HASH_SESSION_KEY] = member.get_session_auth_hash()
+        for key, value in extra.items():
+            store[key] = value
         store.create()
         return str(store.session_key)
+
+    # The chair manages ballots, so the pages want a second factor: enrolled, and verified in the chair's session
+    # (without it the close below was answered with a redirect to the second-factor page, and nothing closed).
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from rankandfile.testing import enrol_second_factor
+
+    chair_device = enrol_second_factor(chair).device
 
     return {
         "burst": ballot("Standing orders committee"),
@@ -178,7 +188,7 @@ def child_seed(voters: int) -> dict[str, Any]:
         "pgbench": ballot("pgbench"),
         "member_ids": [m.pk for m in members],
         "sessions": [session(m) for m in members],
-        "chair_session": session(chair),
+        "chair_session": session(chair, **{DEVICE_ID_SESSION_KEY: chair_device.persistent_id}),
     }
 
 
@@ -186,11 +196,12 @@ def child_count(ballot_ids: list[int]) -> dict[str, Any]:
     import django
 
     django.setup()
-    from rankandfile.ballots.models import CastBallot, Participation, PublishedBallot
+    from rankandfile.ballots.models import Ballot, CastBallot, Participation, PublishedBallot
 
     # Papers sit in the open box until the close moves them, shuffled, to the published box: count both.
     return {
         str(b): {
+            "status": Ballot.objects.get(pk=b).status,
             "participations": Participation.objects.filter(ballot_id=b).count(),
             "ballots": CastBallot.objects.filter(ballot_id=b).count()
             + PublishedBallot.objects.filter(ballot_id=b).count(),
@@ -414,6 +425,8 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
         counted = run_child(env, "count", json.dumps([seeded["burst"], seeded["capacity"]]), timeout=120)
     burst_rows = counted[str(seeded["burst"])]
     capacity_rows = counted[str(seeded["capacity"])]
+    if burst_rows["status"] != "closed":
+        problems.append(f"the burst ballot is {burst_rows['status']} after the close: count_s measured nothing")
     for label, load, rows in (("burst", burst_load, burst_rows), ("capacity", capacity_load, capacity_rows)):
         if not load.acknowledged == rows["participations"] == rows["ballots"]:
             problems.append(

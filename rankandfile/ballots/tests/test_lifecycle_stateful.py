@@ -4,7 +4,8 @@ twice, every acknowledged cast is in the box exactly once and nothing else is, n
 the published box holds exactly the papers the voters were given receipts for.
 
 Each run of the machine works inside a savepoint of the test's transaction and rolls it back, so runs do not see
-each other. `STATEFUL_EXAMPLES` (10) bounds the runs, to keep `make test` short.
+each other. `STATEFUL_EXAMPLES` (10) bounds the runs, to keep `make test` short; they are the same runs every time
+unless `STATEFUL_EXPLORE=1` (then new ones, e.g. `STATEFUL_EXPLORE=1 STATEFUL_EXAMPLES=200`).
 """
 
 from __future__ import annotations
@@ -166,6 +167,7 @@ def test_a_ballots_lifecycle_keeps_every_cast_once_and_none_after_the_close(org:
             max_examples=EXAMPLES,
             stateful_step_count=25,
             deadline=None,
+            derandomize=not os.environ.get("STATEFUL_EXPLORE"),  # the same runs in CI; set it to search afresh
             database=None,
             suppress_health_check=list(HealthCheck),
         ),
