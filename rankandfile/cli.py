@@ -16,6 +16,8 @@ commands:
                           (`--unit PATH --category SLUG --text-file FILE [--attach FILE ...]`)
   import-members FILE     import members from CSV into a unit (`--unit PATH`, `--skip-bad-rows`)
   backup DIRECTORY        back up the database without linking votes to voters (docs/operations.md)
+  restore FILE            restore a SQLite backup into the configured database, then verify-audit (`--replace`
+                          to overwrite a database that is not empty; PostgreSQL: docs/operations.md)
   demo                    load the demo organization (safe to run twice)
   manage ...              any Django management command (migrate, runserver, createsuperuser, ...)
 """
@@ -27,6 +29,7 @@ DJANGO_COMMANDS = {
     "import-members": "import_members",
     "cases": "cases",
     "backup": "backup",
+    "restore": "restore",
     "demo": "load_demo",
     "simulate": "simulate",
 }

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rankandfile.meetings",
     "rankandfile.notifications",
     "rankandfile.cases",
+    "rankandfile.recall",  # above ballots: petitions whose threshold opens a recall ballot
     "rankandfile.demo",  # `load_demo`: the demo organization, above every app
     "huey.contrib.djhuey",  # the task worker: `manage.py run_huey` (docs/deploy.md, "The task worker")
 ]

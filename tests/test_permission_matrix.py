@@ -1043,6 +1043,100 @@ MATRIX: dict[str, list[Case]] = {
     ],
 }
 
+
+# --- recall (issue 15): alice's petition against bob, chair of Leeds (the roll: alice, bob, erin) ---
+def alice_recall_petition(o: SmallOrg) -> Any:
+    from rankandfile.org.models import RoleTerm
+    from rankandfile.recall import selectors as recall_selectors
+    from rankandfile.recall import services as recall_services
+
+    term = RoleTerm.objects.get(holder=o.bob, role_type=o.chair_role)
+    existing = recall_selectors.active_petition_for(term)
+    if existing is not None:  # the WebSocket test builds the URL once per persona
+        return existing
+    return recall_services.petition_start(actor=o.alice, term=term, statement="Bob ignored the branch's decisions.")
+
+
+def recall_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"recall:{name}", args=[alice_recall_petition(o).pk])
+
+    url.__name__ = f"recall_{name}"
+    return url
+
+
+def bob_term_recall(o: SmallOrg) -> str:
+    from rankandfile.org.models import RoleTerm
+
+    return reverse("recall:start", args=[RoleTerm.objects.get(holder=o.bob, role_type=o.chair_role).pk])
+
+
+# Members of Leeds and officers over it see petitions; York's members and officers (otto, yuri) get 404.
+SEE_LEEDS_RECALLS = expect(OK, anonymous=LOGIN, frank=FORBIDDEN, otto=NOT_FOUND, yuri=NOT_FOUND)
+SIGN_LEEDS_RECALL = expect(
+    FORBIDDEN, anonymous=LOGIN, alice=REDIRECT, bob=REDIRECT, erin=REDIRECT, otto=NOT_FOUND, yuri=NOT_FOUND
+)
+MATRIX.update(
+    {
+        "recall:list": [
+            get("Leeds recalls", lambda o: reverse("recall:list", args=[o.leeds.pk]), SEE_LEEDS_RECALLS),
+            get("missing unit", lambda o: reverse("recall:list", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "recall:rules": [
+            get(
+                "the organization's recall rules",
+                lambda o: reverse("recall:rules", args=[o.national.pk]),
+                MANAGE_AT_NATIONAL,
+            ),
+            get(
+                "no rules of a branch",
+                lambda o: reverse("recall:rules", args=[o.leeds.pk]),
+                expect(FORBIDDEN, anonymous=LOGIN, dave=NOT_FOUND),
+            ),
+        ],
+        "recall:start": [
+            get(
+                "start a petition against bob",
+                bob_term_recall,
+                expect(
+                    OK,
+                    anonymous=LOGIN,
+                    bob=FORBIDDEN,
+                    carol=FORBIDDEN,
+                    dave=FORBIDDEN,
+                    frank=FORBIDDEN,
+                    otto=NOT_FOUND,
+                    yuri=NOT_FOUND,
+                ),
+            ),
+            get("missing term", lambda o: reverse("recall:start", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "recall:detail": [
+            get("alice's petition", recall_url("detail"), SEE_LEEDS_RECALLS),
+            get("missing petition", lambda o: reverse("recall:detail", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "recall:live": [get("live progress", recall_url("live"), SEE_LEEDS_RECALLS)],
+        "recall:sign": [
+            post("sign", recall_url("sign"), SIGN_LEEDS_RECALL),
+            get("sign by GET", recall_url("sign"), POST_ONLY),
+        ],
+        "recall:unsign": [
+            post(
+                "withdraw a signature",
+                recall_url("unsign"),
+                expect(REDIRECT, anonymous=LOGIN, frank=FORBIDDEN, otto=NOT_FOUND, yuri=NOT_FOUND),
+            ),
+        ],
+        "recall:respond": [
+            get(
+                "bob's response",
+                recall_url("respond"),
+                expect(FORBIDDEN, anonymous=LOGIN, bob=OK, otto=NOT_FOUND, yuri=NOT_FOUND),
+            ),
+        ],
+    }
+)
+
 # WebSocket route (its name, or its pattern when unnamed) → the cases for it. Each case gives the path and, per
 # persona, whether the connection is accepted. The meetings work adds its routes here.
 WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str, bool]]]] = {
@@ -1070,6 +1164,14 @@ WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str,
         ),
     ],
 }
+
+WEBSOCKET_MATRIX["recall_ws"] = [
+    (
+        "live progress of alice's recall petition",
+        lambda o: f"/ws/recalls/{alice_recall_petition(o).pk}/",
+        {p: p not in {"anonymous", "frank", "otto", "yuri"} for p in PERSONAS},
+    ),
+]
 
 ADMIN_NAMESPACE = "admin"
 # The models the Django admin may show. None holds confidential content; adding one here needs that review.

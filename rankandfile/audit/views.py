@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from rankandfile.audit import access, selectors, services, signing
 from rankandfile.audit.models import PublishedHead
-from rankandfile.org.access import require_member
 
 PAGE = 200
 HEADS_PAGE = 50
@@ -22,7 +21,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """Rule: members in good standing. Entries show what was done and by whom; payloads only as digests.
 
     Newest first, PAGE entries a page; `?before=N` shows the entries numbered below N (the link to older ones)."""
-    require_member(request.user)
+    access.require_log_reader(request.user)
     before_text = request.GET.get("before", "")
     before = int(before_text) if before_text.isdigit() else None
     entries = selectors.recent_entries(PAGE, before=before)

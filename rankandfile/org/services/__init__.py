@@ -27,6 +27,7 @@ from rankandfile.org.services.roles import (
     role_type_create,
     seat_fill,
     term_end,
+    term_recall,
 )
 from rankandfile.org.services.tokens import (
     api_token_create,
@@ -59,6 +60,7 @@ __all__ = [
     "role_type_create",
     "seat_fill",
     "term_end",
+    "term_recall",
     "term_remove",
     "unit_create",
     "unit_dissolve",

@@ -13,6 +13,7 @@ from rankandfile.demo.organization import (
     demo_counts,
     load_demo,
 )
+from rankandfile.demo.recall import load_recalls
 from rankandfile.demo.second_factor import enrol_demo_logins
 from rankandfile.notifications import services as notifications
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                 result = load_demo()
                 activity_created = load_activity()
                 demo_cases = load_cases()
+                recalls_created = load_recalls()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
         counts = demo_counts() if activity_created else result.counts
@@ -60,6 +62,10 @@ class Command(BaseCommand):
                     "  Demo activity in Millbrook: a closed meeting with its minutes, a meeting next week, a proposal "
                     "and its counter-proposal, an open ballot and a closed steering-committee election."
                 )
+            )
+        if recalls_created:
+            self.stdout.write(
+                _("  Recalls in Ashford Junction: a failed recall of an officer and a petition collecting signatures.")
             )
         self.stdout.write("")
         self.stdout.write(
