@@ -330,7 +330,7 @@ def my_profile(request: AuthedRequest) -> HttpResponse:
         "token_form": ApiTokenForm(),
         "tokens": selectors.active_api_tokens(member),
         "new_token": request.session.pop("new_api_token", None),
-        "memberships": selectors.memberships_of(member),  # type: ignore[arg-type]
+        "memberships": selectors.memberships_of(member),
         "second_factor": {
             "enrolled": two_factor.is_enrolled(member),
             "required": access.needs_second_factor(member),

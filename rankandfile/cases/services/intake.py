@@ -37,6 +37,21 @@ class Filed:
         return f"receipt: {self.receipt}"
 
 
+DEFAULT_CATEGORIES = [
+    ("harassment", "Harassment"),
+    ("sexual-misconduct", "Sexual misconduct"),
+    ("discrimination", "Discrimination"),
+    ("financial", "Financial"),
+    ("other", "Other"),
+]
+
+
+def categories_ensure() -> None:
+    """The default categories, if missing (migration 0001 adds them; a flushed test database has none)."""
+    for position, (slug, name) in enumerate(DEFAULT_CATEGORIES):
+        Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+
+
 def audit(action: str, case: Case, actor: object = None, **payload: object) -> None:
     """An audit entry about a case: its opaque reference and the actor, nothing of its content or parties."""
     record(action, actor=actor, object_type=selectors.CASE_OBJECT, object_id=case.reference, payload=payload)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from rankandfile.cases import services
 from rankandfile.cases.models import Category
+from rankandfile.cases.services.intake import categories_ensure
 from rankandfile.org.models import Member
 from rankandfile.testing import SmallOrg, give_role, log_in, make_member
 
@@ -32,6 +33,7 @@ def second_committee_member(org: SmallOrg) -> Member:
 
 
 def category(slug: str = "harassment") -> Category:
+    categories_ensure()
     return Category.objects.get(slug=slug)
 
 
