@@ -133,7 +133,7 @@ def case_file(
                 Recusal.objects.create(case=case, member=member, kind=Recusal.Kind.NAMED)
         seal_case_key(case=case, case_key=case_key, members=committee, purpose="committee")
         attach(case=case, case_key=case_key, uploads=attachments, entry=None, from_complainant=True)
-        audit("case.file", case, actor=recorded_by or "intake", channel=channel)
+        audit("case.file", case, actor=recorded_by or "intake")
         _notify_committee(case, "received")
     return Filed(case, crypto.receipt_format(digits))
 
