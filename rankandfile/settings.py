@@ -279,6 +279,8 @@ CASE_UNLOCK_IDLE_SECONDS = int(os.environ.get("CASE_UNLOCK_IDLE_SECONDS", "1800"
 CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 # The public intake page takes at most this many complaints per client address per hour.
 CASE_PUBLIC_INTAKE_PER_HOUR = int(os.environ.get("CASE_PUBLIC_INTAKE_PER_HOUR", "5"))
+# Receipt tries per client address per hour (each costs an Argon2id hash: a limit on guessing and on memory).
+CASE_RECEIPT_TRIES_PER_HOUR = int(os.environ.get("CASE_RECEIPT_TRIES_PER_HOUR", "30"))
 
 # --- Audit chain heads (docs/security.md, "Signed heads") ----------------------------------------------------
 # The Ed25519 key that signs published chain heads. It must live outside the database (and, in production, where a

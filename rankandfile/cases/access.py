@@ -18,12 +18,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from rankandfile.cases import selectors, services, unlock
+from rankandfile.audit.services import record
+from rankandfile.cases import selectors, unlock
 from rankandfile.cases.models import Attachment, Case, SealedKey
-from rankandfile.cases.services.keys import may_hold_case_keys
-from rankandfile.org.access import has_capability, require_member
+from rankandfile.org.access import has_capability, require_member, units_where
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS
 from rankandfile.org.models import Member, Unit
+
+
+def may_hold_case_keys(member: Member) -> bool:
+    return units_where(member, ACCOUNTABILITY_COMMITTEE).exists() or units_where(member, HEAR_APPEALS).exists()
 
 
 def may_work(member: Any, case: Case) -> bool:
@@ -41,7 +45,8 @@ def access_case(member: Any, reference: str) -> Case:
     if case is None:
         raise Http404("No such case.")
     if not may_work(member, case):
-        services.case_access_refuse(actor=member, case=case)
+        # Recorded on the case's trail (reference and actor only), for the committee to see; answered like a miss.
+        record("case.refused", actor=member, object_type=selectors.CASE_OBJECT, object_id=case.reference)
         raise Http404("No such case.")
     return case
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from rankandfile.cases import services
 from rankandfile.cases.models import Category, CommitteeKey
+from rankandfile.cases.services.intake import categories_ensure
 from rankandfile.demo.activity import BRANCH_PATH, _persona, _pool
 from rankandfile.org.models import Member, Unit
 
@@ -28,6 +29,7 @@ def load_cases() -> DemoCases:
     with transaction.atomic():
         if CommitteeKey.objects.filter(member=committee).exists():
             return DemoCases(False, CASE_PASSPHRASE, "")
+        categories_ensure()
         private = services.committee_key_create(member=committee, passphrase=CASE_PASSPHRASE)
         branch = Unit.objects.get(path=BRANCH_PATH)
         people = list(_pool(branch)[:3])

@@ -37,6 +37,21 @@ class Filed:
         return f"receipt: {self.receipt}"
 
 
+DEFAULT_CATEGORIES = [
+    ("harassment", "Harassment"),
+    ("sexual-misconduct", "Sexual misconduct"),
+    ("discrimination", "Discrimination"),
+    ("financial", "Financial"),
+    ("other", "Other"),
+]
+
+
+def categories_ensure() -> None:
+    """The default categories, if missing (migration 0001 adds them; a flushed test database has none)."""
+    for position, (slug, name) in enumerate(DEFAULT_CATEGORIES):
+        Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+
+
 def audit(action: str, case: Case, actor: object = None, **payload: object) -> None:
     """An audit entry about a case: its opaque reference and the actor, nothing of its content or parties."""
     record(action, actor=actor, object_type=selectors.CASE_OBJECT, object_id=case.reference, payload=payload)
@@ -118,7 +133,7 @@ def case_file(
                 Recusal.objects.create(case=case, member=member, kind=Recusal.Kind.NAMED)
         seal_case_key(case=case, case_key=case_key, members=committee, purpose="committee")
         attach(case=case, case_key=case_key, uploads=attachments, entry=None, from_complainant=True)
-        audit("case.file", case, actor=recorded_by or "intake", channel=channel)
+        audit("case.file", case, actor=recorded_by or "intake")
         _notify_committee(case, "received")
     return Filed(case, crypto.receipt_format(digits))
 

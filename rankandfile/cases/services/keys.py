@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
 from rankandfile.cases import selectors
+from rankandfile.cases.access import may_hold_case_keys
 from rankandfile.cases.domain import crypto
 from rankandfile.cases.domain.workflow import State
 from rankandfile.cases.models import Case, CommitteeKey, Policy, Recusal, SealedKey
-from rankandfile.org.access import units_where
-from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS
 from rankandfile.org.models import Member
 
 PASSPHRASE_MIN_LENGTH = 12
@@ -46,10 +45,6 @@ def policy_get() -> Policy:
 
 def receipt_cost(policy: Policy) -> crypto.KdfCost:
     return crypto.KdfCost(policy.receipt_opslimit, policy.receipt_memlimit)
-
-
-def may_hold_case_keys(member: Member) -> bool:
-    return units_where(member, ACCOUNTABILITY_COMMITTEE).exists() or units_where(member, HEAR_APPEALS).exists()
 
 
 def _locked(key: CommitteeKey) -> crypto.LockedKeyPair:

@@ -118,11 +118,6 @@ def attachment_open(
     return opened, chunks()
 
 
-def case_access_refuse(*, actor: Any, case: Case) -> None:
-    """Someone outside the case's committee tried to reach it: recorded, shown to the committee (answered 404)."""
-    audit("case.refused", case, actor=actor)
-
-
 # --- writing on a case -------------------------------------------------------------------------------------------
 COMMITTEE_KINDS = {Entry.Kind.NOTE, Entry.Kind.INTERVIEW, Entry.Kind.TO_COMPLAINANT}
 

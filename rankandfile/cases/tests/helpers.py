@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from rankandfile.cases import services
 from rankandfile.cases.models import Category
+from rankandfile.cases.services.intake import categories_ensure
 from rankandfile.org.models import Member
 from rankandfile.testing import SmallOrg, give_role, log_in, make_member
 
@@ -42,7 +43,7 @@ def default_categories() -> None:
 
 
 def category(slug: str = "harassment") -> Category:
-    default_categories()
+    categories_ensure()
     return Category.objects.get(slug=slug)
 
 

@@ -3,6 +3,8 @@ complainant reads the reply with the receipt, and the case is worked to a decisi
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -81,3 +83,15 @@ def test_the_committee_downloads_an_attachment_decrypted(org: SmallOrg) -> None:
     download = erin.get(reverse("cases:file", args=[case.reference, attachment.pk]))
     assert b"".join(download.streaming_content) == content
     assert AuditEntry.objects.filter(object_id=case.reference, action="case.download").exists()
+
+
+def test_the_public_page_and_the_receipt_page_are_rate_limited_per_address(org: SmallOrg, settings: Any) -> None:
+    settings.CASE_PUBLIC_INTAKE_PER_HOUR = 2
+    settings.CASE_RECEIPT_TRIES_PER_HOUR = 3
+    client = Client()
+    url = reverse("cases:public_report", args=[org.york.pk])
+    codes = [client.post(url, {"category": "other", "text": f"Report {i}"}).status_code for i in range(3)]
+    assert codes == [200, 200, 429]
+    assert Case.objects.count() == 2
+    tries = [client.post(reverse("cases:receipt"), {"receipt": "1111-2222-3333-4444"}).status_code for _ in range(4)]
+    assert tries == [422, 422, 422, 429]

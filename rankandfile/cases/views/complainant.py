@@ -4,6 +4,7 @@ appeal a decision. Reached only with the receipt (unlock.py keeps the case key i
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
@@ -16,12 +17,16 @@ from django.views.decorators.http import require_POST
 
 from rankandfile.cases import access, forms, services, unlock, uploads
 from rankandfile.cases.views.committee import download
+from rankandfile.cases.views.intake import over_limit
 
 
 @never_cache
 def receipt(request: HttpRequest) -> HttpResponse:
     """Rule: anyone with a receipt. A wrong receipt is answered like any other (nothing says which cases exist)."""
     form = forms.ReceiptForm(request.POST or None)
+    if request.method == "POST" and over_limit(request, "receipt", settings.CASE_RECEIPT_TRIES_PER_HOUR):
+        form.add_error(None, _("Too many tries from this address: wait an hour, or ask the committee."))
+        return render(request, "cases/receipt_enter.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         found = services.complainant_enter(receipt=form.cleaned_data["receipt"])
         if found is not None:

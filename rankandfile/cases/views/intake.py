@@ -92,16 +92,21 @@ def _status(request: HttpRequest) -> int:
     return 422 if request.method == "POST" else 200
 
 
-def _over_public_limit(request: HttpRequest) -> bool:
-    address = hashlib.sha256(("cases.intake:" + client_ip(request)).encode()).hexdigest()
-    key = f"cases:intake:{address}"
+def over_limit(request: HttpRequest, scope: str, per_hour: int) -> bool:
+    """Count this try of the client address (hashed: the cache never holds the address) for an hour."""
+    address = hashlib.sha256(f"cases.{scope}:{client_ip(request)}".encode()).hexdigest()
+    key = f"cases:{scope}:{address}"
     cache.add(key, 0, timeout=3600)
     try:
         count = cache.incr(key)
     except ValueError:
         cache.set(key, 1, timeout=3600)
         count = 1
-    return count > settings.CASE_PUBLIC_INTAKE_PER_HOUR
+    return count > per_hour
+
+
+def _over_public_limit(request: HttpRequest) -> bool:
+    return over_limit(request, "intake", settings.CASE_PUBLIC_INTAKE_PER_HOUR)
 
 
 @csrf_exempt
