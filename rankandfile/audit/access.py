@@ -21,12 +21,22 @@ from django.core.exceptions import PermissionDenied
 
 from rankandfile.org.access import require_member, units_where
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
-from rankandfile.org.selectors import accountability_committee
+from rankandfile.org.models import Unit
+from rankandfile.org.selectors import accountability_committee, unit_by_id, unit_tree
 
 
 def require_log_reader(member: Any) -> None:
     """The log is for members in good standing."""
     require_member(member)
+
+
+def filter_units() -> list[Unit]:
+    """The units the log can be filtered by: the whole tree (every member may read the whole log)."""
+    return unit_tree()
+
+
+def filter_unit(unit_id: int) -> Unit | None:
+    return unit_by_id(unit_id)
 
 
 def head_recipients() -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -176,3 +177,17 @@ def signer_of(proposal: Proposal, member_id: int) -> Member | None:
     """The member, if they co-sign the proposal now (for the author's notification)."""
     signature = CoSignature.objects.select_related("member").filter(proposal=proposal, member_id=member_id).first()
     return signature.member if signature is not None else None
+
+
+# --- what needs a member (proposals/needs.py) ----------------------------------------------------------------
+def open_for_signing(member: Member, units: Sequence[Unit]) -> list[Proposal]:
+    """Proposals and counter-proposals of `units` open for debate that the member neither wrote nor signed,
+    with their signature counts (one query)."""
+    return list(
+        Proposal.objects.filter(unit__in=units, status__in=OPEN_FOR_DEBATE)
+        .exclude(author_id=member.pk)
+        .exclude(cosignatures__member_id=member.pk)
+        .select_related("unit", "answers")
+        .annotate(n_signatures=Count("cosignatures", distinct=True))
+        .order_by("-submitted_at", "-id")[:20]
+    )
