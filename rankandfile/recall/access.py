@@ -36,20 +36,15 @@ def access_unit_recalls(member: Any, unit_id: int) -> Unit:
     return unit
 
 
-def access_petition(member: Any, petition_id: int) -> Petition:
+def access_petition(member: Any, petition_id: int, *, for_write: bool = False) -> Petition:
+    """To see it, or for_write: to write the response (the officer named only; anyone else gets 403)."""
     org_access.require_member(member)
     petition = selectors.petition_by_id(petition_id)
     if petition is None:
         raise Http404("No such petition.")
     if not may_see_unit(member, petition.unit):
         raise Http404("No such petition.")
-    return petition
-
-
-def access_own_petition(member: Any, petition_id: int) -> Petition:
-    """For the officer's response: anyone else gets 403."""
-    petition = access_petition(member, petition_id)
-    if petition.term.holder_id != member.pk:
+    if for_write and petition.term.holder_id != member.pk:
         raise PermissionDenied(_("Only the officer named in the petition may respond."))
     return petition
 

@@ -118,7 +118,7 @@ def petition_unsign(request: AuthedRequest, petition_id: int) -> HttpResponse:
 @login_required
 def petition_respond(request: AuthedRequest, petition_id: int) -> HttpResponse:
     """Rule: the officer named in the petition only, until the recall is decided."""
-    petition = access.access_own_petition(request.user, petition_id)
+    petition = access.access_petition(request.user, petition_id, for_write=True)
     form = ResponseForm(request.POST or None, initial={"response": petition.response})
     if request.method == "POST" and form.is_valid():
         try:

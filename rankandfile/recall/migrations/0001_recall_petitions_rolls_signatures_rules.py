@@ -11,7 +11,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ballots', '0003_ballots_opened_by_rule_and_remainder_terms'),
-        ('org', '0006_apitoken_expiry_required'),
+        # The oldest org migration that has what recall refers to (units, role terms), as ballots' 0001 does: the
+        # org data-migration test rolls org back to 0004 and forward again, which must leave recall in place.
+        ('org', '0003_membership_directory_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
