@@ -6,6 +6,11 @@
   The API serves them to members with a token, as every API route.
 - Publishing a head now: the accountability committee (the capability in any unit) or site operators; anyone else
   waits for the scheduled publication.
+- Each published head is emailed to the organization-wide accountability committee.
+
+The chain itself (models, services, selectors, domain) sits below `org`; this module is the one door through which
+the audit's pages and its head email ask `org` who is a member and who sits on the committee, and the log's
+sentences and filters ask it for names (the one exception in the "apps" import contract, pyproject.toml).
 """
 
 from __future__ import annotations
@@ -14,8 +19,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from rankandfile.audit import selectors
+from rankandfile.audit.domain import wording
+from rankandfile.audit.models import AuditEntry
 from rankandfile.org.access import require_member, units_where
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
+from rankandfile.org.selectors import accountability_committee, names_by_id, unit_by_id, unit_tree
+
+
+def require_log_reader(member: Any) -> None:
+    """The log is for members in good standing."""
+    require_member(member)
+
+
+def head_recipients() -> list[str]:
+    """The email addresses of the organization-wide accountability committee."""
+    return [m.email for m in accountability_committee() if m.email]
 
 
 def can_publish_head(member: Any) -> bool:
@@ -33,3 +52,20 @@ def can_publish_head(member: Any) -> bool:
 def require_head_publisher(member: Any) -> None:
     if not can_publish_head(member):
         raise PermissionDenied("Only the accountability committee or a site operator may publish a head now.")
+
+
+# --- the log's sentences and filters ask org for names (this module is the audit's one door to org) ----------
+def names_in(entries: list[AuditEntry]) -> wording.Names:
+    """The names of the members, roles and units the entries refer to (three queries, whatever the page)."""
+    member_ids, role_ids, paths = selectors.referred_ids(entries)
+    members, roles, units = names_by_id(member_ids=member_ids, role_ids=role_ids, unit_paths=paths)
+    return wording.Names(members=members, roles=roles, units=units)
+
+
+def units_to_filter_by() -> list[Any]:
+    return unit_tree()
+
+
+def unit_to_filter_by(unit_id: int) -> tuple[int, str] | None:
+    unit = unit_by_id(unit_id)
+    return (unit.pk, unit.path) if unit else None

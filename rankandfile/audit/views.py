@@ -14,8 +14,6 @@ from django.views.decorators.http import require_POST
 from rankandfile.audit import access, selectors, services, signing
 from rankandfile.audit.domain import wording
 from rankandfile.audit.models import PublishedHead
-from rankandfile.org import selectors as org_selectors
-from rankandfile.org.access import require_member
 
 PAGE = 200
 HEADS_PAGE = 50
@@ -26,7 +24,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """Rule: members in good standing. Entries show what was done and by whom; payloads only as digests.
 
     Newest first, PAGE entries a page; `?before=N` shows the entries numbered below N (the link to older ones)."""
-    require_member(request.user)
+    access.require_log_reader(request.user)
     before_text = request.GET.get("before", "")
     before = int(before_text) if before_text.isdigit() else None
     filters = _filters(request)
@@ -35,13 +33,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
     older = entries[-1].seq if len(entries) == PAGE and entries[-1].seq > 1 else None
     context = {
-        "lines": selectors.entries_in_words(entries),
+        "lines": selectors.entries_in_words(entries, access.names_in(entries)),
         "head": selectors.chain_head(),
         "published": selectors.latest_published_head(),
         "older": older,
         "paged": before is not None,
         "kinds": sorted(wording.KINDS.items(), key=lambda kind: kind[1]),
-        "units": org_selectors.unit_tree(),
+        "units": access.units_to_filter_by(),
         "filters": filters,
         "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k in ("kind", "actor", "unit") and v),
     }
@@ -51,12 +49,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def _filters(request: HttpRequest) -> dict[str, Any]:
     kind = request.GET.get("kind", "")
     actor, unit = request.GET.get("actor", ""), request.GET.get("unit", "")
-    chosen_unit = org_selectors.unit_by_id(int(unit)) if unit.isdigit() else None
+    chosen_unit = access.unit_to_filter_by(int(unit)) if unit.isdigit() else None
     return {
         "kind": kind if kind in wording.KINDS else "",
         "actor_id": int(actor) if actor.isdigit() else None,
-        "unit_id": chosen_unit.pk if chosen_unit else None,
-        "unit_path": chosen_unit.path if chosen_unit else "",
+        "unit_id": chosen_unit[0] if chosen_unit else None,
+        "unit_path": chosen_unit[1] if chosen_unit else "",
     }
 
 

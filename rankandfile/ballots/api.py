@@ -111,7 +111,7 @@ def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str,
     """Open a draft ballot: needs `manage_ballots` in its unit. The roll freezes now. A remote ballot needs
     `closes_at` (in the future); an in-meeting one may be closed by hand. Refused (422), naming every reason, when
     a rule is unmet — e.g. a qualifying counter-proposal missing from the ballot."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     closes_at = body.closes_at
     if closes_at is not None and timezone.is_naive(closes_at):
         closes_at = timezone.make_aware(closes_at)
@@ -123,7 +123,7 @@ def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str,
 def close_ballot(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
     """Close an open ballot: needs `manage_ballots` in its unit. Shuffles and publishes the box, counts it, and
     returns the result as `GET /ballots/{id}/results` does."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     services.ballot_close(actor=cast(Member, request.user), ballot=ballot)
     return ballot_results(request, ballot_id)
 

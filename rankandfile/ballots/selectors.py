@@ -24,8 +24,8 @@ from rankandfile.ballots.models import (
     PublishedBallot,
 )
 from rankandfile.counting import explain
-from rankandfile.org.models import Member, Membership, RoleTerm, Unit
-from rankandfile.proposals.selectors import active_members_of, in_unit
+from rankandfile.org.models import Member, RoleTerm, Unit
+from rankandfile.org.selectors import active_members
 
 BALLOT_BOX_FORMAT = "rankandfile-ballot-box"  # docs/counting.md: what `rankandfile tally --input json` reads
 
@@ -108,12 +108,7 @@ def option_labels(ballot: Ballot) -> list[str]:
 # --- the roll and turnout -----------------------------------------------------------------------------------
 def eligible_members(unit: Unit, cutoff_on: dt.date) -> QuerySet[Member]:
     """Members in good standing of the unit (or a unit inside it) who joined on or before the cut-off."""
-    return Member.objects.filter(
-        in_unit(unit, "memberships__"),
-        memberships__status=Membership.Status.ACTIVE,
-        memberships__joined_on__lte=cutoff_on,
-        is_active=True,
-    ).distinct()
+    return active_members(unit, joined_on_or_before=cutoff_on)
 
 
 def is_on_roll(ballot: Ballot, member: Any) -> bool:
@@ -297,7 +292,7 @@ def terms_held(role_type_id: int, member: Member) -> int:
 
 def nominees_for(election: Election) -> QuerySet[Member]:
     """Who may be nominated: active members of the role's unit."""
-    return active_members_of(election.role_type.unit).order_by("full_name")
+    return active_members(election.role_type.unit).order_by("full_name")
 
 
 def roll_member_ids(ballot_id: int) -> list[int]:

@@ -65,16 +65,16 @@ def ballot_list(request: HttpRequest, unit_id: int) -> HttpResponse:
 def ballot_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. `?kind=question|choice|survey`, `?proposal=ID` or `?amendment=ID` of a
     proposal of this unit (another unit's: 404)."""
-    unit = org_access.access_unit_for(request.user, unit_id, MANAGE_BALLOTS)
+    unit = org_access.access_unit(request.user, unit_id, capability=MANAGE_BALLOTS)
     kind = request.GET.get("kind", kinds.Kind.QUESTION)
     if kind not in (kinds.Kind.QUESTION, kinds.Kind.CHOICE, kinds.Kind.SURVEY):
         kind = kinds.Kind.QUESTION
     proposal = amendment = None
     if request.GET.get("amendment", "").isdigit():
-        amendment = access.access_amendment_to_decide(request.user, unit, int(request.GET["amendment"]))
+        amendment = access.access_amendment_to_decide(request.user, int(request.GET["amendment"]), unit=unit)
         kind = kinds.Kind.QUESTION
     elif request.GET.get("proposal", "").isdigit():
-        proposal = access.access_proposal_to_decide(request.user, unit, int(request.GET["proposal"]))
+        proposal = access.access_proposal_to_decide(request.user, int(request.GET["proposal"]), unit=unit)
     alternatives = proposal_selectors.counter_proposal_queryset(proposal) if proposal else None
     title = _("Amendment %d") % amendment.pk if amendment else (proposal.title if proposal else "")
     form = BallotForm(request.POST or None, kind=kind, alternatives=alternatives, initial={"title": title})
@@ -257,7 +257,7 @@ def ballot_projector(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @login_required
 def ballot_console(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. Open and close, with the live count of ballots cast."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     context = _console_context(request, ballot, OpenForm(ballot=ballot))
     return render(request, "ballots/ballot_console.html", context)
 
@@ -282,7 +282,7 @@ def _console_context(request: HttpRequest, ballot: Ballot, open_form: OpenForm) 
 @require_POST
 def ballot_alternatives(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: `manage_ballots`; a draft choice ballot changes which counter-proposals it carries."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     picked = proposal_selectors.counter_proposals_by_id(ballot.proposal, request.POST.getlist("alternatives"))
     try:
         services.ballot_set_alternatives(actor=_member(request), ballot=ballot, alternatives=picked)
@@ -297,7 +297,7 @@ def ballot_alternatives(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @require_POST
 def ballot_open(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. Freezes the roll; refused, with every reason, when a rule is unmet."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     form = OpenForm(request.POST, ballot=ballot)
     if form.is_valid():
         try:
@@ -314,7 +314,7 @@ def ballot_open(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @require_POST
 def ballot_close(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. Closes, counts and publishes the shuffled box."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     try:
         services.ballot_close(actor=_member(request), ballot=ballot)
     except ValidationError as error:
@@ -392,7 +392,7 @@ CHECK_TEMPLATE = "ballots/ballot_receipt_check.html"
 @login_required
 def election_create(request: HttpRequest, role_type_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the role's unit. Opens nominations for the role's seats."""
-    role_type = org_access.access_role_type(request.user, role_type_id, MANAGE_BALLOTS)
+    role_type = org_access.access_role_type(request.user, role_type_id, capability=MANAGE_BALLOTS)
     form = ElectionForm(
         request.POST or None, initial={"seats": role_type.seats, "term_starts_on": timezone.localdate()}
     )
@@ -445,7 +445,7 @@ def election_nominate(request: HttpRequest, election_id: int) -> HttpResponse:
 @require_POST
 def election_close_nominations(request: HttpRequest, election_id: int) -> HttpResponse:
     """Rule: `manage_ballots`, after the deadline: acclamation, or the election ballot as a draft to open."""
-    election = access.access_election_to_manage(request.user, election_id)
+    election = access.access_election(request.user, election_id, for_write=True)
     try:
         election = elections.election_close_nominations(actor=_member(request), election=election)
     except ValidationError as error:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from rankandfile.meetings.domain.placement import Pin, place_pinned
@@ -34,7 +34,8 @@ from rankandfile.meetings.models import (
     Speech,
 )
 from rankandfile.org.access import capabilities_by_path
-from rankandfile.org.models import Member, Membership, Unit
+from rankandfile.org.models import Member, Unit
+from rankandfile.org.selectors import active_members
 
 
 def rules_of(meeting: Meeting) -> Rules:
@@ -49,18 +50,6 @@ def is_role_holder(member: Member, unit: Unit) -> bool:
 
 def meetings_of_unit(unit: Unit) -> list[Meeting]:
     return list(Meeting.objects.filter(unit=unit).select_related("chair", "secretary").order_by("-starts_at", "-id"))
-
-
-def unit_participants(unit: Unit) -> QuerySet[Member]:
-    """Members with an active membership in the unit or a unit inside it."""
-    return (
-        Member.objects.filter(
-            Q(memberships__unit=unit) | Q(memberships__unit__path__startswith=unit.path + "/"),
-            memberships__status=Membership.Status.ACTIVE,
-        )
-        .distinct()
-        .order_by("full_name", "id")
-    )
 
 
 # --- the speaking queue ----------------------------------------------------------------------------------------
@@ -415,7 +404,7 @@ def attendee_ids(meeting_id: int) -> list[int]:
 
 def unit_participant_ids(meeting_id: int) -> list[int]:
     meeting = meeting_by_id(meeting_id)
-    return [] if meeting is None else list(unit_participants(meeting.unit).order_by().values_list("pk", flat=True))
+    return [] if meeting is None else list(active_members(meeting.unit).order_by().values_list("pk", flat=True))
 
 
 def speech_by_id(speech_id: int) -> Speech | None:

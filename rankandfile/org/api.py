@@ -170,7 +170,7 @@ def unit_terms(request: HttpRequest, unit_id: int) -> list[RoleTerm]:
 @router.post("/roles/{role_type_id}/appointments", response={201: RoleTermOut, **ERRORS}, auth=api_auth.MANAGE)
 def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Status[RoleTerm]:
     """Appoint a member to a role (needs `manage_roles`); the written reason is required and public."""
-    role_type = access.access_role_type(request.user, role_type_id, MANAGE_ROLES)
+    role_type = access.access_role_type(request.user, role_type_id, capability=MANAGE_ROLES)
     holder = selectors.candidates_for_role(role_type).filter(pk=body.holder_id).first()
     if holder is None:
         raise ValidationError({"holder_id": "Not an active member of this unit."})

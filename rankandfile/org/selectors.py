@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,15 +13,33 @@ from django.utils import timezone
 
 from rankandfile.org.domain import api_tokens
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
-from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit
+from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit, in_subtree
 
 
-def subtree(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/"))
+# --- a unit and its subtree: the one definition is `org.models.in_subtree` ---------------------------------------
+def active_members(unit: Unit, *, joined_on_or_before: dt.date | None = None) -> QuerySet[Member]:
+    """Members in good standing of `unit` or a unit inside it (a branch's members belong to its district too)."""
+    return Member.objects.active_within(unit, joined_on_or_before=joined_on_or_before)
+
+
+def is_active_member(member: Member, unit: Unit) -> bool:
+    """An active membership of `unit` or a unit inside it."""
+    return Membership.objects.active().within(unit).filter(member=member).exists()
 
 
 def unit_by_id(unit_id: int) -> Unit | None:
     return Unit.objects.filter(pk=unit_id).first()
+
+
+def names_by_id(
+    *, member_ids: set[int], role_ids: set[int], unit_paths: set[str]
+) -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
+    """Display names of members, role types and units (by path): for the audit log's sentences."""
+    return (
+        dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "full_name")),
+        dict(RoleType.objects.filter(pk__in=role_ids).values_list("pk", "name")),
+        dict(Unit.objects.filter(path__in=unit_paths).values_list("path", "name")),
+    )
 
 
 def unit_tree() -> list[Unit]:
@@ -87,7 +106,7 @@ def directory_page(
     whole rows, and pages past the middle are read from the end in reverse order: the last page costs what the
     first does. The subtree and the search are subqueries over units and members, not filters on a join.
     """
-    memberships = Membership.objects.filter(unit__in=subtree(unit).values("pk"))
+    memberships = Membership.objects.filter(unit__in=Unit.objects.subtree(unit).values("pk"))
     if status:
         memberships = memberships.filter(status=status)
     if query:
@@ -140,19 +159,11 @@ def units_of_member(member: Member) -> list[Unit]:
 
 
 def candidates_for_role(role_type: RoleType) -> QuerySet[Member]:
-    unit = role_type.unit
-    return (
-        Member.objects.filter(
-            Q(memberships__unit=unit) | Q(memberships__unit__path__startswith=unit.path + "/"),
-            memberships__status=Membership.Status.ACTIVE,
-        )
-        .distinct()
-        .order_by("full_name")
-    )
+    return active_members(role_type.unit).order_by("full_name")
 
 
 def movable_parents(unit: Unit, allowed: QuerySet[Unit]) -> QuerySet[Unit]:
-    return allowed.exclude(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/")).filter(dissolved_on__isnull=True)
+    return allowed.exclude(in_subtree(unit)).filter(dissolved_on__isnull=True)
 
 
 def home_summary(member: Member) -> dict[str, Any]:

@@ -23,9 +23,9 @@ from rankandfile.notifications import services as notifications
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member, RoleTerm, RoleType
+from rankandfile.org.selectors import is_active_member
 from rankandfile.org.services import seat_fill
 from rankandfile.proposals.access import require_unit_member
-from rankandfile.proposals.selectors import is_active_member_of
 
 ELECTION_METHODS = (kinds.Method.IRV, kinds.Method.STV_SCOTTISH, kinds.Method.STV_MEEK, kinds.Method.APPROVAL)
 
@@ -89,7 +89,7 @@ def nomination_create(*, actor: Member, election: Election, nominee: Member, sta
     unit = election.role_type.unit
     require_unit_member(actor, unit)
     _require_nominating(election)
-    if not is_active_member_of(nominee, unit):
+    if not is_active_member(nominee, unit):
         raise ValidationError({"nominee": _("%s is not an active member of this unit.") % nominee})
     if problem := _term_limit_problem(election, nominee):
         raise ValidationError({"nominee": problem})

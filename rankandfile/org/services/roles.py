@@ -7,16 +7,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
 from rankandfile.live.auth import access_changed_on_commit
+from rankandfile.org import selectors
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain import roles as role_rules
 from rankandfile.org.domain.capabilities import MANAGE_ROLES, unknown_capabilities
-from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
+from rankandfile.org.models import Member, RoleTerm, RoleType, Unit
 
 
 # --- roles ----------------------------------------------------------------------------------------------
@@ -94,8 +94,7 @@ def seat_fill(
     if role_type.unit.is_dissolved:
         raise ValidationError({"role_type": _("The unit is dissolved.")})
     # A holder belongs to the unit itself or to a unit inside it (a district organizer is in one of its branches).
-    in_unit = Q(unit=role_type.unit) | Q(unit__path__startswith=role_type.unit.path + "/")
-    if not Membership.objects.filter(in_unit, member=holder, status=Membership.Status.ACTIVE).exists():
+    if not selectors.is_active_member(holder, role_type.unit):
         raise ValidationError({"holder": _("%s is not an active member of this unit.") % holder})
     with transaction.atomic():
         # Lock the role so two appointments cannot both take the last seat.
