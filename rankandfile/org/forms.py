@@ -117,9 +117,23 @@ class InviteForm(forms.Form):
 
 class AcceptInvitationForm(forms.Form):
     submit_label = _("Join")  # the button says what it does
+    # Shown, never posted: the account being set up is the invitation's address (the service takes it from there).
+    email = forms.EmailField(
+        label=_("Your email (you log in with it)"),
+        required=False,
+        disabled=True,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The rules the password must meet, said before the member types one (settings AUTH_PASSWORD_VALIDATORS).
+        self.fields["password1"].help_text = " ".join(password_validation.password_validators_help_texts())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
