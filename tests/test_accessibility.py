@@ -31,7 +31,8 @@ SIZES = {"phone": (390, 844), "desktop": (1366, 768)}
 SERIOUS = """() => axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations
   .filter(v => v.impact === "serious" || v.impact === "critical")
   .map(v => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | ")))"""
-SMALL_TARGETS = """() => Array.from(document.querySelectorAll("main button, main [role=button], main input[type=submit]"))
+SMALL_TARGETS = """() => Array.from(
+  document.querySelectorAll("main button, main [role=button], main input[type=submit]"))
   .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
   .map(el => (el.textContent || el.value || el.outerHTML).trim().slice(0, 40))"""
 

@@ -24,12 +24,22 @@ from rankandfile.audit.domain import wording
 from rankandfile.audit.models import AuditEntry
 from rankandfile.org.access import require_member, units_where
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
+from rankandfile.org.models import Unit
 from rankandfile.org.selectors import accountability_committee, names_by_id, unit_by_id, unit_tree
 
 
 def require_log_reader(member: Any) -> None:
     """The log is for members in good standing."""
     require_member(member)
+
+
+def filter_units() -> list[Unit]:
+    """The units the log can be filtered by: the whole tree (every member may read the whole log)."""
+    return unit_tree()
+
+
+def filter_unit(unit_id: int) -> Unit | None:
+    return unit_by_id(unit_id)
 
 
 def head_recipients() -> list[str]:
@@ -60,12 +70,3 @@ def names_in(entries: list[AuditEntry]) -> wording.Names:
     member_ids, role_ids, paths = selectors.referred_ids(entries)
     members, roles, units = names_by_id(member_ids=member_ids, role_ids=role_ids, unit_paths=paths)
     return wording.Names(members=members, roles=roles, units=units)
-
-
-def units_to_filter_by() -> list[Any]:
-    return unit_tree()
-
-
-def unit_to_filter_by(unit_id: int) -> tuple[int, str] | None:
-    unit = unit_by_id(unit_id)
-    return (unit.pk, unit.path) if unit else None

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from rankandfile.api_errors import ERRORS
+from rankandfile.api_pagination import BoundedLimitOffset
 from rankandfile.audit import access, selectors, signing
 from rankandfile.audit.domain.chain import head_statement
 from rankandfile.audit.models import PublishedHead
@@ -44,7 +45,7 @@ class PublicKeysOut(Schema):
 
 
 @router.get("/audit/heads", response={200: list[HeadOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def audit_heads(request: HttpRequest) -> QuerySet[PublishedHead]:
     """The signed heads, newest first (members in good standing)."""
     access.require_log_reader(request.user)

@@ -39,7 +39,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "older": older,
         "paged": before is not None,
         "kinds": sorted(wording.KINDS.items(), key=lambda kind: kind[1]),
-        "units": access.units_to_filter_by(),
+        "units": access.filter_units(),
         "filters": filters,
         "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k in ("kind", "actor", "unit") and v),
     }
@@ -49,12 +49,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def _filters(request: HttpRequest) -> dict[str, Any]:
     kind = request.GET.get("kind", "")
     actor, unit = request.GET.get("actor", ""), request.GET.get("unit", "")
-    chosen_unit = access.unit_to_filter_by(int(unit)) if unit.isdigit() else None
+    chosen_unit = access.filter_unit(int(unit)) if unit.isdigit() else None
     return {
         "kind": kind if kind in wording.KINDS else "",
         "actor_id": int(actor) if actor.isdigit() else None,
-        "unit_id": chosen_unit[0] if chosen_unit else None,
-        "unit_path": chosen_unit[1] if chosen_unit else "",
+        "unit_id": chosen_unit.pk if chosen_unit else None,
+        "unit_path": chosen_unit.path if chosen_unit else "",
     }
 
 

@@ -20,6 +20,7 @@ from rankandfile.ballots import access, receipt_views, selectors, services, vote
 from rankandfile.ballots.domain import kinds, marks
 from rankandfile.ballots.domain import receipts as receipt_rules
 from rankandfile.ballots.forms import (
+    DATETIME_LOCAL,
     AcceptNominationForm,
     BallotForm,
     ElectionForm,
@@ -393,9 +394,14 @@ CHECK_TEMPLATE = "ballots/ballot_receipt_check.html"
 def election_create(request: HttpRequest, role_type_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the role's unit. Opens nominations for the role's seats."""
     role_type = org_access.access_role_type(request.user, role_type_id, capability=MANAGE_BALLOTS)
-    form = ElectionForm(
-        request.POST or None, initial={"seats": role_type.seats, "term_starts_on": timezone.localdate()}
-    )
+    defaults = elections.election_defaults(role_type=role_type)
+    initial = {
+        "seats": defaults.seats,
+        "method": defaults.method,
+        "nominations_close_at": timezone.localtime(defaults.nominations_close_at).strftime(DATETIME_LOCAL),
+        "term_starts_on": defaults.term_starts_on,
+    }
+    form = ElectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             election = elections.election_create(actor=_member(request), role_type=role_type, **form.cleaned_data)
@@ -405,16 +411,19 @@ def election_create(request: HttpRequest, role_type_id: int) -> HttpResponse:
             messages.success(request, _("Nominations are open."))
             return redirect(election)
     title = _("Election for %(role)s, %(unit)s") % {"role": role_type.name, "unit": role_type.unit}
-    return render(request, "org/form.html", {"form": form, "title": title, "unit": role_type.unit})
+    context = {"form": form, "title": title, "unit": role_type.unit, "submit": _("Open nominations")}
+    return render(request, "ballots/election_form.html", context)
 
 
 @login_required
 def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
     """Rule: members in good standing. Candidates, statements, nominations; members of the unit nominate."""
     election = access.access_election(request.user, election_id)
+    nominations = selectors.nominations_of(election)
     context = {
         "election": election,
-        "nominations": selectors.nominations_of(election),
+        "nominations": nominations,
+        "is_nominated": any(n.nominee_id == request.user.pk for n in nominations),
         "form": NominationForm(nominees=selectors.nominees_for(election)),
         "can_nominate": proposal_access.can_take_part(request.user, election.role_type.unit),
         "can_manage": org_access.has_capability(request.user, election.role_type.unit, MANAGE_BALLOTS),
@@ -426,16 +435,27 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def election_nominate(request: HttpRequest, election_id: int) -> HttpResponse:
-    """Rule: members of the role's unit, while nominations are open; the nominee must accept."""
+    """Rule: members of the role's unit, while nominations are open; the nominee is told and must accept.
+    `myself=1` is the one-button self-nomination: standing at once; the statement can follow."""
     election = access.access_election(request.user, election_id)
-    form = NominationForm(request.POST, nominees=selectors.nominees_for(election))
+    data = request.POST.copy()
+    if data.get("myself"):
+        data["nominee"] = str(request.user.pk)
+    form = NominationForm(data, nominees=selectors.nominees_for(election))
     if form.is_valid():
         try:
             elections.nomination_create(actor=_member(request), election=election, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, first_message(error))
         else:
-            messages.success(request, _("Nomination recorded."))
+            is_self = form.cleaned_data["nominee"].pk == request.user.pk
+            messages.success(
+                request,
+                _("You are standing. Add a statement for members beside your name.")
+                if is_self
+                else _("Nomination recorded: %(who)s is told and can accept or decline.")
+                % {"who": form.cleaned_data["nominee"]},
+            )
     else:
         messages.error(request, _("Choose a member to nominate."))
     return redirect(election)
@@ -460,7 +480,7 @@ def election_close_nominations(request: HttpRequest, election_id: int) -> HttpRe
 
 @login_required
 def nomination_accept(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    """Rule: the nominee only (others get 404), while nominations are open."""
+    """Rule: the nominee only (others get 404), while nominations are open. Accept (with a statement) or decline."""
     nomination = access.access_own_nomination(request.user, nomination_id)
     form = AcceptNominationForm(request.POST or None, initial={"statement": nomination.statement})
     if request.method == "POST" and form.is_valid():
@@ -472,7 +492,8 @@ def nomination_accept(request: HttpRequest, nomination_id: int) -> HttpResponse:
             messages.success(request, _("You are standing. Good luck."))
             return redirect(nomination.election)
     title = _("Stand for %s") % nomination.election.role_type.name
-    return render(request, "org/form.html", {"form": form, "title": title, "unit": nomination.election.role_type.unit})
+    context = {"form": form, "title": title, "nomination": nomination, "election": nomination.election}
+    return render(request, "ballots/nomination_accept.html", context)
 
 
 @login_required
@@ -485,5 +506,6 @@ def nomination_withdraw(request: HttpRequest, nomination_id: int) -> HttpRespons
     except ValidationError as error:
         messages.error(request, first_message(error))
     else:
-        messages.success(request, _("You have withdrawn."))
+        declined = nomination.accepted_at is None
+        messages.success(request, _("You declined the nomination.") if declined else _("You have withdrawn."))
     return redirect(nomination.election)

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from rankandfile.meetings.domain.placement import Pin, place_pinned
@@ -50,6 +50,19 @@ def is_role_holder(member: Member, unit: Unit) -> bool:
 
 def meetings_of_unit(unit: Unit) -> list[Meeting]:
     return list(Meeting.objects.filter(unit=unit).select_related("chair", "secretary").order_by("-starts_at", "-id"))
+
+
+def agenda_of(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.items.order_by("position"))
+
+
+def motions_of(meeting: Meeting) -> list[Motion]:
+    return list(meeting.motions.order_by("created_at", "id"))
+
+
+def unit_participants(unit: Unit) -> QuerySet[Member]:
+    """Members in good standing of the unit or a unit inside it."""
+    return Member.objects.active_within(unit).order_by("full_name", "id")
 
 
 # --- the speaking queue ----------------------------------------------------------------------------------------

@@ -158,6 +158,14 @@ def access_role_term(member: Any, term_id: int, *, capability: str) -> RoleTerm:
     return term
 
 
+def access_own_membership(member: Any, membership_id: int) -> Membership:
+    """A member's own membership (to leave it, or contest an exit recorded for them); anyone else gets 404."""
+    membership = Membership.objects.select_related("unit").filter(pk=membership_id, member_id=member.pk).first()
+    if membership is None:
+        raise Http404("No such membership.")
+    return membership
+
+
 def access_own_api_token(member: Any, token_id: int) -> ApiToken:
     """Only the owner reaches a token; anyone else gets 404, so token ids reveal nothing."""
     token = ApiToken.objects.filter(pk=token_id, member_id=member.pk, revoked_at__isnull=True).first()

@@ -93,6 +93,12 @@ class AppointForm(forms.Form):
     submit_label = _("Appoint")  # the button says what it does
     holder = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the next elected term starts: the seat is filled until the members elect to it."),
+    )
     reason = forms.CharField(
         label=_("Reason for the appointment"),
         widget=forms.Textarea(attrs={"rows": 3}),

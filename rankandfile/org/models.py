@@ -151,6 +151,16 @@ class Membership(models.Model):
         ACTIVE = "active", _("active")
         LAPSED = "lapsed", _("lapsed")
         LEFT = "left", _("left")
+        SUSPENDED = "suspended", _("suspended")
+
+    class EndKind(models.TextChoices):
+        """How a membership ended (no expulsion without due process: org/services/members.py)."""
+
+        LEFT_SELF = "left_self", _("left, by their own action")
+        LEFT_RECORDED = "left_recorded", _("left, recorded by an officer")
+        LAPSED = "lapsed", _("lapsed under the dues rule")
+        SUSPENDED = "suspended", _("suspended by a case decision")
+        EXPELLED = "expelled", _("expelled by a case decision")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
@@ -159,6 +169,11 @@ class Membership(models.Model):
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+    # Empty while active; insights count exits by kind.
+    end_kind = models.CharField(_("how it ended"), max_length=16, choices=EndKind.choices, blank=True)
+    # A member told that an officer recorded them as having left may contest it; the contest stays on record.
+    contested_at = models.DateTimeField(_("contested at"), null=True, blank=True)
+    contest_text = models.TextField(_("contest"), blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

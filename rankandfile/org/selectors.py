@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from rankandfile.org.domain import api_tokens
+from rankandfile.org.domain import roles as role_rules
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
 from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit, in_subtree
 
@@ -59,20 +60,51 @@ def ancestors(unit: Unit) -> list[Unit]:
 class RoleSeats:
     role_type: RoleType
     current: list[RoleTerm] = field(default_factory=list)
+    spans: list[role_rules.TermSpan] = field(default_factory=list)  # the terms running today or later
+    today: dt.date = field(default_factory=timezone.localdate)
+
+    @property
+    def appointment_ends_on(self) -> dt.date:
+        """Where an appointment made today ends by default: the start of the next elected term."""
+        return role_rules.next_term_start(self.spans, self.today, self.role_type.term_months)
 
     @property
     def vacancies(self) -> int:
-        return max(0, self.role_type.seats - len(self.current))
+        """Seats open from today to the next elected term: exactly what an appointment over that period may take
+        (the seat check counts the terms already elected to start before it, not only today's holders)."""
+        return role_rules.open_seats(self.spans, self.role_type.seats, self.today, self.role_type.term_months)
+
+
+_ELECTED = (RoleTerm.Filled.ELECTED, RoleTerm.Filled.ACCLAIMED)
+
+
+def _span(term: RoleTerm) -> role_rules.TermSpan:
+    return role_rules.TermSpan(term.holder_id, term.starts_on, term.ends_on, term.how_filled in _ELECTED)
 
 
 def roles_of_unit(unit: Unit) -> list[RoleSeats]:
-    """Each role of the unit with its current holders and vacant seats (two queries)."""
+    """Each role of the unit with its current holders, vacant seats and later terms (two queries)."""
     today = timezone.localdate()
-    current_terms = RoleTerm.objects.current(today).select_related("holder").order_by("starts_on")
+    running = RoleTerm.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
     role_types = RoleType.objects.filter(unit=unit, retired_on__isnull=True).prefetch_related(
-        Prefetch("terms", queryset=current_terms, to_attr="current_terms")
+        Prefetch("terms", queryset=running.select_related("holder").order_by("starts_on"), to_attr="running_terms")
     )
-    return [RoleSeats(rt, list(rt.current_terms)) for rt in role_types]
+    return [
+        RoleSeats(
+            rt,
+            [t for t in rt.running_terms if t.starts_on <= today],
+            [_span(t) for t in rt.running_terms],
+            today,
+        )
+        for rt in role_types
+    ]
+
+
+def role_seats(role_type: RoleType, on: dt.date | None = None) -> RoleSeats:
+    """One role's seats as `roles_of_unit` gives them (seen from `on`, default today): one query."""
+    day = on or timezone.localdate()
+    running = list(role_type.terms.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day)).order_by("starts_on"))
+    return RoleSeats(role_type, [t for t in running if t.starts_on <= day], [_span(t) for t in running], day)
 
 
 def vacancies(unit: Unit) -> list[RoleSeats]:

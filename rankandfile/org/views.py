@@ -11,7 +11,6 @@ from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -180,10 +179,11 @@ def role_type_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
 def role_appoint(request: AuthedRequest, role_type_id: int) -> HttpResponse:
     """Rule: `manage_roles` in the role's unit; the reason is required and public."""
     role_type = access.access_role_type(request.user, role_type_id, capability=MANAGE_ROLES)
+    seats = selectors.role_seats(role_type)
     form = AppointForm(
         request.POST or None,
         candidates=selectors.candidates_for_role(role_type),
-        initial={"starts_on": timezone.localdate()},
+        initial={"starts_on": seats.today, "ends_on": seats.appointment_ends_on},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,6 +192,7 @@ def role_appoint(request: AuthedRequest, role_type_id: int) -> HttpResponse:
                 holder=form.cleaned_data["holder"],
                 how_filled="appointed",
                 starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
                 appointed_by=request.user,
                 reason=form.cleaned_data["reason"],
             )
@@ -201,7 +202,8 @@ def role_appoint(request: AuthedRequest, role_type_id: int) -> HttpResponse:
             messages.success(request, _("Appointment recorded in the role history."))
             return redirect(role_type.unit)
     title = _("Appoint to %(role)s, %(unit)s") % {"role": role_type.name, "unit": role_type.unit}
-    return render(request, "org/form.html", {"form": form, "title": title, "unit": role_type.unit})
+    context = {"form": form, "title": title, "unit": role_type.unit, "seats": seats}
+    return render(request, "org/appoint_form.html", context)
 
 
 @login_required
@@ -336,6 +338,7 @@ def my_profile(request: AuthedRequest) -> HttpResponse:
         "token_form": ApiTokenForm(),
         "tokens": selectors.active_api_tokens(member),
         "new_token": request.session.pop("new_api_token", None),
+        "memberships": selectors.memberships_of(member),
         "second_factor": {
             "enrolled": two_factor.is_enrolled(member),
             "required": access.needs_second_factor(member),
@@ -373,4 +376,32 @@ def api_token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     token = access.access_own_api_token(request.user, token_id)
     services.api_token_revoke(member=request.user, token=token)
     messages.success(request, _("Token revoked."))
+    return redirect("org:my_profile")
+
+
+@login_required
+@require_POST
+def membership_leave(request: AuthedRequest, membership_id: int) -> HttpResponse:
+    """Rule: a member leaves their own membership of a unit (no expulsion without due process: docs/cases.md)."""
+    membership = access.access_own_membership(request.user, membership_id)
+    try:
+        services.membership_leave(member=request.user, membership=membership, reason=request.POST.get("reason", ""))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("You left %(unit)s.") % {"unit": membership.unit.name})
+    return redirect("org:my_profile")
+
+
+@login_required
+@require_POST
+def membership_contest(request: AuthedRequest, membership_id: int) -> HttpResponse:
+    """Rule: a member contests an exit an officer recorded for them; the contest stays on record."""
+    membership = access.access_own_membership(request.user, membership_id)
+    try:
+        services.membership_contest(member=request.user, membership=membership, text=request.POST.get("text", ""))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("Your contest is recorded."))
     return redirect("org:my_profile")

@@ -35,7 +35,7 @@ def test_it_grants_capabilities_down_the_tree_from_an_ancestor(org: SmallOrg) ->
     east = services.unit_create(actor=org.carol, parent=org.leeds, name="East")
     assert caps(org.carol, east) == [north]
     assert caps(org.dave, east) == [
-        {"manage_units", "manage_members", "manage_roles", "chair_meetings", "manage_ballots"}
+        {"manage_units", "manage_members", "manage_roles", "chair_meetings", "manage_ballots", "manage_bulletin"}
     ]
 
 

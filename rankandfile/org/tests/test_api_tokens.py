@@ -24,11 +24,49 @@ MISSING_ID = 987654
 # `test_it_names_the_scope_of_every_operation` until it is added here.
 WRITE_SCOPES = {
     "appoint": MANAGE,
+    "sign_document": VOTE,  # bulletin: co-signing, a member's own act
     "sign_proposal": VOTE,
     "unsign_proposal": VOTE,
     "cast_ballot": VOTE,
     "open_ballot": MANAGE,
     "close_ballot": MANAGE,
+    # proposals: a member's own acts; putting on an agenda and the unit's rules are what a role allows
+    "create_proposal": VOTE,
+    "create_counter_proposal": VOTE,
+    "revise_proposal": VOTE,
+    "submit_proposal": VOTE,
+    "withdraw_proposal": VOTE,
+    "put_proposal_on_agenda": MANAGE,
+    "propose_amendment": VOTE,
+    "accept_amendment": VOTE,
+    "withdraw_amendment": VOTE,
+    "set_decision_rules": MANAGE,
+    "create_ballot": MANAGE,
+    "set_ballot_alternatives": MANAGE,
+    # elections: nominating and standing are a member's own acts
+    "create_election": MANAGE,
+    "nominate": VOTE,
+    "close_nominations": MANAGE,
+    "accept_nomination": VOTE,
+    "withdraw_nomination": VOTE,
+    # meetings: taking part is the member's own; running it is the chair's
+    "create_meeting": MANAGE,
+    "open_meeting": MANAGE,
+    "close_meeting": MANAGE,
+    "add_agenda_item": MANAGE,
+    "move_agenda_item": MANAGE,
+    "select_agenda_item": MANAGE,
+    "check_in": VOTE,
+    "raise_hand": VOTE,
+    "withdraw_hand": VOTE,
+    "add_attendance": MANAGE,
+    "add_speaker": MANAGE,
+    "next_speaker": MANAGE,
+    "end_speech": MANAGE,
+    "add_motion": MANAGE,
+    "count_motion": MANAGE,
+    "add_dissent": VOTE,
+    "approve_minutes": MANAGE,
 }
 
 
