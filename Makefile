@@ -32,9 +32,12 @@ WITH_WORKER = trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT I
 	$(PY) manage.py run_huey --quiet & worker=$$!;
 
 ## make demo: install, migrate the embedded SQLite database, load the demo organization, serve on :8000 + the worker
+# It runs with DEBUG off, as members would see it (the project's own 404 and 500 pages), signing with a key of its
+# own kept in var/demo-secret-key (made once; never the published development key).
 demo: migrate
 	$(PY) manage.py load_demo
-	@$(WITH_WORKER) DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@test -s var/demo-secret-key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/demo-secret-key
+	@export SECRET_KEY="$$(cat var/demo-secret-key)" DEBUG=0; $(WITH_WORKER) $(PY) manage.py runserver 127.0.0.1:8000
 
 ## make test: lint, types, migrations check, then the whole suite on SQLite (and PostgreSQL if DATABASE_URL says so),
 ## one pytest-xdist worker per core (TEST_WORKERS=0 runs it in one process). `--dist load` hands each worker the

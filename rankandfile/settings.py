@@ -297,6 +297,7 @@ LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["rankandfile.formats"]  # one date format: "6 Dec 2026", "6 Dec 2026, 14:30"
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------------------

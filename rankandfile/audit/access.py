@@ -9,8 +9,8 @@
 - Each published head is emailed to the organization-wide accountability committee.
 
 The chain itself (models, services, selectors, domain) sits below `org`; this module is the one door through which
-the audit's pages and its head email ask `org` who is a member and who sits on the committee (the one exception in
-the "apps" import contract, pyproject.toml).
+the audit's pages and its head email ask `org` who is a member and who sits on the committee, and the log's
+sentences and filters ask it for names (the one exception in the "apps" import contract, pyproject.toml).
 """
 
 from __future__ import annotations
@@ -19,10 +19,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from rankandfile.audit import selectors
+from rankandfile.audit.domain import wording
+from rankandfile.audit.models import AuditEntry
 from rankandfile.org.access import require_member, units_where
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
 from rankandfile.org.models import Unit
-from rankandfile.org.selectors import accountability_committee, unit_by_id, unit_tree
+from rankandfile.org.selectors import accountability_committee, names_by_id, unit_by_id, unit_tree
 
 
 def require_log_reader(member: Any) -> None:
@@ -59,3 +62,11 @@ def can_publish_head(member: Any) -> bool:
 def require_head_publisher(member: Any) -> None:
     if not can_publish_head(member):
         raise PermissionDenied("Only the accountability committee or a site operator may publish a head now.")
+
+
+# --- the log's sentences and filters ask org for names (this module is the audit's one door to org) ----------
+def names_in(entries: list[AuditEntry]) -> wording.Names:
+    """The names of the members, roles and units the entries refer to (three queries, whatever the page)."""
+    member_ids, role_ids, paths = selectors.referred_ids(entries)
+    members, roles, units = names_by_id(member_ids=member_ids, role_ids=role_ids, unit_paths=paths)
+    return wording.Names(members=members, roles=roles, units=units)

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
@@ -123,27 +122,6 @@ _OBJECT_PAGES = {
 }
 
 
-def _names(entries: Sequence[AuditEntry]) -> wording.Names:
-    # Names by id, looked up in three queries whatever the page's length (apps above audit, by label only).
-    member_ids, role_ids, paths = set(), set(), set()
-    for entry in entries:
-        payload = entry.payload if isinstance(entry.payload, dict) else {}
-        for key in ("holder", "member"):
-            if str(payload.get(key, "")).isdigit():
-                member_ids.add(int(payload[key]))
-        if str(payload.get("role", "")).isdigit():
-            role_ids.add(int(payload["role"]))
-        if isinstance(payload.get("unit"), str):
-            paths.add(payload["unit"])
-    member_model, role_model = apps.get_model("org", "Member"), apps.get_model("org", "RoleType")
-    unit_model = apps.get_model("org", "Unit")
-    return wording.Names(
-        members=dict(member_model.objects.filter(pk__in=member_ids).values_list("pk", "full_name")),
-        roles=dict(role_model.objects.filter(pk__in=role_ids).values_list("pk", "name")),
-        units=dict(unit_model.objects.filter(path__in=paths).values_list("path", "name")),
-    )
-
-
 def _link(entry: AuditEntry) -> str:
     name = _OBJECT_PAGES.get(entry.object_type)
     if not name or not entry.object_id.isdigit():
@@ -154,9 +132,23 @@ def _link(entry: AuditEntry) -> str:
         return ""
 
 
-def entries_in_words(entries: Sequence[AuditEntry]) -> list[Line]:
+def referred_ids(entries: Sequence[AuditEntry]) -> tuple[set[int], set[int], set[str]]:
+    """The member ids, role ids and unit paths the entries' payloads refer to (their names are org's to give)."""
+    member_ids, role_ids, paths = set(), set(), set()
+    for entry in entries:
+        payload = entry.payload if isinstance(entry.payload, dict) else {}
+        for key in ("holder", "member"):
+            if str(payload.get(key, "")).isdigit():
+                member_ids.add(int(payload[key]))
+        if str(payload.get("role", "")).isdigit():
+            role_ids.add(int(payload["role"]))
+        if isinstance(payload.get("unit"), str):
+            paths.add(payload["unit"])
+    return member_ids, role_ids, paths
+
+
+def entries_in_words(entries: Sequence[AuditEntry], names: wording.Names) -> list[Line]:
     """Each entry with its sentence (audit/domain/wording.py) and a link to its object's page."""
-    names = _names(entries)
     return [
         Line(
             entry,

@@ -33,7 +33,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
     older = entries[-1].seq if len(entries) == PAGE and entries[-1].seq > 1 else None
     context = {
-        "lines": selectors.entries_in_words(entries),
+        "lines": selectors.entries_in_words(entries, access.names_in(entries)),
         "head": selectors.chain_head(),
         "published": selectors.latest_published_head(),
         "older": older,

@@ -116,6 +116,7 @@ class ReceiptCheckForm(forms.Form):
 
 
 class ElectionForm(forms.Form):
+    submit_label = _("Open nominations")  # the button says what it does
     seats = forms.IntegerField(label=_("Seats to fill"), min_value=1, initial=1)
     method = forms.ChoiceField(
         label=_("Counting method"),
@@ -136,6 +137,7 @@ class NominationForm(forms.Form):
 
 
 class AcceptNominationForm(forms.Form):
+    submit_label = _("Stand for election")  # the button says what it does
     statement = forms.CharField(
         label=_("Your statement to members"),
         widget=forms.Textarea(attrs={"rows": 5}),

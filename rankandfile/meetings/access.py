@@ -73,7 +73,7 @@ def require(member: Any, meeting: Meeting, permission: Permission) -> None:
     if permission is Permission.TAKE_PART and not can_take_part(member, meeting):
         raise PermissionDenied(_("Only members of %(unit)s can take part in this meeting.") % {"unit": meeting.unit})
     if permission is Permission.CREATE and not can_create_meetings(member, meeting.unit):
-        raise PermissionDenied(_("You need the 'chair_meetings' capability in %(unit)s.") % {"unit": meeting.unit})
+        raise PermissionDenied(_("You need to be able to chair meetings of %(unit)s.") % {"unit": meeting.unit})
 
 
 # --- object access for views and the consumer --------------------------------------------------------------
@@ -81,7 +81,7 @@ def access_unit_meetings(member: Any, unit_id: int, *, for_write: bool = False) 
     """The unit whose meetings are listed (members of it, or chairs) or created (`chair_meetings`)."""
     unit = access_unit(member, unit_id)
     if for_write and not can_create_meetings(member, unit):
-        raise PermissionDenied(_("You need the 'chair_meetings' capability in %(unit)s.") % {"unit": unit})
+        raise PermissionDenied(_("You need to be able to chair meetings of %(unit)s.") % {"unit": unit})
     if not is_unit_member(member, unit) and not can_create_meetings(member, unit):
         raise PermissionDenied(_("Only members of %(unit)s can see its meetings.") % {"unit": unit})
     return unit

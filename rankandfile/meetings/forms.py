@@ -32,6 +32,7 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class MeetingForm(forms.Form):
+    submit_label = _("Save the meeting")  # the button says what it does
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices, initial=Meeting.Kind.GENERAL)
     mode = forms.ChoiceField(label=_("Held"), choices=Meeting.Mode.choices, initial=Meeting.Mode.IN_PERSON)
@@ -156,6 +157,7 @@ class CountForm(forms.Form):
 
 
 class DissentForm(forms.Form):
+    submit_label = _("Attach my dissent")  # the button says what it does
     kind = forms.ChoiceField(label=_("Kind"), choices=Dissent.Kind.choices, initial=Dissent.Kind.DISSENT)
     item = forms.ModelChoiceField(
         label=_("On agenda item"), queryset=AgendaItem.objects.none(), required=False, empty_label=_("the meeting")
@@ -168,6 +170,7 @@ class DissentForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
+    submit_label = _("Save the minutes")  # the button says what it does
     narrative = forms.CharField(
         label=_("Narrative of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )

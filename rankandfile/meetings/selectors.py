@@ -299,8 +299,10 @@ def my_panel(meeting: Meeting, member: Member) -> MyPanel:
         queue = speaker_queue(meeting, item)
         position = queue.position_of(member.pk) if request else None
         is_reply_due = member.pk in queue.order.reply_due_for
+    # The member's own last speeches: those without a summary ask for one, those with one show it, editable
+    # until the minutes are approved.
     unsummarized = list(
-        Speech.objects.filter(meeting=meeting, member=member, summary="")
+        Speech.objects.filter(meeting=meeting, member=member, ended_at__isnull=False)
         .select_related("item")
         .order_by("-started_at")[:3]
     )

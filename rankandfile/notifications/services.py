@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rankandfile.notifications import kinds, selectors
 from rankandfile.notifications.domain.delivery import Delivery, delivery_for, is_listed, last_digest_moment
@@ -158,7 +159,9 @@ def _digests(cutoff: dt.datetime, now: dt.datetime, connection: BaseEmailBackend
         if not claimed:  # another worker took them
             continue
         member = claimed[0].member
-        subject = _("%(site)s daily digest: %(n)d notification(s)") % {"site": settings.SITE_NAME, "n": len(claimed)}
+        subject = ngettext(
+            "%(site)s daily digest: %(n)d notification", "%(site)s daily digest: %(n)d notifications", len(claimed)
+        ) % {"site": settings.SITE_NAME, "n": len(claimed)}
         body = render_to_string(
             "notifications/digest_email.txt",
             {"member": member, "notifications": claimed, "site_url": settings.SITE_URL}

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -45,7 +46,9 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 def notification_read_all(request: HttpRequest) -> HttpResponse:
     """Rule: any logged-in account, its own notifications."""
     count = services.notifications_read_all(member=_member(request))
-    messages.success(request, _("%(n)d notification(s) marked read.") % {"n": count})
+    messages.success(
+        request, ngettext("%(n)d notification marked read.", "%(n)d notifications marked read.", count) % {"n": count}
+    )
     return redirect("notifications:list")
 
 

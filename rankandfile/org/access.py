@@ -14,8 +14,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from rankandfile.org.domain import capabilities as capability_rules
+from rankandfile.org.domain.capabilities import needed_to
 from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit, in_subtree
 
 _CACHE_ATTR = "_rankandfile_capabilities"
@@ -70,7 +72,9 @@ def has_capability(member: Any, unit: Unit, capability: str) -> bool:
 
 def require_capability(member: Any, unit: Unit, capability: str) -> None:
     if not has_capability(member, unit, capability):
-        raise PermissionDenied(f"You need the '{capability}' capability in {unit.name} for this.")
+        raise PermissionDenied(
+            _("You need to be able to %(what)s %(unit)s for this.") % {"what": needed_to(capability), "unit": unit.name}
+        )
 
 
 def units_where(member: Member, capability: str) -> QuerySet[Unit]:

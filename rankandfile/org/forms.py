@@ -43,6 +43,7 @@ class SecondFactorForm(forms.Form):
 
 
 class UnitForm(forms.Form):
+    submit_label = _("Create the unit")  # the button says what it does
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(
         label=_("Short name"),
@@ -54,10 +55,12 @@ class UnitForm(forms.Form):
 
 
 class RenameUnitForm(forms.Form):
+    submit_label = _("Rename the unit")  # the button says what it does
     name = forms.CharField(label=_("New name"), max_length=200)
 
 
 class MoveUnitForm(forms.Form):
+    submit_label = _("Move the unit")  # the button says what it does
     new_parent = forms.ModelChoiceField(label=_("Move under"), queryset=Unit.objects.none())
 
     def __init__(self, *args: Any, parents: Any, **kwargs: Any) -> None:
@@ -66,6 +69,7 @@ class MoveUnitForm(forms.Form):
 
 
 class RoleTypeForm(forms.Form):
+    submit_label = _("Define the role")  # the button says what it does
     name = forms.CharField(label=_("Name"), max_length=120)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     seats = forms.IntegerField(label=_("Seats"), min_value=1, max_value=500, initial=1)
@@ -86,6 +90,7 @@ class RoleTypeForm(forms.Form):
 
 
 class AppointForm(forms.Form):
+    submit_label = _("Appoint")  # the button says what it does
     holder = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(
@@ -106,18 +111,35 @@ class AppointForm(forms.Form):
 
 
 class EndTermForm(forms.Form):
+    submit_label = _("End the term")  # the button says what it does
     reason = forms.CharField(label=_("Why the term ends early"), max_length=300)
 
 
 class InviteForm(forms.Form):
+    submit_label = _("Send invitation")  # the button says what it does
     email = forms.EmailField(label=_("Email"))
     full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
 
 
 class AcceptInvitationForm(forms.Form):
+    submit_label = _("Join")  # the button says what it does
+    # Shown, never posted: the account being set up is the invitation's address (the service takes it from there).
+    email = forms.EmailField(
+        label=_("Your email (you log in with it)"),
+        required=False,
+        disabled=True,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
+    )
     full_name = forms.CharField(label=_("Your full name"), max_length=200)
-    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password1 = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The rules the password must meet, said before the member types one (settings AUTH_PASSWORD_VALIDATORS).
+        self.fields["password1"].help_text = " ".join(password_validation.password_validators_help_texts())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -132,12 +154,15 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    submit_label = _("Save my profile")  # the button says what it does
+
     class Meta:
         model = Member
         fields = ["full_name", "pronouns", "phone"]
 
 
 class ApiTokenForm(forms.Form):
+    submit_label = _("Make the token")  # the button says what it does
     name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("e.g. 'spreadsheet sync'"))
     scopes = forms.MultipleChoiceField(
         label=_("What it may do"),
@@ -156,6 +181,7 @@ class ApiTokenForm(forms.Form):
 
 
 class ImportMembersForm(forms.Form):
+    submit_label = _("Import the members")  # the button says what it does
     MAX_BYTES = 50 * 1024 * 1024  # 100,000 rows with every column filled are about 10 MB
 
     file = forms.FileField(

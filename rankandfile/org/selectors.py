@@ -32,6 +32,17 @@ def unit_by_id(unit_id: int) -> Unit | None:
     return Unit.objects.filter(pk=unit_id).first()
 
 
+def names_by_id(
+    *, member_ids: set[int], role_ids: set[int], unit_paths: set[str]
+) -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
+    """Display names of members, role types and units (by path): for the audit log's sentences."""
+    return (
+        dict(Member.objects.filter(pk__in=member_ids).values_list("pk", "full_name")),
+        dict(RoleType.objects.filter(pk__in=role_ids).values_list("pk", "name")),
+        dict(Unit.objects.filter(path__in=unit_paths).values_list("path", "name")),
+    )
+
+
 def unit_tree() -> list[Unit]:
     """All units in path order, with active member counts (one query)."""
     return list(

@@ -287,7 +287,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     account = selectors.account_with_password(invitation.email)
     if account is not None:
         return _accept_invitation_as_member(request, invitation, account)
-    form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
+    form = AcceptInvitationForm(
+        request.POST or None, initial={"full_name": invitation.full_name, "email": invitation.email}
+    )
     if request.method == "POST" and form.is_valid():
         member = services.invitation_accept(
             invitation=invitation, full_name=form.cleaned_data["full_name"], password=form.cleaned_data["password1"]

@@ -7,6 +7,7 @@ from rankandfile.proposals.models import DecisionRules
 
 
 class ProposalForm(forms.Form):
+    submit_label = _("Save the proposal")  # the button says what it does
     title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(
         label=_("Text"),
@@ -20,6 +21,7 @@ class EditForm(ProposalForm):
 
 
 class AmendmentForm(forms.Form):
+    submit_label = _("Propose the amendment")  # the button says what it does
     text = forms.CharField(
         label=_("The text as you propose it"),
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -29,6 +31,8 @@ class AmendmentForm(forms.Form):
 
 
 class RulesForm(forms.ModelForm):
+    submit_label = _("Save the rules")  # the button says what it does
+
     class Meta:
         model = DecisionRules
         fields = ("counter_cosigners", "counter_cosigner_percent", "choice_method")

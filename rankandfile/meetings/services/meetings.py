@@ -69,7 +69,7 @@ def meeting_create(
 ) -> Meeting:
     """Rule: `chair_meetings` in the unit. The rules preset is copied into the meeting."""
     if not can_create_meetings(actor, unit):
-        raise PermissionDenied(_("You need the 'chair_meetings' capability in %(unit)s.") % {"unit": unit})
+        raise PermissionDenied(_("You need to be able to chair meetings of %(unit)s.") % {"unit": unit})
     if unit.is_dissolved:
         raise ValidationError({"unit": _("A dissolved unit cannot hold meetings.")})
     if rules_preset not in PRESETS:

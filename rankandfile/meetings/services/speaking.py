@@ -14,6 +14,7 @@ from rankandfile.meetings.domain.placement import Pin, positions_after_call
 from rankandfile.meetings.domain.speaking_order import Stance
 from rankandfile.meetings.models import (
     AgendaItem,
+    Attendance,
     Meeting,
     Override,
     SpeakingRequest,
@@ -88,6 +89,14 @@ def hand_raise(*, member: Member, meeting: Meeting, stance: str, reply_to: Membe
         _require_open(meeting)
         item = _current_item(meeting)
         request = _new_request(meeting=meeting, item=item, member=member, stance=chosen, reply_to=reply_to)
+        if meeting.mode != Meeting.Mode.IN_PERSON:
+            # Raising a hand online says "I am here": it checks the member in. In the hall the projector's code
+            # still does (a hand raised from elsewhere must not count toward quorum).
+            Attendance.objects.get_or_create(
+                meeting=meeting,
+                member=member,
+                defaults={"checked_in_at": timezone.now(), "how": Attendance.How.BUTTON, "checked_in_by": member},
+            )
         live.feed.publish_on_commit(meeting.pk)
     return request
 

@@ -160,9 +160,13 @@ class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
         alice.locator(".summary-form input[name=summary]").fill("Strike until the repairs are done")
         alice.locator(".summary-form").get_by_role("button").click()
         expect(erin.locator("#meeting-speeches")).to_contain_text("Strike until the repairs are done")
+        expect(alice.locator(".summary-saved")).to_contain_text("Strike until the repairs are done")  # confirmed
+        expect(alice.locator(".summary-form input[name=summary]")).to_have_value("Strike until the repairs are done")
 
-        # Alice asks again; erin's page loses its connection while the chair overrides the order.
-        alice.locator(".raise-hand").get_by_role("button", name="reply", exact=True).click()
+        # Alice asks again (no reply is due to her, so none is offered); erin's page loses its connection while
+        # the chair overrides the order.
+        expect(alice.locator(".raise-hand").get_by_role("button", name="reply", exact=True)).to_have_count(0)
+        alice.locator(".raise-hand").get_by_role("button", name="question", exact=True).click()
         expect(chair.locator("#meeting-queue .queue-row")).to_have_count(2)
         erin.evaluate("window.meetingLive.disconnect()")
         expect(erin.locator("[data-live-status]").first).not_to_have_class("live-status is-live")
@@ -193,4 +197,31 @@ class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
         expect(minutes).to_contain_text("Alice Member")
         expect(minutes).to_contain_text("Strike until the repairs are done")
         expect(minutes).to_contain_text("Alice was misquoted and asked to correct the record")
+        assert not self.problems, self.problems
+
+    def test_the_members_bar_on_a_phone_checks_in_by_raising_a_hand_and_marks_her_row(self) -> None:
+        """Issue 12: the bar stays at the top; raising a hand checks alice in; her own row is marked with why it is
+        where it is; "reply" is offered only when due."""
+        erin = self.open(self.context_for(self.org.erin), "meeting")
+        erin.locator(".raise-hand").get_by_role("button", name="against", exact=True).click()
+        alice = self.open(self.context_for(self.org.alice), "meeting")
+        bar = alice.locator("#my-panel")
+        box = bar.bounding_box()
+        assert box is not None and box["y"] + box["height"] < 844  # the bar is on the first screen
+        expect(bar.get_by_role("button", name="reply", exact=True)).to_have_count(0)
+        bar.get_by_role("button", name="for", exact=True).click()
+        expect(bar).to_contain_text("You are checked in.")
+        mine = alice.locator(f'#meeting-queue .queue-row[data-member-id="{self.org.alice.pk}"]')
+        expect(mine).to_have_class(re.compile("is-me"))
+        expect(mine.locator(".my-reason")).to_contain_text("You are here because:")
+        expect(erin.locator(f'#meeting-queue .queue-row[data-member-id="{self.org.alice.pk}"]')).not_to_have_class(
+            re.compile("is-me")
+        )
+        alice.mouse.wheel(0, 2000)
+        alice.wait_for_timeout(300)
+        box = bar.bounding_box()
+        assert box is not None and -1 <= box["y"] < 10  # still at the top after scrolling
+        for button in bar.get_by_role("button").all():
+            button_box = button.bounding_box()
+            assert button_box is not None and button_box["height"] >= 44
         assert not self.problems, self.problems

@@ -106,4 +106,4 @@ def test_it_builds_the_minutes_from_the_meeting(org: SmallOrg, meeting: Meeting)
     assert [s.member for s in first.speeches] == [org.erin]
     assert [o.reason for o in first.overrides] == ["Erin reports for the committee"]
     assert first.motions == [motion]
-    assert [a.member for a in minutes.attendance] == [org.alice]
+    assert [a.member for a in minutes.attendance] == [org.alice, org.erin]  # raising her hand online checked her in

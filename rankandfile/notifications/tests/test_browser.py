@@ -54,6 +54,6 @@ def test_a_member_reads_her_notifications_on_a_phone(live_server: Any, page: Pag
     header.get_by_role("link", name="Notifications").click()
     expect(page.locator("li.notification.unread")).to_have_count(1)
     page.get_by_role("button", name="Mark all read").click()
-    expect(page.get_by_role("status")).to_contain_text("1 notification(s) marked read")
+    expect(page.get_by_role("status")).to_contain_text("1 notification marked read")
     expect(page.locator("li.notification.unread")).to_have_count(0)
     expect(header.locator(".tag-count")).to_have_count(0)

@@ -26,6 +26,21 @@ CAPABILITY_CHOICES: list[tuple[str, str]] = [
 ]
 ALL_CAPABILITIES = frozenset(code for code, _label in CAPABILITY_CHOICES)
 
+# How a refusal says what was missing, written for people: "You need to be able to manage members of Leeds".
+NEEDED_TO: dict[str, str] = {
+    MANAGE_UNITS: "manage the units of",
+    MANAGE_MEMBERS: "manage members of",
+    MANAGE_ROLES: "manage roles in",
+    CHAIR_MEETINGS: "chair meetings of",
+    MANAGE_BALLOTS: "manage ballots in",
+    ACCOUNTABILITY_COMMITTEE: "serve on the accountability committee of",
+}
+
+
+def needed_to(capability: str) -> str:
+    return NEEDED_TO.get(capability, capability.replace("_", " ") + " in")
+
+
 # Whoever holds one of these anywhere, or is a site operator, logs in with a second factor (docs/security.md):
 # they see contacts, change who holds power, open and close ballots, or read confidential cases.
 SECOND_FACTOR_CAPABILITIES = frozenset(

@@ -101,6 +101,16 @@
     var panel = document.getElementById("my-panel");
     if (!panel || !meUrl) { return; }
     var row = document.querySelector('#meeting-queue .queue-row[data-member-id="' + me + '"]');
+    if (row) {  // my own row, marked for me only (frames are shared): highlighted, with why it is where it is
+      row.classList.add("is-me");
+      var why = row.querySelector(".queue-reasons");
+      if (why && why.textContent && !row.querySelector(".my-reason")) {
+        var mine = document.createElement("small");
+        mine.className = "my-reason";
+        mine.textContent = (root.dataset.labelWhy || "You are here because") + " " + why.textContent;
+        row.appendChild(mine);
+      }
+    }
     var place = panel.querySelector("[data-my-position]");
     if (place && row) {  // rows are in queue order: a row's place is its index + 1
       place.textContent = Array.prototype.indexOf.call(row.parentNode.children, row) + 1;
