@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from rankandfile.api_errors import ERRORS
@@ -49,6 +49,14 @@ class DirectoryEntryOut(Schema):
     roles: list[str]
     email: str | None = None
     phone: str | None = None
+
+
+class DirectoryIn(Schema):
+    q: str = ""
+    after: int | None = None
+    before: int | None = None
+    letter: str = ""
+    page: int | None = None
 
 
 class RoleTypeOut(Schema):
@@ -101,12 +109,20 @@ def get_unit(request: HttpRequest, unit_id: int) -> Unit:
 
 
 @router.get("/units/{unit_id}/members", response={200: list[DirectoryEntryOut], **ERRORS})
-def unit_members(request: HttpRequest, unit_id: int, page: int = 1, q: str = "") -> list[dict[str, object]]:
-    """The unit's directory, 50 per page. Email and phone only with `manage_members` over the unit."""
+def unit_members(request: HttpRequest, unit_id: int, filters: Query[DirectoryIn]) -> list[dict[str, object]]:
+    """The unit's directory by name, 50 members a page (each with their memberships in the unit and the units
+    inside it). Next page: `after=` the last entry's `member_id`; previous: `before=` the first one's; `letter=K`
+    starts at the first name from K. (`page=N` still counts pages from the start, slower deep in a large unit.)
+    Email and phone only with `manage_members` over the unit."""
     unit = access.access_unit(request.user, unit_id)
     show_contacts = access.has_capability(request.user, unit, "manage_members")
+    f = filters
+    if f.page is not None:
+        rows = list(selectors.directory_page(unit, page=f.page, query=f.q).object_list)
+    else:
+        rows = selectors.directory_slice(unit, after=f.after, before=f.before, letter=f.letter, query=f.q).rows
     entries = []
-    for membership in selectors.directory_page(unit, page=page, query=q).object_list:
+    for membership in rows:
         entry = {
             "member_id": membership.member_id,
             "full_name": membership.member.full_name,
