@@ -341,11 +341,10 @@ def seed(n_members: int, n_units: int, rng: random.Random) -> Seeded:
 
 def members_of(unit_id: int) -> list[int]:
     """Active members of a unit and the units inside it: the anchors a member's Next/Previous carry."""
-    from rankandfile.org import selectors
     from rankandfile.org.models import Membership, Unit
 
     unit = Unit.objects.get(pk=unit_id)
-    memberships = Membership.objects.filter(unit__in=selectors.subtree(unit).values("pk"), status="active")
+    memberships = Membership.objects.filter(unit__in=Unit.objects.subtree(unit).values("pk"), status="active")
     return list(memberships.values_list("member_id", flat=True).distinct())
 
 

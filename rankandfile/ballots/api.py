@@ -116,7 +116,7 @@ def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str,
     """Open a draft ballot: needs `manage_ballots` in its unit. The roll freezes now. A remote ballot needs
     `closes_at` (in the future); an in-meeting one may be closed by hand. Refused (422), naming every reason, when
     a rule is unmet — e.g. a qualifying counter-proposal missing from the ballot."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     closes_at = body.closes_at
     if closes_at is not None and timezone.is_naive(closes_at):
         closes_at = timezone.make_aware(closes_at)
@@ -128,7 +128,7 @@ def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str,
 def close_ballot(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
     """Close an open ballot: needs `manage_ballots` in its unit. Shuffles and publishes the box, counts it, and
     returns the result as `GET /ballots/{id}/results` does."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     services.ballot_close(actor=cast(Member, request.user), ballot=ballot)
     return ballot_results(request, ballot_id)
 
@@ -200,15 +200,15 @@ def _default_method(kind: str, proposal: Any, unit: Any) -> str:
 def create_ballot(request: HttpRequest, unit_id: int, body: BallotIn) -> Status[dict[str, Any]]:
     """Set up a draft ballot: `manage_ballots` in the unit. A ballot decides only proposals and amendments of its
     own unit (another unit's: 404). Open it with `POST /ballots/{id}/open`."""
-    unit = org_access.access_unit_for(request.user, unit_id, MANAGE_BALLOTS)
+    unit = org_access.access_unit(request.user, unit_id, capability=MANAGE_BALLOTS)
     if body.kind not in (kinds.Kind.QUESTION, kinds.Kind.CHOICE, kinds.Kind.SURVEY):
         raise ValidationError({"kind": _("Choose a question, a choice or a survey; elections start from a role.")})
     amendment = proposal = None
     if body.amendment_id is not None:
-        amendment = access.access_amendment_to_decide(request.user, unit, body.amendment_id)
+        amendment = access.access_amendment_to_decide(request.user, body.amendment_id, unit=unit)
         proposal = amendment.proposal
     elif body.proposal_id is not None:
-        proposal = access.access_proposal_to_decide(request.user, unit, body.proposal_id)
+        proposal = access.access_proposal_to_decide(request.user, body.proposal_id, unit=unit)
     alternatives: list[Any] = []
     if body.kind == kinds.Kind.CHOICE and proposal is not None:
         counters = proposal_selectors.counter_proposal_queryset(proposal)
@@ -238,7 +238,7 @@ def create_ballot(request: HttpRequest, unit_id: int, body: BallotIn) -> Status[
 def set_ballot_alternatives(request: HttpRequest, ballot_id: int, body: AlternativesIn) -> dict[str, Any]:
     """Change which counter-proposals a draft choice ballot carries (the proposal itself always stays):
     `manage_ballots` in the ballot's unit."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     picked = proposal_selectors.counter_proposals_by_id(ballot.proposal, [str(i) for i in body.alternative_ids])
     services.ballot_set_alternatives(actor=cast(Member, request.user), ballot=ballot, alternatives=picked)
     return _out(ballot)

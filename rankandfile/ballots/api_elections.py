@@ -116,7 +116,7 @@ def get_election(request: HttpRequest, election_id: int) -> dict[str, Any]:
 @router.post("/roles/{role_type_id}/elections", response={201: ElectionDetailOut, **ERRORS}, auth=api_auth.MANAGE)
 def create_election(request: HttpRequest, role_type_id: int, body: ElectionIn) -> Status[dict[str, Any]]:
     """Open nominations for a role's seats: `manage_ballots` in the role's unit."""
-    role_type = org_access.access_role_type(request.user, role_type_id, MANAGE_BALLOTS)
+    role_type = org_access.access_role_type(request.user, role_type_id, capability=MANAGE_BALLOTS)
     defaults = elections.election_defaults(role_type=role_type)
     close_at = body.nominations_close_at or defaults.nominations_close_at
     if timezone.is_naive(close_at):
@@ -153,7 +153,7 @@ def nominate(request: HttpRequest, election_id: int, body: NominationIn) -> Stat
 def close_nominations(request: HttpRequest, election_id: int) -> dict[str, Any]:
     """After the deadline: acclamation when candidates are no more than seats, else the election ballot as a draft
     (`ballot_id`; open it with `POST /ballots/{id}/open`). `manage_ballots` in the role's unit."""
-    election = access.access_election_to_manage(request.user, election_id)
+    election = access.access_election(request.user, election_id, for_write=True)
     return _detail(elections.election_close_nominations(actor=_member(request), election=election))
 
 

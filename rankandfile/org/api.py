@@ -7,9 +7,10 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from rankandfile.api_errors import ERRORS
+from rankandfile.api_pagination import BoundedLimitOffset
 from rankandfile.org import access, api_auth, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_ROLES
 from rankandfile.org.models import Member, Membership, RoleTerm, Unit
@@ -52,7 +53,7 @@ class DirectoryEntryOut(Schema):
 
 
 class DirectoryIn(Schema):
-    q: str = ""
+    q: str = Field("", max_length=100)  # names or units, 100 characters at most, as on the page
     after: int | None = None
     before: int | None = None
     letter: str = ""
@@ -96,7 +97,7 @@ def _member(request: HttpRequest) -> Member:
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_units(request: HttpRequest) -> list[Unit]:
     """Every unit of the organization (members in good standing)."""
     _member(request)
@@ -188,7 +189,7 @@ def unit_terms(request: HttpRequest, unit_id: int) -> list[RoleTerm]:
 def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Status[RoleTerm]:
     """Appoint a member to a role (needs `manage_roles`); the written reason is required and public. The term
     runs from `starts_on` (today) to `ends_on` (the start of the next elected term, as the page proposes)."""
-    role_type = access.access_role_type(request.user, role_type_id, MANAGE_ROLES)
+    role_type = access.access_role_type(request.user, role_type_id, capability=MANAGE_ROLES)
     holder = selectors.candidates_for_role(role_type).filter(pk=body.holder_id).first()
     if holder is None:
         raise ValidationError({"holder_id": "Not an active member of this unit."})

@@ -17,11 +17,22 @@ from django.utils import timezone
 from rankandfile.org.domain import api_tokens
 from rankandfile.org.domain import roles as role_rules
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
-from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit
+from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit, in_subtree
 
 
-def subtree(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/"))
+# --- a unit and its subtree: the one definition is `org.models.in_subtree` ---------------------------------------
+def active_members(unit: Unit, *, joined_on_or_before: dt.date | None = None) -> QuerySet[Member]:
+    """Members in good standing of `unit` or a unit inside it (a branch's members belong to its district too)."""
+    return Member.objects.active_within(unit, joined_on_or_before=joined_on_or_before)
+
+
+def is_active_member(member: Member, unit: Unit) -> bool:
+    """An active membership of `unit` or a unit inside it."""
+    return Membership.objects.active().within(unit).filter(member=member).exists()
+
+
+def unit_by_id(unit_id: int) -> Unit | None:
+    return Unit.objects.filter(pk=unit_id).first()
 
 
 def unit_tree() -> list[Unit]:
@@ -92,11 +103,14 @@ def vacancies(unit: Unit) -> list[RoleSeats]:
     return [seats for seats in roles_of_unit(unit) if seats.vacancies]
 
 
-def role_history_of_unit(unit: Unit, limit: int = 200) -> list[RoleTerm]:
+def role_history_of_unit(unit: Unit, limit: int = 200, *, begun_only: bool = False) -> list[RoleTerm]:
+    """The unit's terms, newest first. `begun_only` leaves out terms that start in the future (an election's
+    winners before their term): they are not yet a change, and the full history labels them "starts on …"."""
+    terms = RoleTerm.objects.filter(role_type__unit=unit)
+    if begun_only:
+        terms = terms.filter(starts_on__lte=timezone.localdate())
     return list(
-        RoleTerm.objects.filter(role_type__unit=unit)
-        .select_related("role_type", "holder", "appointed_by")
-        .order_by("-starts_on", "role_type__name")[:limit]
+        terms.select_related("role_type", "holder", "appointed_by").order_by("-starts_on", "role_type__name")[:limit]
     )
 
 
@@ -116,7 +130,7 @@ def directory_page(
     whole rows, and pages past the middle are read from the end in reverse order: the last page costs what the
     first does. The subtree and the search are subqueries over units and members, not filters on a join.
     """
-    memberships = Membership.objects.filter(unit__in=subtree(unit).values("pk"))
+    memberships = Membership.objects.filter(unit__in=Unit.objects.subtree(unit).values("pk"))
     if status:
         memberships = memberships.filter(status=status)
     if query:
@@ -169,7 +183,7 @@ LETTERS = tuple("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _listing(unit: Unit, status: str, query: str) -> QuerySet[Membership]:
-    memberships = Membership.objects.filter(unit__in=subtree(unit).values("pk"))
+    memberships = Membership.objects.filter(unit__in=Unit.objects.subtree(unit).values("pk"))
     if status:
         memberships = memberships.filter(status=status)
     if query:
@@ -272,9 +286,7 @@ def directory_slice(
     rank = {member_id: i for i, member_id in enumerate(keys)}
     # The page's memberships, found from its members (the listing's own filters, as joins: SQLite would otherwise
     # read the whole subtree's memberships to find fifty).
-    mine = Membership.objects.filter(member_id__in=keys).filter(
-        Q(unit=unit) | Q(unit__path__startswith=unit.path + "/")
-    )
+    mine = Membership.objects.filter(member_id__in=keys).filter(in_subtree(unit, via="unit__"))
     if status:
         mine = mine.filter(status=status)
     if query:
@@ -307,20 +319,25 @@ def memberships_of(member: Member) -> list[Membership]:
     return list(member.memberships.select_related("unit").order_by("unit__path"))
 
 
-def candidates_for_role(role_type: RoleType) -> QuerySet[Member]:
-    unit = role_type.unit
-    return (
-        Member.objects.filter(
-            Q(memberships__unit=unit) | Q(memberships__unit__path__startswith=unit.path + "/"),
-            memberships__status=Membership.Status.ACTIVE,
+def units_of_member(member: Member) -> list[Unit]:
+    """The units of the member's active memberships and every unit above them (a branch member belongs to its
+    district too): where the home page looks for what needs them. One query."""
+    paths = {
+        path
+        for unit_path in Membership.objects.filter(member=member, status=Membership.Status.ACTIVE).values_list(
+            "unit__path", flat=True
         )
-        .distinct()
-        .order_by("full_name")
-    )
+        for path in Unit(path=unit_path).ancestor_paths()
+    }
+    return list(Unit.objects.filter(path__in=paths, dissolved_on__isnull=True)) if paths else []
+
+
+def candidates_for_role(role_type: RoleType) -> QuerySet[Member]:
+    return active_members(role_type.unit).order_by("full_name")
 
 
 def movable_parents(unit: Unit, allowed: QuerySet[Unit]) -> QuerySet[Unit]:
-    return allowed.exclude(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/")).filter(dissolved_on__isnull=True)
+    return allowed.exclude(in_subtree(unit)).filter(dissolved_on__isnull=True)
 
 
 def home_summary(member: Member) -> dict[str, Any]:

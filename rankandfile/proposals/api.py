@@ -170,7 +170,7 @@ def create_counter_proposal(request: HttpRequest, proposal_id: int, body: Propos
 @router.post("/proposals/{proposal_id}/revisions", response={201: ProposalOut, **ERRORS}, auth=api_auth.VOTE)
 def revise_proposal(request: HttpRequest, proposal_id: int, body: RevisionIn) -> Status[dict[str, Any]]:
     """Edit your proposal (a new revision; every revision is kept): the author only, until a ballot carries it."""
-    proposal = access.access_own_proposal(request.user, proposal_id)
+    proposal = access.access_proposal(request.user, proposal_id, for_write=True)
     services.proposal_edit(actor=_member(request), proposal=proposal, title=body.title, text=body.text, note=body.note)
     return Status(201, _signed(proposal))
 
@@ -178,7 +178,7 @@ def revise_proposal(request: HttpRequest, proposal_id: int, body: RevisionIn) ->
 @router.post("/proposals/{proposal_id}/submit", response={200: ProposalOut, **ERRORS}, auth=api_auth.VOTE)
 def submit_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """Submit your draft: members can now read, co-sign, counter and amend it. The author only."""
-    proposal = access.access_own_proposal(request.user, proposal_id)
+    proposal = access.access_proposal(request.user, proposal_id, for_write=True)
     services.proposal_submit(actor=_member(request), proposal=proposal)
     return _signed(proposal)
 
@@ -186,7 +186,7 @@ def submit_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
 @router.post("/proposals/{proposal_id}/withdraw", response={200: ProposalOut, **ERRORS}, auth=api_auth.VOTE)
 def withdraw_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """Withdraw your proposal: the author only, until a ballot carries it."""
-    proposal = access.access_own_proposal(request.user, proposal_id)
+    proposal = access.access_proposal(request.user, proposal_id, for_write=True)
     services.proposal_withdraw(actor=_member(request), proposal=proposal)
     return _signed(proposal)
 
@@ -262,7 +262,7 @@ def get_decision_rules(request: HttpRequest, unit_id: int) -> dict[str, Any]:
 @router.post("/units/{unit_id}/decision-rules", response={200: RulesOut, **ERRORS}, auth=api_auth.MANAGE)
 def set_decision_rules(request: HttpRequest, unit_id: int, body: RulesIn) -> dict[str, Any]:
     """Set the co-signers a counter-proposal needs and the method of choice ballots: `manage_ballots` in the unit."""
-    unit = org_access.access_unit_for(request.user, unit_id, MANAGE_BALLOTS)
+    unit = org_access.access_unit(request.user, unit_id, capability=MANAGE_BALLOTS)
     services.rules_set(
         actor=_member(request),
         unit=unit,

@@ -26,9 +26,9 @@ from rankandfile.org import selectors as org_selectors
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member, RoleTerm, RoleType
+from rankandfile.org.selectors import is_active_member
 from rankandfile.org.services import seat_fill
 from rankandfile.proposals.access import require_unit_member
-from rankandfile.proposals.selectors import is_active_member_of
 
 ELECTION_METHODS = (kinds.Method.IRV, kinds.Method.STV_SCOTTISH, kinds.Method.STV_MEEK, kinds.Method.APPROVAL)
 NOMINATION_DAYS = 14
@@ -108,6 +108,43 @@ def election_create(
     return election
 
 
+def election_create_by_rule(
+    *,
+    role_type: RoleType,
+    nominations_close_at: dt.datetime,
+    term_starts_on: dt.date,
+    term_ends_on: dt.date | None,
+    reason: str,
+) -> Election:
+    """Open nominations for one seat because a rule says so (a carried recall), with no officer's say: inside the
+    caller's transaction. The new term runs from `term_starts_on` to `term_ends_on` (the remainder)."""
+    election = Election(
+        role_type=role_type,
+        seats=1,
+        method=kinds.Method.IRV,
+        nominations_close_at=nominations_close_at,
+        term_starts_on=term_starts_on,
+        term_ends_on=term_ends_on,
+        created_by=None,
+    )
+    election.full_clean(exclude=["created_by", "ballot"])
+    election.save()
+    record(
+        "election.open",
+        actor=None,
+        obj=election,
+        payload={
+            "role": role_type.pk,
+            "unit": role_type.unit.path,
+            "seats": 1,
+            "method": election.method,
+            "term_ends_on": term_ends_on.isoformat() if term_ends_on else None,
+            "reason": reason,
+        },
+    )
+    return election
+
+
 def _require_nominating(election: Election) -> None:
     if election.status != Election.Status.NOMINATING or timezone.now() >= election.nominations_close_at:
         raise ValidationError(_("Nominations for this election are closed."))
@@ -125,7 +162,7 @@ def nomination_create(*, actor: Member, election: Election, nominee: Member, sta
     unit = election.role_type.unit
     require_unit_member(actor, unit)
     _require_nominating(election)
-    if not is_active_member_of(nominee, unit):
+    if not is_active_member(nominee, unit):
         raise ValidationError({"nominee": _("%s is not an active member of this unit.") % nominee})
     if problem := _term_limit_problem(election, nominee):
         raise ValidationError({"nominee": problem})
@@ -192,6 +229,7 @@ def election_close_nominations(*, actor: Member, election: Election, cutoff_on: 
                     holder=nomination.nominee,
                     how_filled=RoleTerm.Filled.ACCLAIMED,
                     starts_on=election.term_starts_on,
+                    ends_on=election.term_ends_on,
                     actor=actor,
                 )
             election.status = Election.Status.ACCLAIMED
@@ -236,6 +274,7 @@ def election_record_result(*, election: Election, ballot: Ballot, decision: outc
             holder=holder,
             how_filled=RoleTerm.Filled.ELECTED,
             starts_on=election.term_starts_on,
+            ends_on=election.term_ends_on,
             ballot_ref=ballot.pk,
         )
     election.status = Election.Status.ELECTED
