@@ -1099,6 +1099,25 @@ MATRIX: dict[str, list[Case]] = {
         ),
     ],
     # --- the API does what the pages do (issue 12): each write with the page's rule and refusals ---
+    "api:end_term": [
+        api_post(
+            "end the Leeds chair's term",
+            lambda o: f"/terms/{o.bob.role_terms.get().pk}/end",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, carol=OK, dave=OK),
+            data=lambda o: {"reason": "Moved to York."},
+        ),
+        api_post(
+            "missing term", lambda o: f"/terms/{MISSING_ID}/end", API_MEMBERS_MISSING, data=lambda o: {"reason": "x"}
+        ),
+    ],
+    "api:create_role_type": [
+        api_post(
+            "define a Leeds role",
+            lambda o: f"/units/{o.leeds.pk}/roles",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, carol=CREATED, dave=CREATED),
+            data=lambda o: {"name": "Treasurer", "capabilities": ["manage_ballots"]},
+        ),
+    ],
     "api:create_proposal": [
         api_post(
             "propose in Leeds",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -50,6 +51,14 @@ class DirectoryEntryOut(Schema):
     roles: list[str]
     email: str | None = None
     phone: str | None = None
+
+
+class DirectoryIn(Schema):
+    q: str = Field("", max_length=100)  # names or units, 100 characters at most, as on the page
+    after: int | None = None
+    before: int | None = None
+    letter: str = ""
+    page: int | None = None
 
 
 class RoleTypeOut(Schema):
@@ -102,15 +111,20 @@ def get_unit(request: HttpRequest, unit_id: int) -> Unit:
 
 
 @router.get("/units/{unit_id}/members", response={200: list[DirectoryEntryOut], **ERRORS})
-def unit_members(
-    request: HttpRequest, unit_id: int, page: int = 1, q: str = Query("", max_length=100)
-) -> list[dict[str, object]]:
-    """The unit's directory, 50 per page; `q` searches names (100 characters at most, as on the page). Email and
-    phone only with `manage_members` over the unit."""
+def unit_members(request: HttpRequest, unit_id: int, filters: Query[DirectoryIn]) -> list[dict[str, object]]:
+    """The unit's directory by name, 50 members a page (each with their memberships in the unit and the units
+    inside it). Next page: `after=` the last entry's `member_id`; previous: `before=` the first one's; `letter=K`
+    starts at the first name from K. (`page=N` still counts pages from the start, slower deep in a large unit.)
+    Email and phone only with `manage_members` over the unit."""
     unit = access.access_unit(request.user, unit_id)
     show_contacts = access.has_capability(request.user, unit, "manage_members")
+    f = filters
+    if f.page is not None:
+        rows = list(selectors.directory_page(unit, page=f.page, query=f.q).object_list)
+    else:
+        rows = selectors.directory_slice(unit, after=f.after, before=f.before, letter=f.letter, query=f.q).rows
     entries = []
-    for membership in selectors.directory_page(unit, page=page, query=q).object_list:
+    for membership in rows:
         entry = {
             "member_id": membership.member_id,
             "full_name": membership.member.full_name,
@@ -192,3 +206,44 @@ def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Sta
         reason=body.reason,
     )
     return Status(201, term)
+
+
+class EndTermIn(Schema):
+    reason: str  # public, in the role history
+
+
+class RoleTypeIn(Schema):
+    name: str = Field(..., max_length=120)
+    description: str = ""
+    seats: int = Field(1, ge=1, le=500)
+    term_months: int = Field(12, ge=1, le=120)
+    term_limit: int | None = Field(None, ge=1, le=50)
+    capabilities: list[str] = []
+
+
+@router.post("/terms/{term_id}/end", response={200: RoleTermOut, **ERRORS}, auth=api_auth.MANAGE)
+def end_term(request: HttpRequest, term_id: int, body: EndTermIn) -> RoleTerm:
+    """End a current term early (needs `manage_roles` over the role's unit); the reason is required and public."""
+    term = access.access_role_term(request.user, term_id, capability=MANAGE_ROLES)
+    return services.term_end(actor=cast(Member, request.user), term=term, reason=body.reason)
+
+
+@router.post("/units/{unit_id}/roles", response={201: RoleTypeOut, **ERRORS}, auth=api_auth.MANAGE)
+def create_role_type(request: HttpRequest, unit_id: int, body: RoleTypeIn) -> Status[dict[str, object]]:
+    """Define a role of the unit, with its seats, term and capabilities (needs `manage_roles` in the unit)."""
+    unit = access.access_unit(request.user, unit_id, capability=MANAGE_ROLES)
+    role_type = services.role_type_create(actor=cast(Member, request.user), unit=unit, **body.model_dump())
+    seats = selectors.role_seats(role_type)
+    return Status(
+        201,
+        {
+            "id": role_type.pk,
+            "unit_id": unit.pk,
+            "name": role_type.name,
+            "seats": role_type.seats,
+            "term_months": role_type.term_months,
+            "term_limit": role_type.term_limit,
+            "capabilities": role_type.capabilities,
+            "vacancies": seats.vacancies,
+        },
+    )

@@ -71,21 +71,32 @@ def unit_detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 def unit_directory(request: AuthedRequest, unit_id: int) -> HttpResponse:
-    """Rule: members in good standing see names, units, roles; contact details need `manage_members`."""
+    """Rule: members in good standing see names, units, roles; contact details need `manage_members`.
+    Pages by keyset (`after`/`before` a member, or from a `letter`), so a deep page costs what the first does."""
     unit = access.access_unit(request.user, unit_id)
     show_contacts = access.has_capability(request.user, unit, MANAGE_MEMBERS)
     status = request.GET.get("status", "active") if show_contacts else "active"
-    page = selectors.directory_page(
-        unit, page=request.GET.get("page", 1), query=request.GET.get("q", "").strip()[:100], status=status
+    page = selectors.directory_slice(
+        unit,
+        after=_positive_int(request.GET.get("after")),
+        before=_positive_int(request.GET.get("before")),
+        letter=request.GET.get("letter", ""),
+        query=request.GET.get("q", "").strip()[:100],
+        status=status,
     )
     context = {
         "unit": unit,
         "page": page,
+        "letters": selectors.LETTERS,
         "show_contacts": show_contacts,
         "q": request.GET.get("q", ""),
         "status": status,
     }
     return render(request, "org/unit_directory.html", context)
+
+
+def _positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
 
 
 @login_required

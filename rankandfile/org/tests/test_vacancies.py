@@ -120,3 +120,19 @@ def test_the_api_appointment_defaults_to_the_same_end(org: SmallOrg, committee: 
     )
     assert response.status_code == 201
     assert response.json()["ends_on"] == (timezone.localdate() + dt.timedelta(days=60)).isoformat()
+
+
+def test_the_api_ends_a_term_and_defines_a_role_as_the_pages_do(org: SmallOrg, committee: RoleType) -> None:
+    _token, raw = services.api_token_create(member=org.carol, name="sync", scopes=SCOPES)
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    term = RoleTerm.objects.get(role_type=committee, holder=org.alice, starts_on__lte=timezone.localdate())
+    no_reason = api.post(f"/api/v1/terms/{term.pk}/end", {"reason": " "}, content_type="application/json")
+    assert no_reason.status_code == 422 and no_reason.json()["detail"][0]["loc"] == ["body", "reason"]
+    ended = api.post(f"/api/v1/terms/{term.pk}/end", {"reason": "Moved away."}, content_type="application/json")
+    assert ended.status_code == 200 and ended.json()["ended_early_reason"] == "Moved away."
+    role = api.post(
+        f"/api/v1/units/{org.leeds.pk}/roles", {"name": "Treasurer", "seats": 2}, content_type="application/json"
+    )
+    assert role.status_code == 201 and role.json()["vacancies"] == 2
+    again = api.post(f"/api/v1/units/{org.leeds.pk}/roles", {"name": "treasurer"}, content_type="application/json")
+    assert again.status_code == 422 and again.json()["detail"][0]["loc"] == ["body", "name"]

@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -266,11 +267,15 @@ def test_it_keeps_the_directory_s_query_count_small_and_flat(
     small = count_queries(member, url)
     add_members(org, 190, start=10)
     client = client_for(member)
+    cache.clear()  # the directory keeps its total a minute: count it afresh, as the first visit did
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert "Crowd Member 0000" in response.content.decode()
+    after = response.context["page"].next_after
+    cache.clear()
     assert count_queries(member, url) == small
-    assert count_queries(member, url + "?page=3") == small
+    cache.clear()
+    assert count_queries(member, url + f"?after={after}") == small + 1  # the anchor's name: one query, at any size
 
 
 @pytest.mark.parametrize("viewer", ["alice", "carol"])
