@@ -10,3 +10,5 @@ import os
 import secrets
 
 os.environ.setdefault("SECRET_KEY", "tests-" + secrets.token_urlsafe(40))
+# The demo's simulated history: a few months in tests (a full demo simulates three years, about a minute).
+os.environ.setdefault("DEMO_HISTORY_MONTHS", "4")

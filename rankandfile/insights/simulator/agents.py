@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 EXIT_CAUSES = ("moved away", "no time", "silenced after a pile-on", "passed over for roles")
 BASE_MONTHLY_EXIT = 0.006
-SILENCED_EXIT = 0.22  # added monthly hazard for a member silenced recently, times (1 − tolerance)
+SILENCED_EXIT = 0.35  # added monthly hazard for a member silenced recently, times (1 − tolerance)
 PASSED_OVER_EXIT = 0.01
 
 

@@ -14,6 +14,7 @@ from rankandfile.insights import services as insights
 from rankandfile.insights.simulator.agents import Agent, likert, make_leader
 from rankandfile.insights.simulator.world import World
 from rankandfile.org import services as org
+from rankandfile.org.domain.capabilities import MANAGE_BALLOTS, MANAGE_ROLES
 from rankandfile.org.models import Member, Membership, RoleTerm
 from rankandfile.proposals import services as proposals
 from rankandfile.proposals.selectors import cosigners_required
@@ -25,11 +26,8 @@ VOTERS = 24
 
 def refresh_leaders(world: World, day: dt.date) -> None:
     """The model's leaders are whoever holds a current term (elected dissenters become officers too)."""
-    holders = set(
-        RoleTerm.objects.current(day)
-        .filter(role_type__in=[world.chair_role, world.committee_role])
-        .values_list("holder_id", "role_type_id")
-    )
+    roles = [world.chair_role, world.committee_role] if not world.is_adopted else world.unit.role_types.all()
+    holders = set(RoleTerm.objects.current(day).filter(role_type__in=roles).values_list("holder_id", "role_type_id"))
     current = {holder for holder, _role in holders}
     for holder, role in holders:
         if world.chair_role is not None and role == world.chair_role.pk:
@@ -44,7 +42,7 @@ def vacate(world: World, agent: Agent, day: dt.date) -> None:
     """A leaving officer's term ends; the chair appoints a loyal member to the seat."""
     if not agent.is_leader:
         return
-    chair = world.chair()
+    chair = world.chair(MANAGE_ROLES)
     for term in RoleTerm.objects.current(day).filter(holder_id=agent.member_id).select_related("role_type__unit"):
         org.term_end(actor=chair, term=term, reason="Left the organization.", on=day)
         pick = _loyal(world, 1, exclude={agent.member_id})
@@ -141,7 +139,9 @@ def proposal_round(world: World, day: dt.date) -> None:
     """An officer's proposal; often a counter-proposal by a dissenter with co-signers; a ballot on both."""
     world.at_day(day, 11)
     rng = world.rng
-    chair = world.chair()
+    chair = world.chair(MANAGE_BALLOTS)
+    if not world.leaders():
+        return
     author = rng.choice(world.leaders())
     proposal = proposals.proposal_create(
         actor=world.member(author),
@@ -196,7 +196,7 @@ def proposal_round(world: World, day: dt.date) -> None:
 def survey_round(world: World, day: dt.date) -> None:
     """A quarterly climate survey, answered anonymously by a sample of members through the ballot service."""
     world.at_day(day, 9)
-    chair = world.chair()
+    chair = world.chair(MANAGE_BALLOTS)
     survey = insights.climate_survey_open(actor=chair, unit=world.unit, closes_at=world.clock + dt.timedelta(days=7))
     questions = list(survey.questions.select_related("ballot"))
     for voter in _voters(world):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rankandfile.insights.simulator.agents import Agent, wants_reply, will_speak
+from rankandfile.insights.simulator.agents import Agent, make_agent, make_leader, wants_reply, will_speak
 from rankandfile.insights.simulator.truth import ItemLog
 from rankandfile.insights.simulator.world import World
 from rankandfile.meetings import selectors as meeting_selectors
 from rankandfile.meetings import services as meetings
 from rankandfile.meetings.models import AgendaItem, Meeting, SpeakingRequest
+from rankandfile.org.domain.capabilities import CHAIR_MEETINGS
 from rankandfile.org.models import Member
 
 AGENDA = ("Reports and the campaign plan", "Motions from members")
@@ -20,7 +21,7 @@ DISSENT_TEXT = "I dissent: the objection raised in the debate was answered by of
 
 def hold_meeting(world: World, day: dt.date, attendance: int) -> Meeting:
     world.at_day(day)
-    chair = world.chair()
+    chair = world.chair(CHAIR_MEETINGS)
     meeting = meetings.meeting_create(
         actor=chair,
         unit=world.unit,
@@ -34,6 +35,11 @@ def hold_meeting(world: World, day: dt.date, attendance: int) -> Meeting:
     leaders = world.leaders()
     others = [a for a in world.active() if not a.is_leader]
     present = leaders + world.rng.sample(others, min(len(others), attendance))
+    if not leaders:  # an adopted unit between officers: the chair (maybe from a unit above) opens the items
+        agent = world.by_member.get(chair.pk) or _visitor(world, chair)
+        if not agent.is_leader:
+            make_leader(world.rng, agent)  # until the next month's roll of officers
+        present = [agent, *(a for a in present if a is not agent)]
     rows = world.members(present)
     for agent in present:
         meetings.attendance_add(actor=chair, meeting=meeting, member=rows[agent.member_id])
@@ -115,6 +121,14 @@ def _debate(  # noqa: PLR0917 (one item of one sitting: everything it needs is p
     return silenced
 
 
+def _visitor(world: World, member: Member) -> Agent:
+    """An officer from a unit above who chairs the meeting: an agent of the model for the evening."""
+    agent = make_leader(world.rng, make_agent(world.rng, -member.pk))
+    agent.member_id = member.pk
+    world.by_member[member.pk] = agent
+    return agent
+
+
 def _dissenter_of(world: World, log: ItemLog, event: dict[str, object]) -> Agent:
     for dissent_id, dissenter, _answers, _start in log.runs:
         if dissent_id == event["dissent_speech"]:
@@ -127,8 +141,9 @@ def _maybe_move_an_officer_up(
 ) -> None:
     """A chair who favours officers sometimes moves a waiting officer to the top, with a reason (an override)."""
     officers = [r for member_id, r in waiting.items() if world.by_member[member_id].is_leader]
-    chair_agent = world.by_member[chair.pk]
-    if not officers or world.rng.random() >= chair_agent.favouritism * 0.12:
+    chair_agent = world.by_member.get(chair.pk)
+    favouritism = chair_agent.favouritism if chair_agent is not None else 0.5
+    if not officers or world.rng.random() >= favouritism * 0.12:
         return
     queue = meeting_selectors.speaker_queue(meeting, item)
     head = queue.head

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rankandfile.demo.activity import load_activity
+from rankandfile.demo.insights import load_insights_history
 from rankandfile.demo.organization import (
     DEMO_PASSWORD,
     DEMO_URL,
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         try:
             with notifications.muted():  # history, not news: no email to 600 demo members
                 result = load_demo()
+                history_created = load_insights_history()
                 activity_created = load_activity()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
@@ -52,6 +54,13 @@ class Command(BaseCommand):
                 "audit": counts["audit_entries"],
             }
         )
+        if history_created:
+            self.stdout.write(
+                _(
+                    "  Three years of Millbrook's meetings, proposals, ballots, surveys and exits from the culture "
+                    "simulator (open rules, then fair): see Insights."
+                )
+            )
         if activity_created:
             self.stdout.write(
                 _(
