@@ -1,6 +1,6 @@
 """Culture benchmark (issue 13): the insights recover the simulator's truth, and the fair rules' effect.
 
-    python benchmarks/culture.py [--seeds 20] [--members 50] [--months 18] [--attendance 12]
+    python benchmarks/culture.py [--seeds 20] [--members 40] [--months 14] [--attendance 10]
 
 For each seed it simulates the same organization twice on a throwaway SQLite database, once under the open rules
 and once under the fair ones (`rankandfile.insights.simulator.run.simulate`, through the services), then measures it
@@ -50,9 +50,9 @@ def key(event: dict) -> tuple:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--members", type=int, default=50)
-    parser.add_argument("--months", type=int, default=18)
-    parser.add_argument("--attendance", type=int, default=12)
+    parser.add_argument("--members", type=int, default=40)
+    parser.add_argument("--months", type=int, default=14)
+    parser.add_argument("--attendance", type=int, default=10)
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="rf-culture-")

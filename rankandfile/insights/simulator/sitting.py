@@ -79,6 +79,7 @@ def _debate(  # noqa: PLR0917 (one item of one sitting: everything it needs is p
         raise_hand(agent, stance)
     pending = pending[2:]
     dissenter: Agent | None = None
+    answers = 0  # officers' speeches since the member without a role last spoke
     for _turn in range(MAX_SPEECHES):
         if not waiting:
             break
@@ -90,6 +91,7 @@ def _debate(  # noqa: PLR0917 (one item of one sitting: everything it needs is p
         speaker = world.by_member[speech.member_id]
         waiting.pop(speaker.member_id, None)
         log.given(speech.pk, speaker.member_id, speech.stance, speaker.is_leader)
+        answers = answers + 1 if speaker.is_leader and dissenter is not None else 0
         if not speaker.is_leader and speech.stance == "against":
             dissenter = speaker
             for leader in rng.sample(leaders, len(leaders)):
@@ -100,7 +102,7 @@ def _debate(  # noqa: PLR0917 (one item of one sitting: everything it needs is p
             and dissenter is not None
             and replies.get(dissenter.member_id, 0) < 2
             and dissenter.member_id not in waiting
-            and wants_reply(rng, dissenter, speaker.sarcasm)
+            and wants_reply(rng, dissenter, speaker.sarcasm, answers)
         ):
             replies[dissenter.member_id] = replies.get(dissenter.member_id, 0) + 1
             raise_hand(dissenter, "against")
