@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from rankandfile.ballots import services as ballots
@@ -44,6 +45,7 @@ def vacate(world: World, agent: Agent, day: dt.date) -> None:
         return
     chair = world.chair(MANAGE_ROLES)
     for term in RoleTerm.objects.current(day).filter(holder_id=agent.member_id).select_related("role_type__unit"):
+        term_ended_on = term.ends_on  # the appointee serves out the term (term_end moves `ends_on` to today)
         org.term_end(actor=chair, term=term, reason="Left the organization.", on=day)
         pick = _loyal(world, 1, exclude={agent.member_id})
         if pick:
@@ -53,7 +55,7 @@ def vacate(world: World, agent: Agent, day: dt.date) -> None:
                 holder=holder,
                 how_filled="appointed",
                 starts_on=max(day, term.starts_on + dt.timedelta(days=1)),
-                ends_on=term.ends_on if term.ends_on and term.ends_on > day else None,
+                ends_on=term_ended_on if term_ended_on and term_ended_on > day else None,
                 appointed_by=chair,
                 reason=VACANCY_REASON,
                 actor=chair,
@@ -79,17 +81,23 @@ def role_round(world: World, day: dt.date, term_starts_on: dt.date) -> None:
     if world.rules == "fair":
         _election(world, chair, incumbents, world.rng.sample(challengers, min(2, len(challengers))), term_starts_on)
     else:
-        chosen = incumbents + _loyal(world, max(0, role.seats - len(incumbents)), set())
-        for agent in chosen[: role.seats]:
-            org.seat_fill(
-                role_type=role,
-                holder=world.member(agent),
-                how_filled="appointed",
-                starts_on=term_starts_on,
-                appointed_by=chair,
-                reason=APPOINT_REASON,
-                actor=chair,
-            )
+        filled = 0
+        for agent in incumbents + _loyal(world, role.seats, set()):
+            if filled == role.seats:
+                break
+            try:
+                org.seat_fill(
+                    role_type=role,
+                    holder=world.member(agent),
+                    how_filled="appointed",
+                    starts_on=term_starts_on,
+                    appointed_by=chair,
+                    reason=APPOINT_REASON,
+                    actor=chair,
+                )
+            except ValidationError:  # refused (a term limit, a seat already held): the chair picks the next
+                continue
+            filled += 1
         for agent in world.rng.sample(challengers, min(2, len(challengers))):
             agent.passed_over += 1
     org.seat_fill(role_type=world.chair_role, holder=chair, how_filled="acclaimed", starts_on=term_starts_on)
