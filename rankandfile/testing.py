@@ -24,6 +24,7 @@ from rankandfile.org.domain.capabilities import (
     ALL_CAPABILITIES,
     CHAIR_MEETINGS,
     MANAGE_BALLOTS,
+    MANAGE_BULLETIN,
     MANAGE_MEMBERS,
     MANAGE_ROLES,
     MANAGE_UNITS,
@@ -115,7 +116,7 @@ def build_small_org() -> SmallOrg:
         name="National secretary",
         seats=1,
         term_months=24,
-        capabilities=[MANAGE_UNITS, MANAGE_MEMBERS, MANAGE_ROLES, CHAIR_MEETINGS, MANAGE_BALLOTS],
+        capabilities=[MANAGE_UNITS, MANAGE_MEMBERS, MANAGE_ROLES, CHAIR_MEETINGS, MANAGE_BALLOTS, MANAGE_BULLETIN],
     )
     committee_role = RoleType.objects.create(
         unit=national,

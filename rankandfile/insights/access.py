@@ -8,9 +8,9 @@ from typing import Any
 
 from django.http import Http404
 
-from rankandfile.insights import services
+from rankandfile.insights import selectors
 from rankandfile.insights.models import ExitInvitation
-from rankandfile.org.access import access_unit, access_unit_for, require_member
+from rankandfile.org.access import access_unit, require_member
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Unit
 
@@ -22,11 +22,11 @@ def access_insights(member: Any, unit_id: int) -> Unit:
 
 
 def access_survey_unit(member: Any, unit_id: int) -> Unit:
-    return access_unit_for(member, unit_id, MANAGE_BALLOTS)
+    return access_unit(member, unit_id, capability=MANAGE_BALLOTS)
 
 
 def access_exit_invitation(raw_token: str) -> ExitInvitation:
-    invitation = services.exit_invitation_find(raw_token)
+    invitation = selectors.exit_invitation_find(raw_token)
     if invitation is None:
         raise Http404("No such survey link.")
     return invitation

@@ -25,7 +25,7 @@ from rankandfile.insights.domain.records import (
     Stance,
     TermRecord,
 )
-from rankandfile.insights.models import ClimateSurvey, ExitResponse, Snapshot, SurveyQuestion
+from rankandfile.insights.models import ClimateSurvey, ExitInvitation, ExitResponse, Snapshot, SurveyQuestion
 from rankandfile.meetings.models import Dissent, Override, Speech
 from rankandfile.org.models import Member, Membership, RoleTerm, Unit
 from rankandfile.proposals.models import CoSignature, Proposal
@@ -225,3 +225,8 @@ def my_figures(member: Member) -> dict[str, Any]:
         "dissents_in_minutes": Dissent.objects.filter(author=member).count(),
         "counter_proposals_signed": CoSignature.objects.filter(member=member, proposal__answers__isnull=False).count(),
     }
+
+
+def exit_invitation_find(raw_token: str) -> ExitInvitation | None:
+    hashed = hashlib.sha256(raw_token.encode()).hexdigest()
+    return ExitInvitation.objects.select_related("membership__unit").filter(token_hash=hashed).first()

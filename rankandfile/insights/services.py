@@ -148,11 +148,6 @@ def exit_surveys_offer_due() -> int:
     return count
 
 
-def exit_invitation_find(raw_token: str) -> ExitInvitation | None:
-    hashed = hashlib.sha256(raw_token.encode()).hexdigest()
-    return ExitInvitation.objects.select_related("membership__unit").filter(token_hash=hashed).first()
-
-
 def exit_survey_answer(*, raw_token: str, reason: str, free_to_disagree: int | None) -> ExitResponse:
     """Record one exit survey's answers, unlinked from the invitation (which only learns it was answered)."""
     if reason not in ExitResponse.Reason.values:

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from rankandfile.demo.activity import load_activity
+from rankandfile.demo.bulletin import load_bulletin
+from rankandfile.demo.cases import load_cases
 from rankandfile.demo.insights import load_insights_history
 from rankandfile.demo.organization import (
     DEMO_PASSWORD,
@@ -13,6 +15,7 @@ from rankandfile.demo.organization import (
     demo_counts,
     load_demo,
 )
+from rankandfile.demo.recall import load_recalls
 from rankandfile.demo.second_factor import enrol_demo_logins
 from rankandfile.notifications import services as notifications
 
@@ -26,6 +29,9 @@ class Command(BaseCommand):
                 result = load_demo()
                 history_created = load_insights_history()
                 activity_created = load_activity()
+                demo_cases = load_cases()
+                recalls_created = load_recalls()
+                bulletin_created = load_bulletin()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
         counts = demo_counts() if activity_created else result.counts
@@ -68,6 +74,17 @@ class Command(BaseCommand):
                     "and its counter-proposal, an open ballot and a closed steering-committee election."
                 )
             )
+        if recalls_created:
+            self.stdout.write(
+                _("  Recalls in Ashford Junction: a failed recall of an officer and a petition collecting signatures.")
+            )
+        if bulletin_created:
+            self.stdout.write(
+                _(
+                    "  Discussion bulletin: the national 2027 convention discussion, with two published issues, a "
+                    "right of reply, two caucuses and a hidden document with its reason."
+                )
+            )
         self.stdout.write("")
         self.stdout.write(
             _("Open %(url)s and log in with the password %(password)s as:")
@@ -90,6 +107,15 @@ class Command(BaseCommand):
                     + _("second factor: app secret %(secret)s, or a recovery code: %(codes)s")
                     % {"secret": factor.secret, "codes": codes}
                 )
+        self.stdout.write(
+            _("The committee login's case passphrase (to unlock its cases at /cases/): %(passphrase)s")
+            % {"passphrase": demo_cases.passphrase}
+        )
+        if demo_cases.receipt:
+            self.stdout.write(
+                _("A complainant's receipt, shown this once (follow up at /cases/receipt/): %(receipt)s")
+                % {"receipt": demo_cases.receipt}
+            )
         if factors:
             self.stdout.write(
                 _(

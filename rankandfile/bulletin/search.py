@@ -1,0 +1,138 @@
+"""Full-text search of published documents: one selector over PostgreSQL full-text search and SQLite FTS5.
+
+`documents_search` hides the difference (migration 0002 builds the column, index and FTS table). It ranks
+with the engine's own measure (PostgreSQL `ts_rank`, title weighted above text; SQLite FTS5 `bm25`, title ten times
+the text), pages through the ranked ids, and only then asks for the highlighted snippets of the page's documents.
+Hidden documents are not searched: their text is not public.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from rankandfile.bulletin.domain.search import (
+    MARK_END,
+    MARK_START,
+    Part,
+    fts5_match,
+    query_terms,
+    snippet_parts,
+    tsquery_text,
+)
+from rankandfile.bulletin.models import Document
+
+PAGE_SIZE = 20
+SNIPPET_WORDS = 30
+
+
+@dataclass(frozen=True)
+class Filters:
+    period_id: int | None = None
+    author_id: int | None = None
+    caucus_id: int | None = None
+    published_from: dt.datetime | None = None
+    published_until: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    document: Document
+    rank: float
+    title: list[Part]
+    snippet: list[Part]
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str
+    terms: list[str]
+    hits: list[Hit]
+    page: int
+    has_next: bool
+
+
+def _where(filters: Filters) -> tuple[list[str], list[Any]]:
+    clauses = ["d.status = %s", "d.hidden_at IS NULL"]
+    params: list[Any] = [Document.Status.PUBLISHED.value]
+    for column, value in (
+        ("d.period_id = %s", filters.period_id),
+        ("d.author_id = %s", filters.author_id),
+        ("d.caucus_id = %s", filters.caucus_id),
+        ("d.published_at >= %s", filters.published_from),
+        ("d.published_at < %s", filters.published_until),
+    ):
+        if value is not None:
+            clauses.append(column)
+            params.append(value)
+    return clauses, params
+
+
+def documents_search(query: str, filters: Filters | None = None, *, page: int = 1) -> Results:
+    """Published, shown documents matching every word of `query`, best first, PAGE_SIZE to a page."""
+    filters = filters or Filters()
+    terms = query_terms(query)
+    page = max(1, page)
+    if not terms:
+        return Results(query, terms, [], page, has_next=False)
+    ranked = _ranked_ids(terms, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
+    has_next = len(ranked) > PAGE_SIZE
+    ranked = ranked[:PAGE_SIZE]
+    snippets = _snippets(terms, [pk for pk, _rank in ranked])
+    documents = Document.objects.select_related("author", "caucus", "period").in_bulk([pk for pk, _ in ranked])
+    hits = [
+        Hit(documents[pk], rank, snippet_parts(snippets[pk][0]), snippet_parts(snippets[pk][1]))
+        for pk, rank in ranked
+        if pk in documents and pk in snippets
+    ]
+    return Results(query, terms, hits, page, has_next)
+
+
+def _ranked_ids(terms: list[str], filters: Filters, *, offset: int, limit: int) -> list[tuple[int, float]]:
+    clauses, params = _where(filters)
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT d.id, ts_rank(d.search, q) AS rank "  # noqa: S608  (constant clauses; every value is a bound parameter)
+            "FROM bulletin_document d, plainto_tsquery('english', %s) q "
+            f"WHERE d.search @@ q AND {' AND '.join(clauses)} "
+            "ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s"
+        )
+        args = [tsquery_text(terms), *params, limit, offset]
+    else:
+        sql = (
+            "SELECT d.id, -bm25(bulletin_document_fts, 10.0, 1.0) AS rank "  # noqa: S608  (constant clauses; every value is a bound parameter)
+            "FROM bulletin_document_fts JOIN bulletin_document d ON d.id = bulletin_document_fts.rowid "
+            f"WHERE bulletin_document_fts MATCH %s AND {' AND '.join(clauses)} "
+            "ORDER BY rank DESC, d.id DESC LIMIT %s OFFSET %s"
+        )
+        args = [fts5_match(terms), *params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
+
+
+def _snippets(terms: list[str], ids: list[int]) -> dict[int, tuple[str, str]]:
+    """id → (marked title, marked snippet of the text) for the page's documents only."""
+    if not ids:
+        return {}
+    placeholders = ", ".join(["%s"] * len(ids))
+    if connection.vendor == "postgresql":
+        options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords={SNIPPET_WORDS}, MinWords=12, MaxFragments=2"
+        sql = (
+            "SELECT d.id, ts_headline('english', d.title, q, %s), ts_headline('english', d.text, q, %s) "  # noqa: S608  (constant clauses; every value is a bound parameter)
+            f"FROM bulletin_document d, plainto_tsquery('english', %s) q WHERE d.id IN ({placeholders})"
+        )
+        args: list[Any] = [options + ", HighlightAll=true", options, tsquery_text(terms), *ids]
+    else:
+        sql = (
+            "SELECT rowid, highlight(bulletin_document_fts, 0, %s, %s), "  # noqa: S608  (constant clauses; every value is a bound parameter)
+            f"snippet(bulletin_document_fts, 1, %s, %s, '…', {SNIPPET_WORDS}) "
+            f"FROM bulletin_document_fts WHERE bulletin_document_fts MATCH %s AND rowid IN ({placeholders})"
+        )
+        args = [MARK_START, MARK_END, MARK_START, MARK_END, fts5_match(terms), *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return {int(pk): (title, text) for pk, title, text in cursor.fetchall()}

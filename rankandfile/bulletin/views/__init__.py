@@ -1,0 +1,1 @@
+"""Bulletin pages, split by screen. Each view names its rule; `access_*` fetches and checks, services write."""
