@@ -16,3 +16,5 @@ os.environ.setdefault("SECRET_KEY", "tests-" + secrets.token_urlsafe(40))
 # with the worker's name, and conftest.py clears only its own keys between tests.
 if worker := os.environ.get("PYTEST_XDIST_WORKER"):
     os.environ["REDIS_KEY_PREFIX"] = f"{os.environ.get('REDIS_KEY_PREFIX', '')}test-{worker}-"
+# The demo's simulated history: a few months in tests (a full demo simulates three years, about a minute).
+os.environ.setdefault("DEMO_HISTORY_MONTHS", "4")

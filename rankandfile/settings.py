@@ -189,6 +189,8 @@ else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")}
 # Reminders go to members who have not voted yet this many hours before a remote ballot closes.
 BALLOT_REMINDER_HOURS = int(os.environ.get("BALLOT_REMINDER_HOURS", "48"))
+# How many months of Millbrook's history the demo simulates (docs/insights.md; the test suite uses a few).
+DEMO_HISTORY_MONTHS = int(os.environ.get("DEMO_HISTORY_MONTHS", "36"))
 # The daily digest of notifications goes out at this hour (TIME_ZONE).
 NOTIFICATIONS_DIGEST_HOUR = int(os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7"))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 EXIT_CAUSES = ("moved away", "no time", "silenced after a pile-on", "passed over for roles")
 BASE_MONTHLY_EXIT = 0.006
-SILENCED_EXIT = 0.22  # added monthly hazard for a member silenced recently, times (1 − tolerance)
+SILENCED_EXIT = 0.35  # added monthly hazard for a member silenced recently, times (1 − tolerance)
 PASSED_OVER_EXIT = 0.01
 
 
@@ -76,9 +76,10 @@ def will_speak(rng: random.Random, agent: Agent) -> str | None:
     return None
 
 
-def wants_reply(rng: random.Random, agent: Agent, sarcasm: float) -> bool:
-    """After being answered, whether the dissenter asks to speak again (sarcasm makes it less likely)."""
-    return rng.random() < 0.55 * (1 - sarcasm) + 0.15 * agent.conviction
+def wants_reply(rng: random.Random, agent: Agent, sarcasm: float, answers: int = 1) -> bool:
+    """After being answered, whether the dissenter asks to speak again: sarcasm makes it less likely, and so does
+    each further answer in a row (one officer after another is intimidating; the pile-on cap stops the row)."""
+    return rng.random() < (0.55 * (1 - sarcasm) + 0.15 * agent.conviction) * 0.55 ** max(answers - 1, 0)
 
 
 def exit_cause(rng: random.Random, agent: Agent) -> str | None:

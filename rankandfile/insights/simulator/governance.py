@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from rankandfile.ballots import services as ballots
@@ -14,6 +15,7 @@ from rankandfile.insights import services as insights
 from rankandfile.insights.simulator.agents import Agent, likert, make_leader
 from rankandfile.insights.simulator.world import World
 from rankandfile.org import services as org
+from rankandfile.org.domain.capabilities import MANAGE_BALLOTS, MANAGE_ROLES
 from rankandfile.org.models import Member, Membership, RoleTerm
 from rankandfile.proposals import services as proposals
 from rankandfile.proposals.selectors import cosigners_required
@@ -25,11 +27,8 @@ VOTERS = 24
 
 def refresh_leaders(world: World, day: dt.date) -> None:
     """The model's leaders are whoever holds a current term (elected dissenters become officers too)."""
-    holders = set(
-        RoleTerm.objects.current(day)
-        .filter(role_type__in=[world.chair_role, world.committee_role])
-        .values_list("holder_id", "role_type_id")
-    )
+    roles = [world.chair_role, world.committee_role] if not world.is_adopted else world.unit.role_types.all()
+    holders = set(RoleTerm.objects.current(day).filter(role_type__in=roles).values_list("holder_id", "role_type_id"))
     current = {holder for holder, _role in holders}
     for holder, role in holders:
         if world.chair_role is not None and role == world.chair_role.pk:
@@ -44,8 +43,9 @@ def vacate(world: World, agent: Agent, day: dt.date) -> None:
     """A leaving officer's term ends; the chair appoints a loyal member to the seat."""
     if not agent.is_leader:
         return
-    chair = world.chair()
+    chair = world.chair(MANAGE_ROLES)
     for term in RoleTerm.objects.current(day).filter(holder_id=agent.member_id).select_related("role_type__unit"):
+        term_ended_on = term.ends_on  # the appointee serves out the term (term_end moves `ends_on` to today)
         org.term_end(actor=chair, term=term, reason="Left the organization.", on=day)
         pick = _loyal(world, 1, exclude={agent.member_id})
         if pick:
@@ -55,7 +55,7 @@ def vacate(world: World, agent: Agent, day: dt.date) -> None:
                 holder=holder,
                 how_filled="appointed",
                 starts_on=max(day, term.starts_on + dt.timedelta(days=1)),
-                ends_on=term.ends_on if term.ends_on and term.ends_on > day else None,
+                ends_on=term_ended_on if term_ended_on and term_ended_on > day else None,
                 appointed_by=chair,
                 reason=VACANCY_REASON,
                 actor=chair,
@@ -81,17 +81,23 @@ def role_round(world: World, day: dt.date, term_starts_on: dt.date) -> None:
     if world.rules == "fair":
         _election(world, chair, incumbents, world.rng.sample(challengers, min(2, len(challengers))), term_starts_on)
     else:
-        chosen = incumbents + _loyal(world, max(0, role.seats - len(incumbents)), set())
-        for agent in chosen[: role.seats]:
-            org.seat_fill(
-                role_type=role,
-                holder=world.member(agent),
-                how_filled="appointed",
-                starts_on=term_starts_on,
-                appointed_by=chair,
-                reason=APPOINT_REASON,
-                actor=chair,
-            )
+        filled = 0
+        for agent in incumbents + _loyal(world, role.seats, set()):
+            if filled == role.seats:
+                break
+            try:
+                org.seat_fill(
+                    role_type=role,
+                    holder=world.member(agent),
+                    how_filled="appointed",
+                    starts_on=term_starts_on,
+                    appointed_by=chair,
+                    reason=APPOINT_REASON,
+                    actor=chair,
+                )
+            except ValidationError:  # refused (a term limit, a seat already held): the chair picks the next
+                continue
+            filled += 1
         for agent in world.rng.sample(challengers, min(2, len(challengers))):
             agent.passed_over += 1
     org.seat_fill(role_type=world.chair_role, holder=chair, how_filled="acclaimed", starts_on=term_starts_on)
@@ -141,7 +147,9 @@ def proposal_round(world: World, day: dt.date) -> None:
     """An officer's proposal; often a counter-proposal by a dissenter with co-signers; a ballot on both."""
     world.at_day(day, 11)
     rng = world.rng
-    chair = world.chair()
+    chair = world.chair(MANAGE_BALLOTS)
+    if not world.leaders():
+        return
     author = rng.choice(world.leaders())
     proposal = proposals.proposal_create(
         actor=world.member(author),
@@ -196,7 +204,7 @@ def proposal_round(world: World, day: dt.date) -> None:
 def survey_round(world: World, day: dt.date) -> None:
     """A quarterly climate survey, answered anonymously by a sample of members through the ballot service."""
     world.at_day(day, 9)
-    chair = world.chair()
+    chair = world.chair(MANAGE_BALLOTS)
     survey = insights.climate_survey_open(actor=chair, unit=world.unit, closes_at=world.clock + dt.timedelta(days=7))
     questions = list(survey.questions.select_related("ballot"))
     for voter in _voters(world):

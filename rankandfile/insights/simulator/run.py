@@ -27,7 +27,7 @@ from rankandfile.notifications.services import muted
 from rankandfile.org import services as org
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS, MANAGE_BALLOTS, MANAGE_MEMBERS, MANAGE_ROLES
 from rankandfile.org.domain.roles import add_months
-from rankandfile.org.models import Member, Membership, RoleType, Unit
+from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
 
 RULES = ("fair", "open")
 CHAIR_ROLE, COMMITTEE_ROLE = "Chair", "Steering committee"
@@ -53,11 +53,17 @@ def simulate(
     unit_path: str,
     start: dt.date | None = None,
     attendance: int = 28,
+    adopt: bool = False,
 ) -> Simulation:
-    """Run the model for `months` from `start` (default: so that the last month ends about today)."""
+    """Run the model for `months` from `start` (default: so that the last month ends about today).
+
+    `adopt`: give an existing unit (the demo's Millbrook) a history: its active members become the model's
+    members from the day they joined, its role holders its leaders; nobody joins, roles are left to the unit's
+    own history, and the model's exits spare every member who ever held a role.
+    """
     if rules not in RULES:
         raise ValueError(f"rules must be one of {', '.join(RULES)}")
-    if members < 10 or months < 1:
+    if (members < 10 and not adopt) or months < 1:
         raise ValueError("simulate at least 10 members for at least 1 month")
     today = dt.date.today()
     start = start or add_months(today.replace(day=1), -months)
@@ -67,8 +73,12 @@ def simulate(
     with quiet(), muted(), time_machine.travel(moment, tick=False) as traveller:
         world = World(unit=_unit(unit_path), rules=rules, rng=random.Random(seed), start=start, traveller=traveller)
         world.tag = f"{world.unit.path.replace('/', '-')}-{seed}"
+        world.is_adopted = adopt
         world.at_day(start, 9)
-        _found(world, members)
+        if adopt:
+            _adopt(world)
+        else:
+            _found(world, members)
         for month in range(months):
             _month(world, month, members, attendance)
         end = add_months(start, months)
@@ -137,6 +147,17 @@ def _found(world: World, members: int) -> None:
         world.chair_id = founders[0].member_id
 
 
+def _adopt(world: World) -> None:
+    rows = Membership.objects.filter(unit=world.unit, status=Membership.Status.ACTIVE).order_by("member_id")
+    for index, (member_id, joined_on) in enumerate(rows.values_list("member_id", "joined_on")):
+        agent = make_agent(world.rng, index)
+        agent.member_id = member_id
+        world.agents.append(agent)
+        world.by_member[member_id] = agent
+        world.truth.spans[member_id] = (joined_on, None)
+    world.protected = set(RoleTerm.objects.filter(holder_id__in=world.by_member).values_list("holder_id", flat=True))
+
+
 def _role(unit: Unit, name: str, seats: int, capabilities: list[str]) -> RoleType:
     role = RoleType.objects.filter(unit=unit, name=name).first()
     if role is None:
@@ -149,7 +170,7 @@ def _role(unit: Unit, name: str, seats: int, capabilities: list[str]) -> RoleTyp
 def _month(world: World, month: int, members: int, attendance: int) -> None:
     day = add_months(world.start, month)
     with transaction.atomic():
-        if month:
+        if month and not world.is_adopted:
             world.at_day(day, 10)
             _join(world, max(1, round(members * JOIN_RATE * world.rng.uniform(0.5, 1.5))), month, day)
         governance.refresh_leaders(world, day)
@@ -158,7 +179,7 @@ def _month(world: World, month: int, members: int, attendance: int) -> None:
             governance.proposal_round(world, day + dt.timedelta(days=10))
         if month % 3 == 1:
             governance.survey_round(world, day + dt.timedelta(days=12))
-        if month % 12 == 11:
+        if month % 12 == 11 and not world.is_adopted:
             governance.role_round(world, day + dt.timedelta(days=14), add_months(world.start, month + 1))
         _exits(world, day + dt.timedelta(days=20), month)
     for agent in world.agents:
@@ -167,13 +188,13 @@ def _month(world: World, month: int, members: int, attendance: int) -> None:
 
 def _exits(world: World, day: dt.date, month: int) -> None:
     world.at_day(day, 12)
-    chair = world.chair()
+    chair = world.chair(MANAGE_MEMBERS)
     memberships = {
         m.member_id: m
         for m in Membership.objects.filter(unit=world.unit, status=Membership.Status.ACTIVE).select_related("unit")
     }
     for agent in world.active():
-        if agent.member_id == world.chair_id:
+        if agent.member_id == world.chair_id or agent.member_id in world.protected:
             continue
         cause = exit_cause(world.rng, agent)
         if cause is None:

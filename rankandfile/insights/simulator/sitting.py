@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rankandfile.insights.simulator.agents import Agent, wants_reply, will_speak
+from rankandfile.insights.simulator.agents import Agent, make_agent, make_leader, wants_reply, will_speak
 from rankandfile.insights.simulator.truth import ItemLog
 from rankandfile.insights.simulator.world import World
 from rankandfile.meetings import selectors as meeting_selectors
 from rankandfile.meetings import services as meetings
 from rankandfile.meetings.models import AgendaItem, Meeting, SpeakingRequest
+from rankandfile.org.domain.capabilities import CHAIR_MEETINGS
 from rankandfile.org.models import Member
 
 AGENDA = ("Reports and the campaign plan", "Motions from members")
@@ -20,7 +21,7 @@ DISSENT_TEXT = "I dissent: the objection raised in the debate was answered by of
 
 def hold_meeting(world: World, day: dt.date, attendance: int) -> Meeting:
     world.at_day(day)
-    chair = world.chair()
+    chair = world.chair(CHAIR_MEETINGS)
     meeting = meetings.meeting_create(
         actor=chair,
         unit=world.unit,
@@ -34,6 +35,11 @@ def hold_meeting(world: World, day: dt.date, attendance: int) -> Meeting:
     leaders = world.leaders()
     others = [a for a in world.active() if not a.is_leader]
     present = leaders + world.rng.sample(others, min(len(others), attendance))
+    if not leaders:  # an adopted unit between officers: the chair (maybe from a unit above) opens the items
+        agent = world.by_member.get(chair.pk) or _visitor(world, chair)
+        if not agent.is_leader:
+            make_leader(world.rng, agent)  # until the next month's roll of officers
+        present = [agent, *(a for a in present if a is not agent)]
     rows = world.members(present)
     for agent in present:
         meetings.attendance_add(actor=chair, meeting=meeting, member=rows[agent.member_id])
@@ -73,6 +79,7 @@ def _debate(  # noqa: PLR0917 (one item of one sitting: everything it needs is p
         raise_hand(agent, stance)
     pending = pending[2:]
     dissenter: Agent | None = None
+    answers = 0  # officers' speeches since the member without a role last spoke
     for _turn in range(MAX_SPEECHES):
         if not waiting:
             break
@@ -84,6 +91,7 @@ def _debate(  # noqa: PLR0917 (one item of one sitting: everything it needs is p
         speaker = world.by_member[speech.member_id]
         waiting.pop(speaker.member_id, None)
         log.given(speech.pk, speaker.member_id, speech.stance, speaker.is_leader)
+        answers = answers + 1 if speaker.is_leader and dissenter is not None else 0
         if not speaker.is_leader and speech.stance == "against":
             dissenter = speaker
             for leader in rng.sample(leaders, len(leaders)):
@@ -94,7 +102,7 @@ def _debate(  # noqa: PLR0917 (one item of one sitting: everything it needs is p
             and dissenter is not None
             and replies.get(dissenter.member_id, 0) < 2
             and dissenter.member_id not in waiting
-            and wants_reply(rng, dissenter, speaker.sarcasm)
+            and wants_reply(rng, dissenter, speaker.sarcasm, answers)
         ):
             replies[dissenter.member_id] = replies.get(dissenter.member_id, 0) + 1
             raise_hand(dissenter, "against")
@@ -115,6 +123,14 @@ def _debate(  # noqa: PLR0917 (one item of one sitting: everything it needs is p
     return silenced
 
 
+def _visitor(world: World, member: Member) -> Agent:
+    """An officer from a unit above who chairs the meeting: an agent of the model for the evening."""
+    agent = make_leader(world.rng, make_agent(world.rng, -member.pk))
+    agent.member_id = member.pk
+    world.by_member[member.pk] = agent
+    return agent
+
+
 def _dissenter_of(world: World, log: ItemLog, event: dict[str, object]) -> Agent:
     for dissent_id, dissenter, _answers, _start in log.runs:
         if dissent_id == event["dissent_speech"]:
@@ -127,8 +143,9 @@ def _maybe_move_an_officer_up(
 ) -> None:
     """A chair who favours officers sometimes moves a waiting officer to the top, with a reason (an override)."""
     officers = [r for member_id, r in waiting.items() if world.by_member[member_id].is_leader]
-    chair_agent = world.by_member[chair.pk]
-    if not officers or world.rng.random() >= chair_agent.favouritism * 0.12:
+    chair_agent = world.by_member.get(chair.pk)
+    favouritism = chair_agent.favouritism if chair_agent is not None else 0.5
+    if not officers or world.rng.random() >= favouritism * 0.12:
         return
     queue = meeting_selectors.speaker_queue(meeting, item)
     head = queue.head

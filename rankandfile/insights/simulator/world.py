@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from rankandfile.insights.simulator.agents import Agent
 from rankandfile.insights.simulator.truth import Truth
-from rankandfile.org.models import Member, RoleType, Unit
+from rankandfile.org.models import Member, RoleTerm, RoleType, Unit
 
 
 @dataclass
@@ -29,6 +29,9 @@ class World:
     chair_id: int = 0
     tag: str = ""
     now: dt.datetime | None = None
+    # An existing unit's history (the demo): its members and roles are given; the model only acts and may leave.
+    is_adopted: bool = False
+    protected: set[int] = field(default_factory=set)  # members the model never makes leave (role holders)
 
     @property
     def clock(self) -> dt.datetime:
@@ -51,7 +54,9 @@ class World:
         self.at(self.now + dt.timedelta(**delta))
 
     def active(self) -> list[Agent]:
-        return [a for a in self.agents if a.is_active]
+        """Members now: joined by the simulated day and not gone."""
+        today = self.clock.date() if self.now is not None else self.start
+        return [a for a in self.agents if a.is_active and self.truth.spans[a.member_id][0] <= today]
 
     def leaders(self) -> list[Agent]:
         return [a for a in self.agents if a.is_active and a.is_leader]
@@ -63,5 +68,19 @@ class World:
     def member(self, agent: Agent) -> Member:
         return Member.objects.get(pk=agent.member_id)
 
-    def chair(self) -> Member:
-        return Member.objects.get(pk=self.chair_id)
+    def chair(self, capability: str = "") -> Member:
+        """Who acts for the unit: the simulated chair, or, in an adopted unit, a current holder of `capability`
+        in the unit (or a unit above it), the unit's own officers first."""
+        if not self.is_adopted or not capability:
+            return Member.objects.get(pk=self.chair_id)
+        day = self.clock.date()
+        terms = (
+            RoleTerm.objects.current(day)
+            .filter(role_type__unit__path__in=self.unit.ancestor_paths())
+            .order_by("-role_type__unit__depth", "id")
+            .values_list("holder_id", "role_type__capabilities")
+        )
+        for holder, capabilities in terms:
+            if capability in (capabilities or []):
+                return Member.objects.get(pk=holder)
+        raise LookupError(f"nobody holds {capability} over {self.unit.path} on {day}")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from rankandfile.demo.activity import load_activity
 from rankandfile.demo.bulletin import load_bulletin
 from rankandfile.demo.cases import load_cases
+from rankandfile.demo.insights import load_insights_history
 from rankandfile.demo.organization import (
     DEMO_PASSWORD,
     DEMO_URL,
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             with notifications.muted():  # history, not news: no email to 600 demo members
                 result = load_demo()
                 recalls_created = load_recalls()  # its failed recall took days: made first, in the past
+                history_created = load_insights_history()
                 activity_created = load_activity()
                 demo_cases = load_cases()
                 bulletin_created = load_bulletin()
@@ -58,6 +60,13 @@ class Command(BaseCommand):
                 "audit": counts["audit_entries"],
             }
         )
+        if history_created:
+            self.stdout.write(
+                _(
+                    "  Three years of Millbrook's meetings, proposals, ballots, surveys and exits from the culture "
+                    "simulator (open rules, then fair): see Insights."
+                )
+            )
         if activity_created:
             self.stdout.write(
                 _(

@@ -1,0 +1,141 @@
+"""Insights benchmark (issue 13): the simulator's rate, and the insights pages on a large simulated organization.
+
+    python benchmarks/insights.py [--members 100000] [--months 60] [--requests 40] [--db sqlite|postgres]
+
+Builds a throwaway database (a temporary SQLite file, or `rankandfile_bench_insights` on the PostgreSQL server at
+127.0.0.1:5432), migrates it, and runs the culture simulator through the services for `--months` months of a
+unit of `--members` members (`rankandfile.insights.simulator.run.simulate`): its rate is members × months per
+second. Then it precomputes the figures (`insights.services.snapshots_refresh_stale`, timed) and requests, logged
+in as an ordinary member with Django's test client, the unit's insights page, the national body's, the comparison
+page, the CSV and the API: server time p50/p95 (ms) and SQL queries per request.
+
+Targets of the issue: insights pages p95 ≤ 300 ms and ≤ 15 queries at 100,000 members and five simulated years.
+It prints a table, PASS/FAIL per target, and a final line of JSON with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from _harness import percentile, postgres_available, throwaway_database
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+P95_MS, MAX_QUERIES = 300.0, 15
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--months", type=int, default=60)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--attendance", type=int, default=40)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+    if args.db == "postgres" and not postgres_available():
+        print("insights: PostgreSQL is not reachable on 127.0.0.1:5432")
+        return 2
+    with throwaway_database(args.db, "rankandfile_bench_insights") as url:
+        os.environ["DATABASE_URL"] = url
+        os.environ.pop("REDIS_URL", None)
+        return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rankandfile.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from rankandfile.insights import services
+    from rankandfile.insights.simulator.run import simulate
+    from rankandfile.org.domain.api_tokens import SCOPES
+    from rankandfile.org.models import Member
+    from rankandfile.org.services import api_token_create
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    print(f"insights: {args.members} members, {args.months} months ({args.db})", flush=True)
+    start = dt.date.today().replace(day=1) - dt.timedelta(days=int(args.months * 30.44) + 31)
+    result = simulate(
+        members=args.members, months=args.months, seed=1, rules="open", unit_path="bench/north/branch",
+        start=start.replace(day=1), attendance=args.attendance,
+    )  # fmt: skip
+    rate = args.members * args.months / result.seconds
+    print(f"  simulated in {result.seconds:.1f} s: {rate:,.0f} member-months/s", flush=True)
+    began = time.perf_counter()
+    refreshed = services.snapshots_refresh_stale()
+    refresh_seconds = time.perf_counter() - began
+    print(f"  figures of {refreshed} units precomputed in {refresh_seconds:.2f} s", flush=True)
+
+    member = Member.objects.filter(
+        memberships__unit=result.unit, memberships__status="active", role_terms__isnull=True
+    ).first()
+    client = Client()
+    client.force_login(member)
+    _token, raw = api_token_create(member=member, name="bench", scopes=SCOPES)
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    national = result.unit.parent.parent
+    pages = {
+        "unit page": (client, f"/units/{result.unit.pk}/insights/"),
+        "national page": (client, f"/units/{national.pk}/insights/"),
+        "comparison": (client, "/insights/"),
+        "csv": (client, f"/units/{result.unit.pk}/insights.csv"),
+        "api": (api, f"/api/v1/units/{result.unit.pk}/insights"),
+    }
+    figures: dict[str, dict[str, float]] = {}
+    for name, (who, url) in pages.items():
+        times, queries = [], 0
+        who.get(url)  # warm
+        for _ in range(args.requests):
+            with CaptureQueriesContext(connection) as captured:
+                began = time.perf_counter()
+                response = who.get(url)
+                times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            queries = max(queries, len(captured))
+        figures[name] = {
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
+            "queries": queries,
+        }
+        print(
+            f"  {name:14s} p50 {figures[name]['p50_ms']:7.1f} ms  p95 {figures[name]['p95_ms']:7.1f} ms  "
+            f"{queries} queries"
+        )
+    checks = {
+        f"insights pages p95 <= {P95_MS:.0f} ms": all(f["p95_ms"] <= P95_MS for f in figures.values()),
+        f"insights pages <= {MAX_QUERIES} queries": all(f["queries"] <= MAX_QUERIES for f in figures.values()),
+    }
+    for name, ok in checks.items():
+        print(f"{'PASS' if ok else 'FAIL'} {name}")
+    summary = {
+        "benchmark": "insights",
+        "db": args.db,
+        "members": args.members,
+        "months": args.months,
+        "simulate_seconds": round(result.seconds, 1),
+        "member_months_per_second": round(rate, 1),
+        "refresh_seconds": round(refresh_seconds, 2),
+        "pages": figures,
+        "pass": all(checks.values()),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
