@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from _harness import HOST as PG_HOST
-from _harness import PG_PORT, ROOT, percentile, postgres_available, say, throwaway_database
+from _harness import PG_PORT, ROOT, cpu_seconds, percentile, postgres_available, say, throwaway_database
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -229,13 +229,16 @@ def measure(client: Any, urls: list[str]) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     times: list[float] = []
+    cpu: list[float] = []
     queries: list[int] = []
     client.get(urls[0])  # the session and the capability cache warm up
+    db_cpu_before = cpu_seconds(database=PG_BENCH_DB) if connection.vendor == "postgresql" else 0.0
     for url in urls:
         with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             elapsed = (time.perf_counter() - start) * 1000
+            cpu.append((time.process_time() - start_cpu) * 1000)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
         times.append(elapsed)
@@ -245,6 +248,13 @@ def measure(client: Any, urls: list[str]) -> dict[str, Any]:
         "p50_ms": round(percentile(times, 50), 1),
         "p95_ms": round(percentile(times, 95), 1),
         "max_ms": round(max(times), 1),
+        # CPU time of this process (Django, and SQLite itself): what the time would be on an idle machine, less
+        # PostgreSQL's own work, given as its backends' CPU time per request (an average).
+        "cpu_p50_ms": round(percentile(cpu, 50), 1),
+        "cpu_p95_ms": round(percentile(cpu, 95), 1),
+        "postgres_cpu_ms_per_request": round((cpu_seconds(database=PG_BENCH_DB) - db_cpu_before) * 1000 / len(urls), 1)
+        if connection.vendor == "postgresql"
+        else None,
         "queries_max": max(queries),
     }
 
@@ -372,6 +382,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{db:<10} {run['search']['p50_ms']:>9.1f}ms {run['search']['p95_ms']:>9.1f}ms "
             f"{run['issue_page']['p50_ms']:>8.1f}ms {run['issue_page']['p95_ms']:>8.1f}ms {queries:>8}"
         )
+    for db, run in runs.items():
+        search, issue = run["search"], run["issue_page"]
+        extra = ""
+        if db == "postgres":
+            extra = (
+                f" + PostgreSQL {search['postgres_cpu_ms_per_request']} / "
+                f"{issue['postgres_cpu_ms_per_request']} ms per request (average)"
+            )
+        print(f"{db:<10} CPU p95: search {search['cpu_p95_ms']} ms, issue page {issue['cpu_p95_ms']} ms{extra}")
     queries_per_page = max(max(r["search"]["queries_max"], r["issue_page"]["queries_max"]) for r in runs.values())
     for db, run in runs.items():
         for name, value, limit in (
