@@ -92,12 +92,15 @@ def _where(filters: Filters) -> tuple[list[str], list[Any]]:
 
 
 def documents_search(query: str, filters: Filters | None = None, *, page: int = 1) -> Results:
-    """Published, shown documents matching every word of `query`, best first, PAGE_SIZE to a page."""
+    """Published, shown documents matching every word of `query`, best first, PAGE_SIZE to a page (without words,
+    the filtered documents newest first)."""
     filters = filters or Filters()
     terms = query_terms(query)
     page = max(1, page)
     if not terms:
-        return Results(query, terms, [], page, has_next=False)
+        if filters == Filters():
+            return Results(query, terms, [], page, has_next=False)
+        return _newest(query, filters, page)
     ranked = _ranked_ids(terms, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
     has_next = len(ranked) > PAGE_SIZE
     ranked = ranked[:PAGE_SIZE]
@@ -113,6 +116,32 @@ def documents_search(query: str, filters: Filters | None = None, *, page: int = 
         if pk in documents and pk in snippets
     ]
     return Results(query, terms, hits, page, has_next)
+
+
+def _newest(query: str, filters: Filters, page: int) -> Results:
+    """No words but filters (an author's documents, a caucus's): the newest first, each with its opening."""
+    conditions = {
+        key: value
+        for key, value in (
+            ("period_id", filters.period_id),
+            ("author_id", filters.author_id),
+            ("caucus_id", filters.caucus_id),
+            ("published_at__gte", filters.published_from),
+            ("published_at__lt", filters.published_until),
+        )
+        if value is not None
+    }
+    rows = list(
+        Document.objects.filter(status=Document.Status.PUBLISHED, hidden_at__isnull=True, **conditions)
+        .select_related("author", "caucus", "period")
+        .defer("html", "period__code_of_conduct", "period__description")
+        .order_by("-published_at", "-id")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1]
+    )
+    hits = [
+        Hit(d, 0.0, [Part(d.title, False)], [Part(" ".join(d.text.split()[:SNIPPET_WORDS]) + " …", False)])
+        for d in rows[:PAGE_SIZE]
+    ]
+    return Results(query, [], hits, page, has_next=len(rows) > PAGE_SIZE)
 
 
 def _ranked_ids(terms: list[str], filters: Filters, *, offset: int, limit: int) -> list[tuple[int, float]]:
