@@ -15,6 +15,11 @@ def _fast_hashing_and_clean_cache(settings: Any, tmp_path_factory: Any) -> Any:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The audit signing key of the test session: made on first use, never the one under var/.
     settings.AUDIT_SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "audit-signing.key"
+    # Case passphrases and receipts: Argon2id at libsodium's floor (production cost: settings.py, docs/cases.md),
+    # and attachments under the test session's own media folder.
+    settings.CASE_PASSPHRASE_OPSLIMIT = settings.CASE_RECEIPT_OPSLIMIT = 1
+    settings.CASE_PASSPHRASE_MEMLIMIT = settings.CASE_RECEIPT_MEMLIMIT = 8192
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     from django.core.cache import cache
 
     cache.clear()

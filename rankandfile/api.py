@@ -95,12 +95,20 @@ def on_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 from rankandfile.audit.api import router as audit_router  # noqa: E402
 from rankandfile.ballots.api import router as ballots_router  # noqa: E402
+from rankandfile.ballots.api_elections import router as elections_router  # noqa: E402
 from rankandfile.bulletin.api import router as bulletin_router  # noqa: E402
+from rankandfile.cases.api import router as cases_router  # noqa: E402
+from rankandfile.insights.api import router as insights_router  # noqa: E402
+from rankandfile.meetings.api import router as meetings_router  # noqa: E402
 from rankandfile.org.api import router as org_router  # noqa: E402  (routers import `api` helpers above)
 from rankandfile.proposals.api import router as proposals_router  # noqa: E402
 
 api.add_router("/", org_router)
 api.add_router("/", proposals_router)
 api.add_router("/", ballots_router)
+api.add_router("/", elections_router)
+api.add_router("/", meetings_router)
 api.add_router("/", audit_router)
+api.add_router("/", cases_router)
+api.add_router("/", insights_router)
 api.add_router("/", bulletin_router)

@@ -12,9 +12,16 @@ commands:
   verify-audit            check the audit chain; exits 1 at the first altered, removed or reordered entry
                           (`--expect-head SEQ:HASH` a head kept elsewhere, `--public-key HEX` the published key)
   publish-audit-head      sign and publish the audit chain's head (run it from cron; docs/operations.md)
+  cases intake ...        record a complaint received on paper or by phone; prints its receipt
+                          (`--unit PATH --category SLUG --text-file FILE [--attach FILE ...]`)
   import-members FILE     import members from CSV into a unit (`--unit PATH`, `--skip-bad-rows`)
   backup DIRECTORY        back up the database without linking votes to voters (docs/operations.md)
+  restore FILE            restore a SQLite backup into the configured database, then verify-audit (`--replace`
+                          to overwrite a database that is not empty; PostgreSQL: docs/operations.md)
   demo                    load the demo organization (safe to run twice)
+  simulate                simulate an organization's culture through the services (`--members N --months M
+                          --seed S --rules fair|open --unit PATH [--truth FILE.json]`; docs/insights.md)
+  insights                print a unit's culture measures (`--unit PATH --format json`)
   manage ...              any Django management command (migrate, runserver, createsuperuser, ...)
 """
 
@@ -23,9 +30,12 @@ DJANGO_COMMANDS = {
     "verify-audit": "verify_audit",
     "publish-audit-head": "publish_audit_head",
     "import-members": "import_members",
+    "cases": "cases",
     "backup": "backup",
+    "restore": "restore",
     "demo": "load_demo",
     "simulate": "simulate",
+    "insights": "insights",
 }
 
 

@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "rankandfile.ballots",
     "rankandfile.meetings",
     "rankandfile.notifications",
+    "rankandfile.cases",
+    "rankandfile.recall",  # above ballots: petitions whose threshold opens a recall ballot
+    "rankandfile.insights",
     "rankandfile.bulletin",
     "rankandfile.demo",  # `load_demo`: the demo organization, above every app
     "huey.contrib.djhuey",  # the task worker: `manage.py run_huey` (docs/deploy.md, "The task worker")
@@ -252,6 +255,22 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rank & File <noreply@
 # --- Ballots --------------------------------------------------------------------------------------------------
 # How long a close waits for the open box's exclusive lock (PostgreSQL) before refusing; casts wait meanwhile.
 BALLOT_BOX_LOCK_TIMEOUT_MS = int(os.environ.get("BALLOT_BOX_LOCK_TIMEOUT_MS", "2000"))
+
+# --- Confidential cases (docs/cases.md, docs/security.md "Confidential cases") ---------------------------------
+# Uploaded files live here; case attachments only ever as ciphertext (cases/uploads.py).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"  # never served: attachments are streamed, decrypted, by the case views
+# Argon2id cost for a committee member's case passphrase: 3 passes over 64 MiB, 0.1–0.4 s here (unlock ≤ 1 s).
+CASE_PASSPHRASE_OPSLIMIT = int(os.environ.get("CASE_PASSPHRASE_OPSLIMIT", "3"))
+CASE_PASSPHRASE_MEMLIMIT = int(os.environ.get("CASE_PASSPHRASE_MEMLIMIT", str(64 * 1024 * 1024)))
+# Argon2id cost for receipts (fixed in the database the first time it is used): 3 passes over 64 MiB, ~0.1 s.
+CASE_RECEIPT_OPSLIMIT = int(os.environ.get("CASE_RECEIPT_OPSLIMIT", "3"))
+CASE_RECEIPT_MEMLIMIT = int(os.environ.get("CASE_RECEIPT_MEMLIMIT", str(64 * 1024 * 1024)))
+# An unlocked case key lasts this long without use; each use starts the time again.
+CASE_UNLOCK_IDLE_SECONDS = int(os.environ.get("CASE_UNLOCK_IDLE_SECONDS", "1800"))
+CASE_ATTACHMENT_MAX_BYTES = int(os.environ.get("CASE_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+# The public intake page takes at most this many complaints per client address per hour.
+CASE_PUBLIC_INTAKE_PER_HOUR = int(os.environ.get("CASE_PUBLIC_INTAKE_PER_HOUR", "5"))
 
 # --- Audit chain heads (docs/security.md, "Signed heads") ----------------------------------------------------
 # The Ed25519 key that signs published chain heads. It must live outside the database (and, in production, where a

@@ -29,11 +29,14 @@ urlpatterns = [
     path("audit/", include("rankandfile.audit.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("", include("rankandfile.cases.urls")),
     path("", include("rankandfile.meetings.urls")),
     path("", include("rankandfile.proposals.urls")),
     path("", include("rankandfile.ballots.urls")),
+    path("", include("rankandfile.recall.urls")),
     path("", include("rankandfile.org.urls")),
     path("", include("rankandfile.notifications.urls")),
+    path("", include("rankandfile.insights.urls")),
     path("", include("rankandfile.bulletin.urls")),
 ]
 

@@ -2,8 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+
+if TYPE_CHECKING:  # for the type checker only: web.py sits below every app (the "apps" import contract)
+    from django_htmx.middleware import HtmxDetails
+
+    from rankandfile.org.models import Member
+
+
+class AuthedRequest(HttpRequest):
+    """The request a view behind `login_required` receives: its user is a `Member`, never anonymous (Django's own
+    `HttpRequest.user` may be either). django-htmx's middleware adds `htmx`. Annotate such views with it instead of
+    casting `request.user` or silencing the type checker."""
+
+    user: Member
+    htmx: HtmxDetails
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -24,4 +41,4 @@ def first_message(error: ValidationError) -> str:
     return "; ".join(error.messages)
 
 
-__all__ = ["NON_FIELD_ERRORS", "add_service_errors", "first_message"]
+__all__ = ["NON_FIELD_ERRORS", "AuthedRequest", "add_service_errors", "first_message"]

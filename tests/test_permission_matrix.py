@@ -17,6 +17,7 @@ yuri, an officer of another unit: a York member holding every capability, all fr
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -339,12 +340,88 @@ def unsubscribe_link(o: SmallOrg) -> str:
     return reverse("notifications:unsubscribe", args=[unsubscribe_token(o.alice.pk, "ballot.opened")])
 
 
+def alice_membership_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        from rankandfile.org.models import Membership
+
+        return reverse(f"org:{name}", args=[Membership.objects.get(member=o.alice, unit=o.leeds).pk])
+
+    url.__name__ = f"alice_{name}"
+    return url
+
+
+# --- confidential cases: a Leeds case with a file, filed once erin (national committee) set her passphrase ---
+def leeds_case(o: SmallOrg) -> Any:
+    from rankandfile.cases.models import CommitteeKey
+    from rankandfile.cases.tests.helpers import file_case, set_passphrase
+
+    if not CommitteeKey.objects.filter(member=o.erin).exists():
+        set_passphrase(o.erin)
+    return file_case(o).case
+
+
+def case_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"cases:{name}", args=[leeds_case(o).reference])
+
+    url.__name__ = f"case_{name}"
+    return url
+
+
+def case_file_url(o: SmallOrg) -> str:
+    from rankandfile.cases import services as case_services
+    from rankandfile.cases.models import Attachment
+    from rankandfile.cases.uploads import seal_stream
+
+    case = leeds_case(o)
+    upload = seal_stream(io.BytesIO(b"%PDF-1.4 statement"), name="statement.pdf", content_type="application/pdf")
+    case_services.policy_get()
+    Attachment.objects.create(case=case, storage_name=upload.storage_name, sealed_meta=b"", size=upload.size)
+    return reverse("cases:file", args=[case.reference, case.attachments.get().pk])
+
+
+def a_note(o: SmallOrg) -> dict[str, Any]:
+    return {"kind": "note", "text": "A note.", "to": "acknowledged"}
+
+
+# Whoever sits on a committee or an appeal body somewhere: erin (national), yuri (York's all-capability role).
+CASE_KEYHOLDERS = expect(FORBIDDEN, anonymous=LOGIN, erin=OK, yuri=OK)
+LEEDS_COMMITTEE = expect(NOT_FOUND, anonymous=LOGIN, erin=OK)
+LEEDS_COMMITTEE_ACTION = expect(NOT_FOUND, anonymous=LOGIN, erin=REDIRECT)
+
+
 def api_post(label: str, path: Callable[[SmallOrg], str], expected: dict[str, str], data: Any = None) -> Case:
     return Case(label, lambda o: "/api/v1" + path(o), expected, method="post", data=data, api=True, json=True)
 
 
+# The API's own rules, as the pages': members of Leeds (alice, bob, erin) create there; chair_meetings over Leeds
+# (bob, carol, dave) runs its meetings; whoever may take part in a Leeds meeting reads it.
+API_LEEDS_CREATE = expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice=CREATED, bob=CREATED, erin=CREATED)
+API_RUN_LEEDS = expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=OK, carol=OK, dave=OK)
+API_TAKE_PART_LEEDS = expect(OK, anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN)
+
+
+def no_body(o: SmallOrg) -> dict[str, Any]:
+    return {}
+
+
+def api_meeting_item(o: SmallOrg) -> tuple[int, int]:
+    meeting = leeds_meeting(o)
+    return meeting.pk, meeting.items.last().pk
+
+
 # Pattern name → the cases that pin down its rule. Keep one entry per pattern; several cases where the rule has
 # edges (another unit, a missing object, the wrong method).
+def frank_exit_link(o: SmallOrg) -> str:
+    """The exit survey link frank (whose Leeds membership lapsed) was sent: anyone holding it may answer."""
+    from rankandfile.insights import services as insights_services
+    from rankandfile.org.models import Membership
+
+    membership = Membership.objects.get(member=o.frank, unit=o.leeds)
+    _invitation, raw = insights_services.exit_survey_offer(membership=membership, send=False)
+    return reverse("insights:exit_survey", args=[raw])
+
+
 MATRIX: dict[str, list[Case]] = {
     "home": [get("home", lambda o: reverse("home"), LOGGED_IN)],
     # --- accounts (django.contrib.auth views, email login form) ---
@@ -741,7 +818,12 @@ MATRIX: dict[str, list[Case]] = {
     "ballots:receipt_check": [
         get("check a receipt", ballot_url("receipt_check", "closed"), MEMBERS),
         post("check a receipt by POST", ballot_url("receipt_check", "closed"), MEMBERS, data=a_receipt),
-        get("check before close", ballot_url("receipt_check"), NOT_PUBLISHED),
+        get("check before close: when the box will be published", ballot_url("receipt_check"), MEMBERS),
+    ],
+    "ballots:my_receipt": [
+        # The receipt page after a reload: shows no vote (the tab keeps the receipt); the ballot page's rule.
+        get("my receipt of an open ballot", ballot_url("my_receipt"), MEMBERS),
+        get("my receipt of a draft", ballot_url("my_receipt", "draft"), DRAFT_ONLY_MANAGERS),
     ],
     "ballots:election_create": [
         get(
@@ -797,11 +879,37 @@ MATRIX: dict[str, list[Case]] = {
             expect(NOT_FOUND),
         ),
     ],
+    # --- insights: the same figures for every member in good standing; surveys need manage_ballots ---
+    "insights:index": [get("every unit side by side", lambda o: reverse("insights:index"), MEMBERS)],
+    "insights:definitions": [get("definitions", lambda o: reverse("insights:definitions"), MEMBERS)],
+    "insights:mine": [get("my own figures", lambda o: reverse("insights:mine"), MEMBERS)],
+    "insights:unit": [
+        get("Leeds insights", lambda o: reverse("insights:unit", args=[o.leeds.pk]), MEMBERS),
+        get("York insights", lambda o: reverse("insights:unit", args=[o.york.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("insights:unit", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "insights:unit_csv": [
+        get("Leeds insights CSV", lambda o: reverse("insights:unit_csv", args=[o.leeds.pk]), MEMBERS),
+        get("missing unit", lambda o: reverse("insights:unit_csv", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "insights:survey_new": [
+        get("climate survey in Leeds", lambda o: reverse("insights:survey_new", args=[o.leeds.pk]), MANAGE_BALLOTS),
+        get("missing unit", lambda o: reverse("insights:survey_new", args=[MISSING_ID]), MEMBERS_MISSING),
+    ],
+    "insights:exit_survey": [
+        get("exit survey link", frank_exit_link, PUBLIC),
+        get("unknown link", lambda o: reverse("insights:exit_survey", args=["no-such-link"]), expect(NOT_FOUND)),
+    ],
     # --- API (bearer tokens; 401 without one) ---
     "api:openapi-json": [get("OpenAPI schema", lambda o: "/api/v1/openapi.json", PUBLIC)],
     "api:openapi-view": [get("API docs", lambda o: "/api/v1/docs", PUBLIC)],
     "api:api-root": [get("API root", lambda o: "/api/v1/", expect(NOT_FOUND))],
     "api:list_units": [api_get("units", lambda o: "/units", API_MEMBERS)],
+    "api:unit_insights": [
+        api_get("Leeds insights", lambda o: f"/units/{o.leeds.pk}/insights", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/insights", API_MEMBERS_MISSING),
+    ],
+    "api:my_insights": [api_get("my own figures", lambda o: "/insights/me", API_MEMBERS)],
     # Outside parties without a token have the public page and feed (audit:heads, audit:heads_feed).
     "api:audit_heads": [api_get("signed heads", lambda o: "/audit/heads", API_MEMBERS)],
     "api:audit_public_keys": [api_get("audit public keys", lambda o: "/audit/public-keys", API_MEMBERS)],
@@ -917,6 +1025,71 @@ MATRIX: dict[str, list[Case]] = {
         ),
         api_get("missing ballot", lambda o: f"/ballots/{MISSING_ID}/results", API_MEMBERS_MISSING),
     ],
+    # A member leaves, or contests an exit recorded for them, only on their own membership (alice's Leeds one here).
+    "org:membership_leave": [
+        post(
+            "leave Leeds", alice_membership_url("membership_leave"), expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT)
+        ),
+        get("leave by GET", alice_membership_url("membership_leave"), expect(NOT_ALLOWED, anonymous=LOGIN)),
+    ],
+    "org:membership_contest": [
+        post(
+            "contest an exit",
+            alice_membership_url("membership_contest"),
+            expect(NOT_FOUND, anonymous=LOGIN, alice=REDIRECT),
+        ),
+    ],
+    # --- confidential cases (issue 11; rankandfile/cases/access.py). A Leeds case goes to erin's national committee;
+    # everyone else, officers and the operator included, gets 404 on it (and the attempt is recorded). yuri holds
+    # the committee's capability in York only: he reaches the committee's own pages, never a Leeds case.
+    # rankandfile/cases/tests/test_case_permissions.py repeats this for the issue's nine personas.
+    "cases:report": [get("report a concern", lambda o: reverse("cases:report"), PUBLIC)],
+    "cases:public_report": [
+        get("public intake of Leeds", lambda o: reverse("cases:public_report", args=[o.leeds.pk]), PUBLIC),
+        get(
+            "public intake of a missing unit",
+            lambda o: reverse("cases:public_report", args=[MISSING_ID]),
+            expect(NOT_FOUND),
+        ),
+    ],
+    "cases:figures": [get("case figures of Leeds", lambda o: reverse("cases:figures", args=[o.leeds.pk]), MEMBERS)],
+    "cases:receipt": [get("enter a receipt", lambda o: reverse("cases:receipt"), PUBLIC)],
+    "cases:mine": [get("my case without a receipt", lambda o: reverse("cases:mine"), expect(REDIRECT))],
+    "cases:mine_message": [
+        post("a message without a receipt", lambda o: reverse("cases:mine_message"), expect(NOT_FOUND))
+    ],
+    "cases:mine_appeal": [
+        post("an appeal without a receipt", lambda o: reverse("cases:mine_appeal"), expect(NOT_FOUND))
+    ],
+    "cases:mine_file": [
+        get("a file without a receipt", lambda o: reverse("cases:mine_file", args=[1]), expect(NOT_FOUND))
+    ],
+    "cases:mine_leave": [post("forget the receipt", lambda o: reverse("cases:mine_leave"), expect(REDIRECT))],
+    "cases:list": [get("the committee's cases", lambda o: reverse("cases:list"), CASE_KEYHOLDERS)],
+    "cases:key": [get("the case passphrase", lambda o: reverse("cases:key"), CASE_KEYHOLDERS)],
+    "cases:key_lock": [post("lock the case key", lambda o: reverse("cases:key_lock"), expect(REDIRECT))],
+    "cases:record": [get("record a paper complaint", lambda o: reverse("cases:record"), CASE_KEYHOLDERS)],
+    "cases:case": [
+        get("a Leeds case", case_url("case"), LEEDS_COMMITTEE),
+        get(
+            "a missing case", lambda o: reverse("cases:case", args=["C-0000-0000"]), expect(NOT_FOUND, anonymous=LOGIN)
+        ),
+    ],
+    "cases:entry_add": [post("add a note", case_url("entry_add"), LEEDS_COMMITTEE_ACTION, data=a_note)],
+    "cases:move": [
+        post("acknowledge", case_url("move"), LEEDS_COMMITTEE_ACTION, data=lambda o: {"to": "acknowledged"})
+    ],
+    "cases:decide": [post("decide", case_url("decide"), LEEDS_COMMITTEE_ACTION, data=a_note)],
+    "cases:recuse": [
+        post("declare a conflict", case_url("recuse"), LEEDS_COMMITTEE_ACTION, data=lambda o: {"reason": "x"})
+    ],
+    "cases:appeal": [post("record an appeal", case_url("appeal"), LEEDS_COMMITTEE_ACTION, data=a_note)],
+    "cases:appeal_decide": [post("decide an appeal", case_url("appeal_decide"), LEEDS_COMMITTEE_ACTION, data=a_note)],
+    "cases:file": [get("a file of a Leeds case (locked: to the key page)", case_file_url, LEEDS_COMMITTEE_ACTION)],
+    "api:case_figures": [
+        api_get("case figures of Leeds", lambda o: f"/units/{o.leeds.pk}/case-figures", API_MEMBERS),
+        api_get("case figures of a missing unit", lambda o: f"/units/{MISSING_ID}/case-figures", API_MEMBERS_MISSING),
+    ],
     "api:ballot_box": [
         api_get("the box of a closed ballot", lambda o: f"/ballots/{leeds_ballot(o, 'closed').pk}/box", API_MEMBERS),
         api_get(
@@ -925,7 +1098,395 @@ MATRIX: dict[str, list[Case]] = {
             expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN),
         ),
     ],
+    # --- the API does what the pages do (issue 12): each write with the page's rule and refusals ---
+    "api:create_proposal": [
+        api_post(
+            "propose in Leeds",
+            lambda o: f"/units/{o.leeds.pk}/proposals",
+            API_LEEDS_CREATE,
+            data=lambda o: {"title": "Night buses", "text": "The branch asks for night buses."},
+        ),
+    ],
+    "api:create_counter_proposal": [
+        api_post(
+            "counter alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/counter-proposals",
+            API_LEEDS_CREATE,
+            data=lambda o: {"title": "A smaller fund", "text": "A fund of £100."},
+        ),
+    ],
+    "api:revise_proposal": [
+        api_post(
+            "edit alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/revisions",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice=CREATED),
+            data=lambda o: {"title": "Rent strike fund", "text": "A fund of £200."},
+        ),
+    ],
+    "api:submit_proposal": [
+        api_post(
+            "submit alice's draft",
+            lambda o: f"/proposals/{alice_proposal(o, submitted=False).pk}/submit",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN, alice=OK),
+        ),
+    ],
+    "api:withdraw_proposal": [
+        api_post(
+            "withdraw alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/withdraw",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice=OK),
+        ),
+    ],
+    "api:put_proposal_on_agenda": [
+        api_post(
+            "put on the agenda", lambda o: f"/proposals/{alice_proposal(o).pk}/agenda", API_RUN_LEEDS, data=no_body
+        ),
+    ],
+    "api:proposal_amendments": [
+        api_get("amendments of a proposal", lambda o: f"/proposals/{alice_proposal(o).pk}/amendments", API_MEMBERS),
+        api_get("missing proposal", lambda o: f"/proposals/{MISSING_ID}/amendments", API_MEMBERS_MISSING),
+    ],
+    "api:propose_amendment": [
+        # The author does not amend her own proposal (she edits it): refused with the service's reason.
+        api_post(
+            "amend alice's proposal",
+            lambda o: f"/proposals/{alice_proposal(o).pk}/amendments",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, alice="422", bob=CREATED, erin=CREATED),
+            data=lambda o: {"text": "The branch sets up a *strike fund* of £300."},
+        ),
+    ],
+    "api:get_amendment": [
+        api_get(
+            "bob's amendment", lambda o: "/amendments/" + bob_amendment_url("amendment")(o).split("/")[-2], API_MEMBERS
+        ),
+        api_get("missing amendment", lambda o: f"/amendments/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:accept_amendment": [
+        api_post(
+            "accept bob's amendment",
+            lambda o: "/amendments/" + bob_amendment_url("amendment")(o).split("/")[-2] + "/accept",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN, alice=OK),
+        ),
+    ],
+    "api:withdraw_amendment": [
+        api_post(
+            "withdraw bob's amendment",
+            lambda o: "/amendments/" + bob_amendment_url("amendment")(o).split("/")[-2] + "/withdraw",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN, bob=OK),
+        ),
+    ],
+    "api:get_decision_rules": [
+        api_get("Leeds decision rules", lambda o: f"/units/{o.leeds.pk}/decision-rules", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/decision-rules", API_MEMBERS_MISSING),
+    ],
+    "api:set_decision_rules": [
+        api_post(
+            "set Leeds decision rules",
+            lambda o: f"/units/{o.leeds.pk}/decision-rules",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=OK),
+            data=lambda o: {"counter_cosigners": 3, "choice_method": "schulze"},
+        ),
+    ],
+    "api:create_ballot": [
+        api_post(
+            "a question in Leeds",
+            lambda o: f"/units/{o.leeds.pk}/ballots",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=CREATED),
+            data=lambda o: {"title": "Affiliate to the trades council?"},
+        ),
+        # As on the page: a York ballot never decides a Leeds proposal, not even dave's or yuri's.
+        api_post(
+            "a York ballot on a Leeds proposal",
+            lambda o: f"/units/{o.york.pk}/ballots",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=NOT_FOUND, yuri=NOT_FOUND),
+            data=lambda o: {"title": "Fund?", "proposal_id": alice_proposal(o).pk},
+        ),
+    ],
+    "api:set_ballot_alternatives": [
+        # The draft election ballot has no alternatives to change: the service says so (422) to its manager.
+        api_post(
+            "change a draft's alternatives",
+            lambda o: f"/ballots/{leeds_ballot(o, 'draft').pk}/alternatives",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, frank=FORBIDDEN, dave="422"),
+            data=lambda o: {"alternative_ids": []},
+        ),
+    ],
+    "api:unit_elections": [
+        api_get("Leeds elections", lambda o: f"/units/{o.leeds.pk}/elections", API_MEMBERS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/elections", API_MEMBERS_MISSING),
+    ],
+    "api:get_election": [
+        api_get("an election", lambda o: f"/elections/{leeds_election(o).pk}", API_MEMBERS),
+        api_get("missing election", lambda o: f"/elections/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:create_election": [
+        api_post(
+            "an election for Leeds chair (the defaults)",
+            lambda o: f"/roles/{o.chair_role.pk}/elections",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave=CREATED),
+            data=no_body,
+        ),
+        api_post("missing role", lambda o: f"/roles/{MISSING_ID}/elections", API_MEMBERS_MISSING, data=no_body),
+    ],
+    "api:nominate": [
+        api_post(
+            "nominate alice",
+            lambda o: f"/elections/{leeds_election(o).pk}/nominations",
+            API_LEEDS_CREATE,
+            data=lambda o: {"nominee_id": o.alice.pk},
+        ),
+    ],
+    "api:close_nominations": [
+        # Before the deadline: refused with the reason (everyone gets the whole period).
+        api_post(
+            "close nominations early",
+            lambda o: f"/elections/{leeds_election(o).pk}/close-nominations",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, dave="422"),
+        ),
+    ],
+    "api:accept_nomination": [
+        api_post(
+            "alice accepts",
+            lambda o: "/nominations/" + alice_nomination_url("nomination_accept")(o).split("/")[-3] + "/accept",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, alice=OK),
+            data=lambda o: {"statement": "I will publish every decision within a week."},
+        ),
+    ],
+    "api:withdraw_nomination": [
+        api_post(
+            "alice declines",
+            lambda o: "/nominations/" + alice_nomination_url("nomination_withdraw")(o).split("/")[-3] + "/withdraw",
+            expect(NOT_FOUND, anonymous=UNAUTHORIZED, alice=OK),
+        ),
+    ],
+    "api:unit_meetings": [
+        api_get("Leeds meetings", lambda o: f"/units/{o.leeds.pk}/meetings", API_TAKE_PART_LEEDS),
+        api_get("missing unit", lambda o: f"/units/{MISSING_ID}/meetings", API_MEMBERS_MISSING),
+    ],
+    "api:get_meeting": [
+        api_get("a Leeds meeting", lambda o: f"/meetings/{leeds_meeting(o).pk}", API_TAKE_PART_LEEDS),
+        api_get("missing meeting", lambda o: f"/meetings/{MISSING_ID}", API_MEMBERS_MISSING),
+    ],
+    "api:create_meeting": [
+        api_post(
+            "call a Leeds meeting",
+            lambda o: f"/units/{o.leeds.pk}/meetings",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=CREATED, carol=CREATED, dave=CREATED),
+            data=lambda o: {
+                "title": "Branch meeting",
+                "starts_at": "2099-01-01T19:00:00Z",
+                "mode": "online",
+                "online_link": "https://meet.example.org/leeds",
+                "agenda": ["Rent strike"],
+            },
+        ),
+    ],
+    "api:open_meeting": [
+        api_post("open a meeting", lambda o: f"/meetings/{leeds_meeting(o, is_open=False).pk}/open", API_RUN_LEEDS),
+    ],
+    "api:close_meeting": [
+        api_post("close a meeting", lambda o: f"/meetings/{leeds_meeting(o).pk}/close", API_RUN_LEEDS)
+    ],
+    "api:add_agenda_item": [
+        api_post(
+            "add an item",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/items",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=CREATED, carol=CREATED, dave=CREATED),
+            data=lambda o: {"title": "Budget"},
+        ),
+    ],
+    "api:move_agenda_item": [
+        api_post(
+            "move an item up",
+            lambda o: "/meetings/{}/items/{}/move".format(*api_meeting_item(o)),
+            API_RUN_LEEDS,
+            data=lambda o: {"direction": "up"},
+        ),
+    ],
+    "api:select_agenda_item": [
+        api_post(
+            "take up an item", lambda o: "/meetings/{}/items/{}/select".format(*api_meeting_item(o)), API_RUN_LEEDS
+        ),
+    ],
+    "api:check_in": [
+        api_post("check in", lambda o: f"/meetings/{leeds_meeting(o).pk}/check-in", API_TAKE_PART_LEEDS, data=no_body),
+    ],
+    "api:raise_hand": [
+        api_post(
+            "raise a hand",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/hand",
+            expect(CREATED, anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN),
+            data=lambda o: {"stance": "for"},
+        ),
+    ],
+    "api:withdraw_hand": [
+        api_post(
+            "withdraw a hand never raised",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/hand/withdraw",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN),
+        ),
+    ],
+    "api:add_attendance": [
+        api_post(
+            "check alice in",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/attendance",
+            API_RUN_LEEDS,
+            data=lambda o: {"member_id": o.alice.pk},
+        ),
+    ],
+    "api:add_speaker": [
+        api_post(
+            "add alice to the list",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/speakers",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=CREATED, carol=CREATED, dave=CREATED),
+            data=lambda o: {"member_id": o.alice.pk, "stance": "for"},
+        ),
+    ],
+    "api:next_speaker": [
+        api_post(
+            "call the next speaker of an empty list",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/speech/next",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob="422", carol="422", dave="422"),
+        ),
+    ],
+    "api:end_speech": [
+        api_post(
+            "end a speech when nobody speaks",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/speech/end",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob="422", carol="422", dave="422"),
+        ),
+    ],
+    "api:meeting_motions": [
+        api_get("motions", lambda o: f"/meetings/{leeds_meeting(o).pk}/motions", API_TAKE_PART_LEEDS),
+    ],
+    "api:add_motion": [
+        api_post(
+            "put a motion",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/motions",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=CREATED, carol=CREATED, dave=CREATED),
+            data=lambda o: {"text": "That the branch backs the rent strike."},
+        ),
+    ],
+    "api:count_motion": [
+        api_post(
+            "count a missing motion",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/motions/{MISSING_ID}/count",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob=NOT_FOUND, carol=NOT_FOUND, dave=NOT_FOUND),
+            data=lambda o: {"votes_for": 3, "votes_against": 1},
+        ),
+    ],
+    "api:add_dissent": [
+        # Only those who attended attach a dissent: nobody checked in here, so the service refuses (422).
+        api_post(
+            "attach a dissent",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/dissents",
+            expect("422", anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=FORBIDDEN, yuri=FORBIDDEN),
+            data=lambda o: {"text": "I said the fund was too small."},
+        ),
+    ],
+    "api:approve_minutes": [
+        api_post(
+            "approve minutes that are not waiting",
+            lambda o: f"/meetings/{leeds_meeting(o).pk}/minutes/approve",
+            expect(FORBIDDEN, anonymous=UNAUTHORIZED, bob="422", carol="422", dave="422"),
+            data=lambda o: {"minutes_of_id": MISSING_ID},
+        ),
+    ],
 }
+
+
+# --- recall (issue 15): alice's petition against bob, chair of Leeds (the roll: alice, bob, erin) ---
+def alice_recall_petition(o: SmallOrg) -> Any:
+    from rankandfile.org.models import RoleTerm
+    from rankandfile.recall import selectors as recall_selectors
+    from rankandfile.recall import services as recall_services
+
+    term = RoleTerm.objects.get(holder=o.bob, role_type=o.chair_role)
+    existing = recall_selectors.active_petition_for(term)
+    if existing is not None:  # the WebSocket test builds the URL once per persona
+        return existing
+    return recall_services.petition_start(actor=o.alice, term=term, statement="Bob ignored the branch's decisions.")
+
+
+def recall_url(name: str) -> Callable[[SmallOrg], str]:
+    def url(o: SmallOrg) -> str:
+        return reverse(f"recall:{name}", args=[alice_recall_petition(o).pk])
+
+    url.__name__ = f"recall_{name}"
+    return url
+
+
+def bob_term_recall(o: SmallOrg) -> str:
+    from rankandfile.org.models import RoleTerm
+
+    return reverse("recall:start", args=[RoleTerm.objects.get(holder=o.bob, role_type=o.chair_role).pk])
+
+
+# Members of Leeds and officers over it see petitions; York's members and officers (otto, yuri) get 404.
+SEE_LEEDS_RECALLS = expect(OK, anonymous=LOGIN, frank=FORBIDDEN, otto=NOT_FOUND, yuri=NOT_FOUND)
+SIGN_LEEDS_RECALL = expect(
+    FORBIDDEN, anonymous=LOGIN, alice=REDIRECT, bob=REDIRECT, erin=REDIRECT, otto=NOT_FOUND, yuri=NOT_FOUND
+)
+MATRIX.update(
+    {
+        "recall:list": [
+            get("Leeds recalls", lambda o: reverse("recall:list", args=[o.leeds.pk]), SEE_LEEDS_RECALLS),
+            get("missing unit", lambda o: reverse("recall:list", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "recall:rules": [
+            get(
+                "the organization's recall rules",
+                lambda o: reverse("recall:rules", args=[o.national.pk]),
+                MANAGE_AT_NATIONAL,
+            ),
+            get(
+                "no rules of a branch",
+                lambda o: reverse("recall:rules", args=[o.leeds.pk]),
+                expect(FORBIDDEN, anonymous=LOGIN, dave=NOT_FOUND),
+            ),
+        ],
+        "recall:start": [
+            get(
+                "start a petition against bob",
+                bob_term_recall,
+                expect(
+                    OK,
+                    anonymous=LOGIN,
+                    bob=FORBIDDEN,
+                    carol=FORBIDDEN,
+                    dave=FORBIDDEN,
+                    frank=FORBIDDEN,
+                    otto=NOT_FOUND,
+                    yuri=NOT_FOUND,
+                ),
+            ),
+            get("missing term", lambda o: reverse("recall:start", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "recall:detail": [
+            get("alice's petition", recall_url("detail"), SEE_LEEDS_RECALLS),
+            get("missing petition", lambda o: reverse("recall:detail", args=[MISSING_ID]), MEMBERS_MISSING),
+        ],
+        "recall:live": [get("live progress", recall_url("live"), SEE_LEEDS_RECALLS)],
+        "recall:sign": [
+            post("sign", recall_url("sign"), SIGN_LEEDS_RECALL),
+            get("sign by GET", recall_url("sign"), POST_ONLY),
+        ],
+        "recall:unsign": [
+            post(
+                "withdraw a signature",
+                recall_url("unsign"),
+                expect(REDIRECT, anonymous=LOGIN, frank=FORBIDDEN, otto=NOT_FOUND, yuri=NOT_FOUND),
+            ),
+        ],
+        "recall:respond": [
+            get(
+                "bob's response",
+                recall_url("respond"),
+                expect(FORBIDDEN, anonymous=LOGIN, bob=OK, otto=NOT_FOUND, yuri=NOT_FOUND),
+            ),
+        ],
+    }
+)
 
 # WebSocket route (its name, or its pattern when unnamed) → the cases for it. Each case gives the path and, per
 # persona, whether the connection is accepted. The meetings work adds its routes here.
@@ -954,6 +1515,14 @@ WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str,
         ),
     ],
 }
+
+WEBSOCKET_MATRIX["recall_ws"] = [
+    (
+        "live progress of alice's recall petition",
+        lambda o: f"/ws/recalls/{alice_recall_petition(o).pk}/",
+        {p: p not in {"anonymous", "frank", "otto", "yuri"} for p in PERSONAS},
+    ),
+]
 
 ADMIN_NAMESPACE = "admin"
 # The models the Django admin may show. None holds confidential content; adding one here needs that review.
@@ -1401,6 +1970,8 @@ def test_it_registers_no_model_with_confidential_content_in_the_admin() -> None:
     assert registered <= ADMIN_MODELS_ALLOWED, f"review for confidential content: {registered - ADMIN_MODELS_ALLOWED}"
     # The audit chain's payloads, invitation and API token hashes stay out of the admin.
     assert not registered & {"audit.auditentry", "audit.chainhead", "org.invitation", "org.apitoken"}
+    # No case model at all (issue 11): site staff see no case, party, category or complainant.
+    assert not {name for name in registered if name.startswith("cases.")}
 
 
 def test_it_shows_no_secret_on_any_admin_page(org: SmallOrg) -> None:

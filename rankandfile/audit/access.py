@@ -6,6 +6,11 @@
   The API serves them to members with a token, as every API route.
 - Publishing a head now: the accountability committee (the capability in any unit) or site operators; anyone else
   waits for the scheduled publication.
+- Each published head is emailed to the organization-wide accountability committee.
+
+The chain itself (models, services, selectors, domain) sits below `org`; this module is the one door through which
+the audit's pages and its head email ask `org` who is a member and who sits on the committee (the one exception in
+the "apps" import contract, pyproject.toml).
 """
 
 from __future__ import annotations
@@ -16,6 +21,27 @@ from django.core.exceptions import PermissionDenied
 
 from rankandfile.org.access import require_member, units_where
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
+from rankandfile.org.models import Unit
+from rankandfile.org.selectors import accountability_committee, unit_by_id, unit_tree
+
+
+def require_log_reader(member: Any) -> None:
+    """The log is for members in good standing."""
+    require_member(member)
+
+
+def filter_units() -> list[Unit]:
+    """The units the log can be filtered by: the whole tree (every member may read the whole log)."""
+    return unit_tree()
+
+
+def filter_unit(unit_id: int) -> Unit | None:
+    return unit_by_id(unit_id)
+
+
+def head_recipients() -> list[str]:
+    """The email addresses of the organization-wide accountability committee."""
+    return [m.email for m in accountability_committee() if m.email]
 
 
 def can_publish_head(member: Any) -> bool:

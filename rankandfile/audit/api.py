@@ -6,13 +6,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from rankandfile.api_errors import ERRORS
-from rankandfile.audit import selectors, signing
+from rankandfile.api_pagination import BoundedLimitOffset
+from rankandfile.audit import access, selectors, signing
 from rankandfile.audit.domain.chain import head_statement
 from rankandfile.audit.models import PublishedHead
-from rankandfile.org.access import require_member
 
 router = Router(tags=["audit"])
 
@@ -45,15 +45,15 @@ class PublicKeysOut(Schema):
 
 
 @router.get("/audit/heads", response={200: list[HeadOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def audit_heads(request: HttpRequest) -> QuerySet[PublishedHead]:
     """The signed heads, newest first (members in good standing)."""
-    require_member(request.user)
+    access.require_log_reader(request.user)
     return selectors.published_heads_newest_first()
 
 
 @router.get("/audit/public-keys", response={200: PublicKeysOut, **ERRORS})
 def audit_public_keys(request: HttpRequest) -> dict[str, object]:
     """The public key that signs heads now, and every key verify-audit trusts (members in good standing)."""
-    require_member(request.user)
+    access.require_log_reader(request.user)
     return {"current": signing.current_public_key(), "trusted": signing.trusted_public_keys()}

@@ -16,7 +16,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from rankandfile.audit import signing
+from rankandfile.audit import access, signing
 from rankandfile.audit.domain.chain import GENESIS, Link, entry_hash, payload_digest
 from rankandfile.audit.models import AuditEntry, ChainHead, PublishedHead
 
@@ -123,9 +123,7 @@ def _nothing_since(last: PublishedHead, head: ChainHead) -> bool:
 
 def _email_head(published: PublishedHead) -> None:
     """One message to the organization's accountability committee and AUDIT_HEAD_EMAIL_TO, addresses hidden."""
-    from rankandfile.org.selectors import accountability_committee
-
-    recipients = [m.email for m in accountability_committee() if m.email] + list(settings.AUDIT_HEAD_EMAIL_TO)
+    recipients = access.head_recipients() + list(settings.AUDIT_HEAD_EMAIL_TO)
     if not recipients:
         logger.warning("Audit head %s published, but there is no accountability committee to email.", published.seq)
         return

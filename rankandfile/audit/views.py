@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
@@ -10,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rankandfile.audit import access, selectors, services, signing
+from rankandfile.audit.domain import wording
 from rankandfile.audit.models import PublishedHead
-from rankandfile.org.access import require_member
 
 PAGE = 200
 HEADS_PAGE = 50
@@ -22,19 +24,38 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """Rule: members in good standing. Entries show what was done and by whom; payloads only as digests.
 
     Newest first, PAGE entries a page; `?before=N` shows the entries numbered below N (the link to older ones)."""
-    require_member(request.user)
+    access.require_log_reader(request.user)
     before_text = request.GET.get("before", "")
     before = int(before_text) if before_text.isdigit() else None
-    entries = selectors.recent_entries(PAGE, before=before)
+    filters = _filters(request)
+    entries = selectors.recent_entries(
+        PAGE, before=before, kind=filters["kind"], actor_id=filters["actor_id"], unit_path=filters["unit_path"]
+    )
     older = entries[-1].seq if len(entries) == PAGE and entries[-1].seq > 1 else None
     context = {
-        "entries": entries,
+        "lines": selectors.entries_in_words(entries),
         "head": selectors.chain_head(),
         "published": selectors.latest_published_head(),
         "older": older,
         "paged": before is not None,
+        "kinds": sorted(wording.KINDS.items(), key=lambda kind: kind[1]),
+        "units": access.filter_units(),
+        "filters": filters,
+        "query": "&".join(f"{k}={v}" for k, v in request.GET.items() if k in ("kind", "actor", "unit") and v),
     }
     return render(request, "audit/log.html", context)
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    kind = request.GET.get("kind", "")
+    actor, unit = request.GET.get("actor", ""), request.GET.get("unit", "")
+    chosen_unit = access.filter_unit(int(unit)) if unit.isdigit() else None
+    return {
+        "kind": kind if kind in wording.KINDS else "",
+        "actor_id": int(actor) if actor.isdigit() else None,
+        "unit_id": chosen_unit.pk if chosen_unit else None,
+        "unit_path": chosen_unit.path if chosen_unit else "",
+    }
 
 
 def audit_heads(request: HttpRequest) -> HttpResponse:

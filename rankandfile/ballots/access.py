@@ -39,14 +39,12 @@ def _visible(member: Any, ballot: Ballot | None) -> Ballot:
     return ballot
 
 
-def access_ballot(member: Any, ballot_id: int) -> Ballot:
+def access_ballot(member: Any, ballot_id: int, *, for_write: bool = False) -> Ballot:
+    """To see it (a draft only with `manage_ballots`), or for_write: to set it up, open or close it."""
     require_member(member)
-    return _visible(member, selectors.ballot_by_id(ballot_id))
-
-
-def access_ballot_to_manage(member: Any, ballot_id: int) -> Ballot:
-    ballot = access_ballot(member, ballot_id)
-    require_capability(member, ballot.unit, MANAGE_BALLOTS)
+    ballot = _visible(member, selectors.ballot_by_id(ballot_id))
+    if for_write:
+        require_capability(member, ballot.unit, MANAGE_BALLOTS)
     return ballot
 
 
@@ -80,7 +78,7 @@ def access_published_ballot(member: Any, ballot_id: int) -> Ballot:
     return ballot
 
 
-def access_proposal_to_decide(member: Any, unit: Unit, proposal_id: int) -> Proposal:
+def access_proposal_to_decide(member: Any, proposal_id: int, *, unit: Unit) -> Proposal:
     """A proposal the unit's ballot may decide: one of that very unit (a sibling's or a child's is not found)."""
     proposal = proposal_access.access_proposal(member, proposal_id)
     if proposal.unit_id != unit.pk:
@@ -88,7 +86,7 @@ def access_proposal_to_decide(member: Any, unit: Unit, proposal_id: int) -> Prop
     return proposal
 
 
-def access_amendment_to_decide(member: Any, unit: Unit, amendment_id: int) -> Amendment:
+def access_amendment_to_decide(member: Any, amendment_id: int, *, unit: Unit) -> Amendment:
     """An amendment to a proposal of the unit, as `access_proposal_to_decide`."""
     amendment = proposal_access.access_amendment(member, amendment_id)
     if amendment.proposal.unit_id != unit.pk:
@@ -96,17 +94,14 @@ def access_amendment_to_decide(member: Any, unit: Unit, amendment_id: int) -> Am
     return amendment
 
 
-def access_election(member: Any, election_id: int) -> Election:
+def access_election(member: Any, election_id: int, *, for_write: bool = False) -> Election:
+    """To see it, or for_write: to move it on (`manage_ballots` in the role's unit)."""
     require_member(member)
     election = selectors.election_by_id(election_id)
     if election is None:
         raise Http404("No such election.")
-    return election
-
-
-def access_election_to_manage(member: Any, election_id: int) -> Election:
-    election = access_election(member, election_id)
-    require_capability(member, election.role_type.unit, MANAGE_BALLOTS)
+    if for_write:
+        require_capability(member, election.role_type.unit, MANAGE_BALLOTS)
     return election
 
 

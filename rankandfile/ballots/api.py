@@ -6,17 +6,22 @@ import datetime as dt
 import json
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
 from rankandfile.api_errors import ERRORS
 from rankandfile.ballots import access, selectors, services
+from rankandfile.ballots.domain import kinds
 from rankandfile.ballots.models import Ballot
 from rankandfile.org import access as org_access
 from rankandfile.org import api_auth
+from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member
+from rankandfile.proposals import selectors as proposal_selectors
 
 router = Router(tags=["ballots"])
 
@@ -111,7 +116,7 @@ def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str,
     """Open a draft ballot: needs `manage_ballots` in its unit. The roll freezes now. A remote ballot needs
     `closes_at` (in the future); an in-meeting one may be closed by hand. Refused (422), naming every reason, when
     a rule is unmet — e.g. a qualifying counter-proposal missing from the ballot."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     closes_at = body.closes_at
     if closes_at is not None and timezone.is_naive(closes_at):
         closes_at = timezone.make_aware(closes_at)
@@ -123,7 +128,7 @@ def open_ballot(request: HttpRequest, ballot_id: int, body: OpenIn) -> dict[str,
 def close_ballot(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
     """Close an open ballot: needs `manage_ballots` in its unit. Shuffles and publishes the box, counts it, and
     returns the result as `GET /ballots/{id}/results` does."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     services.ballot_close(actor=cast(Member, request.user), ballot=ballot)
     return ballot_results(request, ballot_id)
 
@@ -158,3 +163,82 @@ def ballot_box(request: HttpRequest, ballot_id: int) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise Http404
     return document
+
+
+# --- setting a ballot up (the page's rules: docs/ballots.md) ------------------------------------------------------
+class BallotIn(Schema):
+    kind: str = "question"  # question | choice (a proposal and its counter-proposals) | survey; elections: /elections
+    title: str
+    description: str = ""
+    method: str = ""  # empty: the kind's usual one (yes-no; the unit's choice method; plurality)
+    threshold: str = "majority"  # a question's: majority | two-thirds | absolute
+    quorum: int | None = None
+    mode: str = "remote"  # remote | in_meeting
+    cutoff_on: dt.date | None = None  # members who joined by this day may vote; default today
+    closes_at: dt.datetime | None = None
+    proposal_id: int | None = None  # a proposal of this unit the ballot decides (a question, or a choice)
+    amendment_id: int | None = None  # an amendment to a proposal of this unit (a question)
+    alternative_ids: list[int] | None = None  # a choice's counter-proposals; default every one of the proposal
+    options: list[str] = []  # a survey's answers
+
+
+class AlternativesIn(Schema):
+    alternative_ids: list[int]
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    return timezone.make_aware(moment) if moment is not None and timezone.is_naive(moment) else moment
+
+
+def _default_method(kind: str, proposal: Any, unit: Any) -> str:
+    if kind == kinds.Kind.CHOICE:
+        return str(proposal_selectors.rules_for(unit).choice_method)
+    return str(kinds.METHODS_BY_KIND[kinds.Kind(kind)][0])
+
+
+@router.post("/units/{unit_id}/ballots", response={201: BallotOut, **ERRORS}, auth=api_auth.MANAGE)
+def create_ballot(request: HttpRequest, unit_id: int, body: BallotIn) -> Status[dict[str, Any]]:
+    """Set up a draft ballot: `manage_ballots` in the unit. A ballot decides only proposals and amendments of its
+    own unit (another unit's: 404). Open it with `POST /ballots/{id}/open`."""
+    unit = org_access.access_unit(request.user, unit_id, capability=MANAGE_BALLOTS)
+    if body.kind not in (kinds.Kind.QUESTION, kinds.Kind.CHOICE, kinds.Kind.SURVEY):
+        raise ValidationError({"kind": _("Choose a question, a choice or a survey; elections start from a role.")})
+    amendment = proposal = None
+    if body.amendment_id is not None:
+        amendment = access.access_amendment_to_decide(request.user, body.amendment_id, unit=unit)
+        proposal = amendment.proposal
+    elif body.proposal_id is not None:
+        proposal = access.access_proposal_to_decide(request.user, body.proposal_id, unit=unit)
+    alternatives: list[Any] = []
+    if body.kind == kinds.Kind.CHOICE and proposal is not None:
+        counters = proposal_selectors.counter_proposal_queryset(proposal)
+        ids = body.alternative_ids
+        alternatives = list(counters if ids is None else counters.filter(pk__in=ids))
+    options = services.options_for(kind=body.kind, proposal=proposal, alternatives=alternatives, labels=body.options)
+    ballot = services.ballot_create(
+        actor=cast(Member, request.user),
+        unit=unit,
+        title=body.title,
+        description=body.description,
+        kind=body.kind,
+        method=body.method or _default_method(body.kind, proposal, unit),
+        threshold=body.threshold,
+        quorum=body.quorum,
+        mode=body.mode,
+        cutoff_on=body.cutoff_on or timezone.localdate(),
+        closes_at=_aware(body.closes_at),
+        options=options,
+        proposal=proposal,
+        amendment=amendment,
+    )
+    return Status(201, _out(ballot))
+
+
+@router.post("/ballots/{ballot_id}/alternatives", response={200: BallotOut, **ERRORS}, auth=api_auth.MANAGE)
+def set_ballot_alternatives(request: HttpRequest, ballot_id: int, body: AlternativesIn) -> dict[str, Any]:
+    """Change which counter-proposals a draft choice ballot carries (the proposal itself always stays):
+    `manage_ballots` in the ballot's unit."""
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
+    picked = proposal_selectors.counter_proposals_by_id(ballot.proposal, [str(i) for i in body.alternative_ids])
+    services.ballot_set_alternatives(actor=cast(Member, request.user), ballot=ballot, alternatives=picked)
+    return _out(ballot)

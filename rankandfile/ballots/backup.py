@@ -95,6 +95,51 @@ def backup_sqlite(directory: Path) -> list[Path]:
     return [target]
 
 
+def _applied_migrations(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    try:
+        return {(app, name) for app, name in db.execute("SELECT app, name FROM django_migrations")}
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"not a Rank & File database: {error}") from error
+
+
+def restore_sqlite(source: Path, *, replace: bool = False) -> int:
+    """Copy a backup made by `backup_sqlite` into the configured SQLite database with SQLite's online backup API
+    (page by page, under SQLite's own locks: a server still running sees the old or the new database, never half).
+
+    Refuses a file that is not an intact Rank & File database, one written by a newer version of the code (it holds
+    migrations this code does not know), and a target that already holds tables unless `replace`. Returns the
+    number of the backup's migrations this code has not applied yet (0, or run `migrate`)."""
+    if connection.vendor != "sqlite":
+        raise BackupError(
+            f"`restore` is for SQLite; on {connection.vendor} follow the pg_restore drill in docs/operations.md"
+        )
+    if not source.is_file():
+        raise BackupError(f"{source} is not a file")
+    from django.db.migrations.loader import MigrationLoader
+
+    backup_db = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        if backup_db.execute("PRAGMA integrity_check").fetchone() != ("ok",):
+            raise BackupError(f"{source} fails SQLite's integrity check")
+        applied = _applied_migrations(backup_db)
+        known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+        unknown = applied - known
+        if unknown:
+            app, name = sorted(unknown)[0]
+            raise BackupError(f"the backup is from a newer version ({len(unknown)} unknown migrations, {app}.{name})")
+        if connection.introspection.table_names() and not replace:
+            raise BackupError("the database is not empty: pass --replace to overwrite it with the backup")
+        connection.close()  # nothing of the old database stays cached in this process
+        connection.ensure_connection()
+        backup_db.backup(connection.connection)
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"cannot read {source}: {error}") from error
+    finally:
+        backup_db.close()
+    connection.close()
+    return len(known - applied)
+
+
 def backup(directory: Path) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     if connection.vendor == "postgresql":

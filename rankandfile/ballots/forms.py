@@ -126,12 +126,9 @@ class ElectionForm(forms.Form):
 
 
 class NominationForm(forms.Form):
+    """Nominate a member (yourself: the one "Nominate myself" button; the statement follows on the accept page)."""
+
     nominee = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
-    statement = forms.CharField(
-        label=_("Your statement (when you nominate yourself)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
     def __init__(self, *args: Any, nominees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -67,7 +67,12 @@ class Ballot(models.Model):
     )
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     status = models.CharField(max_length=6, choices=Status.choices, default="draft")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None when a rule set the ballot up (a recall at its threshold): no officer did.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Opened by a rule, not by an officer (a recall petition at its threshold): no officer may close it early.
+    opened_by_rule = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -235,9 +240,14 @@ class Election(models.Model):
     method = models.CharField(_("counting method"), max_length=14, choices=Ballot.Method.choices, default="irv")
     nominations_close_at = models.DateTimeField(_("nominations close at"))
     term_starts_on = models.DateField(_("terms start on"))
+    # Set for an election for the remainder of a term (after a recall): the new term ends when the old one would.
+    term_ends_on = models.DateField(_("terms end on"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NOMINATING)
     ballot = models.OneToOneField(Ballot, null=True, blank=True, on_delete=models.PROTECT, related_name="election")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None when a rule opened the nominations (a carried recall).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +23,9 @@ from rankandfile.ballots.models import (
     Participation,
     PublishedBallot,
 )
-from rankandfile.org.models import Member, Membership, RoleTerm, Unit
-from rankandfile.proposals.selectors import active_members_of, in_unit
+from rankandfile.counting import explain
+from rankandfile.org.models import Member, RoleTerm, Unit
+from rankandfile.org.selectors import active_members
 
 BALLOT_BOX_FORMAT = "rankandfile-ballot-box"  # docs/counting.md: what `rankandfile tally --input json` reads
 
@@ -106,12 +108,7 @@ def option_labels(ballot: Ballot) -> list[str]:
 # --- the roll and turnout -----------------------------------------------------------------------------------
 def eligible_members(unit: Unit, cutoff_on: dt.date) -> QuerySet[Member]:
     """Members in good standing of the unit (or a unit inside it) who joined on or before the cut-off."""
-    return Member.objects.filter(
-        in_unit(unit, "memberships__"),
-        memberships__status=Membership.Status.ACTIVE,
-        memberships__joined_on__lte=cutoff_on,
-        is_active=True,
-    ).distinct()
+    return active_members(unit, joined_on_or_before=cutoff_on)
 
 
 def is_on_roll(ballot: Ballot, member: Any) -> bool:
@@ -208,6 +205,13 @@ def ballot_results(ballot: Ballot) -> Results:
     )
 
 
+def count_explained(results: Results) -> explain.Explained | None:
+    """The count in plain language for the results page, from the published report (counting/explain.py)."""
+    if not results.report_json:
+        return None
+    return explain.explain(json.loads(results.report_json))
+
+
 def decision_of(ballot: Ballot) -> outcome.Decision | None:
     if not ballot.decision:
         return None
@@ -288,9 +292,42 @@ def terms_held(role_type_id: int, member: Member) -> int:
 
 def nominees_for(election: Election) -> QuerySet[Member]:
     """Who may be nominated: active members of the role's unit."""
-    return active_members_of(election.role_type.unit).order_by("full_name")
+    return active_members(election.role_type.unit).order_by("full_name")
 
 
 def roll_member_ids(ballot_id: int) -> list[int]:
     """Who is on the roll (never who voted: notifications read this, docs/notifications.md)."""
     return list(EligibleVoter.objects.filter(ballot_id=ballot_id).values_list("member_id", flat=True))
+
+
+# --- what needs a member (ballots/needs.py) -------------------------------------------------------------------
+def ballots_awaiting_vote(member: Member, units: Sequence[Unit]) -> list[Ballot]:
+    """Open ballots of `units` on whose roll the member is and in which they have not voted: their own
+    participation only. Soonest closing first."""
+    return list(
+        Ballot.objects.filter(status=Ballot.Status.OPEN, unit__in=units, roll__member_id=member.pk)
+        .exclude(participations__member_id=member.pk)
+        .select_related("unit")
+        .order_by("closes_at", "id")[:50]
+    )
+
+
+def elections_nominating(units: Sequence[Unit]) -> list[Election]:
+    return list(
+        Election.objects.filter(status=Election.Status.NOMINATING, role_type__unit__in=units)
+        .select_related("role_type__unit")
+        .order_by("nominations_close_at", "id")[:50]
+    )
+
+
+def nominations_to_answer(member: Member, units: Sequence[Unit]) -> list[Nomination]:
+    """Nominations of the member, not yet accepted nor withdrawn, while nominations are open."""
+    return list(
+        Nomination.objects.filter(
+            nominee_id=member.pk,
+            accepted_at__isnull=True,
+            withdrawn_at__isnull=True,
+            election__status=Election.Status.NOMINATING,
+            election__role_type__unit__in=units,
+        ).select_related("election__role_type__unit")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rankandfile.ballots import views
+from rankandfile.ballots import receipt_views, views
 
 app_name = "ballots"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("ballots/<int:ballot_id>/", views.ballot_detail, name="detail"),
     path("ballots/<int:ballot_id>/review/", views.ballot_review, name="review"),
     path("ballots/<int:ballot_id>/cast/", views.ballot_cast, name="cast"),
+    path("ballots/<int:ballot_id>/my-receipt/", receipt_views.my_receipt, name="my_receipt"),
     path("ballots/<int:ballot_id>/live/", views.ballot_live, name="live"),
     path("ballots/<int:ballot_id>/projector/", views.ballot_projector, name="projector"),
     path("ballots/<int:ballot_id>/console/", views.ballot_console, name="console"),

@@ -16,10 +16,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rankandfile.ballots import access, selectors, services, vote_pages
+from rankandfile.ballots import access, receipt_views, selectors, services, vote_pages
 from rankandfile.ballots.domain import kinds, marks
 from rankandfile.ballots.domain import receipts as receipt_rules
 from rankandfile.ballots.forms import (
+    DATETIME_LOCAL,
     AcceptNominationForm,
     BallotForm,
     ElectionForm,
@@ -30,7 +31,6 @@ from rankandfile.ballots.forms import (
 )
 from rankandfile.ballots.models import Ballot
 from rankandfile.ballots.services import elections
-from rankandfile.bulletin import selectors as bulletin_selectors
 from rankandfile.org import access as org_access
 from rankandfile.org import selectors as org_selectors
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
@@ -66,16 +66,16 @@ def ballot_list(request: HttpRequest, unit_id: int) -> HttpResponse:
 def ballot_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. `?kind=question|choice|survey`, `?proposal=ID` or `?amendment=ID` of a
     proposal of this unit (another unit's: 404)."""
-    unit = org_access.access_unit_for(request.user, unit_id, MANAGE_BALLOTS)
+    unit = org_access.access_unit(request.user, unit_id, capability=MANAGE_BALLOTS)
     kind = request.GET.get("kind", kinds.Kind.QUESTION)
     if kind not in (kinds.Kind.QUESTION, kinds.Kind.CHOICE, kinds.Kind.SURVEY):
         kind = kinds.Kind.QUESTION
     proposal = amendment = None
     if request.GET.get("amendment", "").isdigit():
-        amendment = access.access_amendment_to_decide(request.user, unit, int(request.GET["amendment"]))
+        amendment = access.access_amendment_to_decide(request.user, int(request.GET["amendment"]), unit=unit)
         kind = kinds.Kind.QUESTION
     elif request.GET.get("proposal", "").isdigit():
-        proposal = access.access_proposal_to_decide(request.user, unit, int(request.GET["proposal"]))
+        proposal = access.access_proposal_to_decide(request.user, int(request.GET["proposal"]), unit=unit)
     alternatives = proposal_selectors.counter_proposal_queryset(proposal) if proposal else None
     title = _("Amendment %d") % amendment.pk if amendment else (proposal.title if proposal else "")
     form = BallotForm(request.POST or None, kind=kind, alternatives=alternatives, initial={"title": title})
@@ -118,12 +118,12 @@ def _paper_context(request: HttpRequest, ballot: Ballot, **extra: Any) -> dict[s
     return {
         "ballot": ballot,
         "options": options,
+        "paper_options": vote_pages.paper_order(ballot, options, request.user.pk),
         "ranks": range(1, len(options) + 1),
         "cast": selectors.participation_count(ballot.pk),
         "on_roll": selectors.is_on_roll(ballot, request.user),
         "has_voted": selectors.has_voted(ballot, request.user),
         "can_manage": access.can_manage(request.user, ballot),
-        "bulletin_documents": bulletin_selectors.documents_behind([ballot.proposal_id]) if ballot.proposal_id else [],
         **extra,
     }
 
@@ -158,6 +158,8 @@ def ballot_review(request: HttpRequest, ballot_id: int) -> HttpResponse:
     Not stored, no Referer, and as long whatever the marks (vote_pages.py)."""
     ballot = access.access_ballot_to_vote(request.user, ballot_id)
     context = _paper_context(request, ballot)
+    if "change" in request.POST:  # "Change my marks": the paper again, marked as the voter left it
+        return _paper_marked_again(request, context)
     names, error = _marks_or_error(request, ballot, context["options"])
     error = services.cast_refusal(voter=_member(request), ballot=ballot) or error
     if error:
@@ -171,6 +173,17 @@ def ballot_review(request: HttpRequest, ballot_id: int) -> HttpResponse:
 
 
 REVIEW_TEMPLATE = "ballots/ballot_review.html"
+PAPER_TEMPLATE = "ballots/ballot_detail.html"
+
+
+def _paper_marked_again(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    """The paper with the marks the review page posted back; padded to the paper with every option marked."""
+    positions = [p for p in request.POST.getlist("marked") if p.isdigit()]
+    vote_pages.mark_again(context["paper_options"], positions)
+    response = render(request, PAPER_TEMPLATE, context)
+    vote_pages.mark_again(context["paper_options"], [str(o.position) for o in context["options"]])
+    widest = render_to_string(PAPER_TEMPLATE, context, request=request)
+    return vote_pages.widest_of(response, widest)
 
 
 @vote_pages.vote_page
@@ -245,7 +258,7 @@ def ballot_projector(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @login_required
 def ballot_console(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. Open and close, with the live count of ballots cast."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     context = _console_context(request, ballot, OpenForm(ballot=ballot))
     return render(request, "ballots/ballot_console.html", context)
 
@@ -270,7 +283,7 @@ def _console_context(request: HttpRequest, ballot: Ballot, open_form: OpenForm) 
 @require_POST
 def ballot_alternatives(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: `manage_ballots`; a draft choice ballot changes which counter-proposals it carries."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     picked = proposal_selectors.counter_proposals_by_id(ballot.proposal, request.POST.getlist("alternatives"))
     try:
         services.ballot_set_alternatives(actor=_member(request), ballot=ballot, alternatives=picked)
@@ -285,7 +298,7 @@ def ballot_alternatives(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @require_POST
 def ballot_open(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. Freezes the roll; refused, with every reason, when a rule is unmet."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     form = OpenForm(request.POST, ballot=ballot)
     if form.is_valid():
         try:
@@ -302,7 +315,7 @@ def ballot_open(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @require_POST
 def ballot_close(request: HttpRequest, ballot_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. Closes, counts and publishes the shuffled box."""
-    ballot = access.access_ballot_to_manage(request.user, ballot_id)
+    ballot = access.access_ballot(request.user, ballot_id, for_write=True)
     try:
         services.ballot_close(actor=_member(request), ballot=ballot)
     except ValidationError as error:
@@ -324,8 +337,8 @@ def ballot_results(request: HttpRequest, ballot_id: int) -> HttpResponse:
         "decision": results.decision,
         "turnout": results.turnout,
         "too_few": results.figures_withheld,
+        "count": selectors.count_explained(results),
         "terms": selectors.terms_elected_by(ballot) if ballot.is_closed else [],
-        "bulletin_documents": bulletin_selectors.documents_behind([ballot.proposal_id]) if ballot.proposal_id else [],
     }
     return render(request, "ballots/ballot_results.html", context)
 
@@ -350,8 +363,12 @@ def ballot_box_download(request: HttpRequest, ballot_id: int) -> HttpResponse:
 @vote_pages.vote_page
 @login_required
 def ballot_receipt_check(request: HttpRequest, ballot_id: int) -> HttpResponse:
-    """Rule: as the box page. Finds a receipt in the box; with the check code, proves the ballot unchanged.
+    """Rule: as the box page; before the close, members read when the box will be published. Finds a receipt in
+    the box; with the check code, proves the ballot unchanged.
     The codes come by POST only, never in a URL; the answer is as long whatever it finds (vote_pages.py)."""
+    ballot = access.access_ballot(request.user, ballot_id)
+    if not ballot.is_closed:
+        return receipt_views.receipt_check_not_yet(request, ballot)
     ballot = access.access_published_ballot(request.user, ballot_id)
     form = ReceiptCheckForm(request.POST if request.method == "POST" else None)
     check = None
@@ -376,10 +393,15 @@ CHECK_TEMPLATE = "ballots/ballot_receipt_check.html"
 @login_required
 def election_create(request: HttpRequest, role_type_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the role's unit. Opens nominations for the role's seats."""
-    role_type = org_access.access_role_type(request.user, role_type_id, MANAGE_BALLOTS)
-    form = ElectionForm(
-        request.POST or None, initial={"seats": role_type.seats, "term_starts_on": timezone.localdate()}
-    )
+    role_type = org_access.access_role_type(request.user, role_type_id, capability=MANAGE_BALLOTS)
+    defaults = elections.election_defaults(role_type=role_type)
+    initial = {
+        "seats": defaults.seats,
+        "method": defaults.method,
+        "nominations_close_at": timezone.localtime(defaults.nominations_close_at).strftime(DATETIME_LOCAL),
+        "term_starts_on": defaults.term_starts_on,
+    }
+    form = ElectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             election = elections.election_create(actor=_member(request), role_type=role_type, **form.cleaned_data)
@@ -389,16 +411,19 @@ def election_create(request: HttpRequest, role_type_id: int) -> HttpResponse:
             messages.success(request, _("Nominations are open."))
             return redirect(election)
     title = _("Election for %(role)s, %(unit)s") % {"role": role_type.name, "unit": role_type.unit}
-    return render(request, "org/form.html", {"form": form, "title": title, "unit": role_type.unit})
+    context = {"form": form, "title": title, "unit": role_type.unit, "submit": _("Open nominations")}
+    return render(request, "ballots/election_form.html", context)
 
 
 @login_required
 def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
     """Rule: members in good standing. Candidates, statements, nominations; members of the unit nominate."""
     election = access.access_election(request.user, election_id)
+    nominations = selectors.nominations_of(election)
     context = {
         "election": election,
-        "nominations": selectors.nominations_of(election),
+        "nominations": nominations,
+        "is_nominated": any(n.nominee_id == request.user.pk for n in nominations),
         "form": NominationForm(nominees=selectors.nominees_for(election)),
         "can_nominate": proposal_access.can_take_part(request.user, election.role_type.unit),
         "can_manage": org_access.has_capability(request.user, election.role_type.unit, MANAGE_BALLOTS),
@@ -410,16 +435,27 @@ def election_detail(request: HttpRequest, election_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def election_nominate(request: HttpRequest, election_id: int) -> HttpResponse:
-    """Rule: members of the role's unit, while nominations are open; the nominee must accept."""
+    """Rule: members of the role's unit, while nominations are open; the nominee is told and must accept.
+    `myself=1` is the one-button self-nomination: standing at once; the statement can follow."""
     election = access.access_election(request.user, election_id)
-    form = NominationForm(request.POST, nominees=selectors.nominees_for(election))
+    data = request.POST.copy()
+    if data.get("myself"):
+        data["nominee"] = str(request.user.pk)
+    form = NominationForm(data, nominees=selectors.nominees_for(election))
     if form.is_valid():
         try:
             elections.nomination_create(actor=_member(request), election=election, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, first_message(error))
         else:
-            messages.success(request, _("Nomination recorded."))
+            is_self = form.cleaned_data["nominee"].pk == request.user.pk
+            messages.success(
+                request,
+                _("You are standing. Add a statement for members beside your name.")
+                if is_self
+                else _("Nomination recorded: %(who)s is told and can accept or decline.")
+                % {"who": form.cleaned_data["nominee"]},
+            )
     else:
         messages.error(request, _("Choose a member to nominate."))
     return redirect(election)
@@ -429,7 +465,7 @@ def election_nominate(request: HttpRequest, election_id: int) -> HttpResponse:
 @require_POST
 def election_close_nominations(request: HttpRequest, election_id: int) -> HttpResponse:
     """Rule: `manage_ballots`, after the deadline: acclamation, or the election ballot as a draft to open."""
-    election = access.access_election_to_manage(request.user, election_id)
+    election = access.access_election(request.user, election_id, for_write=True)
     try:
         election = elections.election_close_nominations(actor=_member(request), election=election)
     except ValidationError as error:
@@ -444,7 +480,7 @@ def election_close_nominations(request: HttpRequest, election_id: int) -> HttpRe
 
 @login_required
 def nomination_accept(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    """Rule: the nominee only (others get 404), while nominations are open."""
+    """Rule: the nominee only (others get 404), while nominations are open. Accept (with a statement) or decline."""
     nomination = access.access_own_nomination(request.user, nomination_id)
     form = AcceptNominationForm(request.POST or None, initial={"statement": nomination.statement})
     if request.method == "POST" and form.is_valid():
@@ -456,7 +492,8 @@ def nomination_accept(request: HttpRequest, nomination_id: int) -> HttpResponse:
             messages.success(request, _("You are standing. Good luck."))
             return redirect(nomination.election)
     title = _("Stand for %s") % nomination.election.role_type.name
-    return render(request, "org/form.html", {"form": form, "title": title, "unit": nomination.election.role_type.unit})
+    context = {"form": form, "title": title, "nomination": nomination, "election": nomination.election}
+    return render(request, "ballots/nomination_accept.html", context)
 
 
 @login_required
@@ -469,5 +506,6 @@ def nomination_withdraw(request: HttpRequest, nomination_id: int) -> HttpRespons
     except ValidationError as error:
         messages.error(request, first_message(error))
     else:
-        messages.success(request, _("You have withdrawn."))
+        declined = nomination.accepted_at is None
+        messages.success(request, _("You declined the nomination.") if declined else _("You have withdrawn."))
     return redirect(nomination.election)

@@ -20,6 +20,8 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from rankandfile.ballots.domain import kinds, rotation
+
 BLOCK = 4096
 WIDEST = "_rankandfile_widest"  # the attribute a view sets on its response: the widest page's length in bytes
 
@@ -62,3 +64,23 @@ def widest_of(response: HttpResponse, *pages: str | int) -> HttpResponse:
     in bytes."""
     setattr(response, WIDEST, max(page if isinstance(page, int) else len(page.encode()) for page in pages))
     return response
+
+
+ROTATED_KINDS = frozenset({kinds.Kind.ELECTION.value, kinds.Kind.CHOICE.value})
+
+
+def paper_order(ballot: Any, options: list[Any], member_id: int | None) -> list[Any]:
+    """The options in the order this voter sees them: candidates and alternatives rotated per voter
+    (domain/rotation.py says why), "none of these" last; a yes/no question or a survey's scale as set up."""
+    if ballot.kind not in ROTATED_KINDS or member_id is None:
+        return list(options)
+    return rotation.rotated(options, ballot.key, member_id, stays_last=lambda o: o.label == kinds.NONE_OF_THESE)
+
+
+def mark_again(options: list[Any], positions: list[str]) -> None:
+    """Put the marks a voter made back on the paper's options (`marked_rank` for a ranking, `is_marked` for a
+    choice): positions in the voter's order, best first."""
+    order = {position: rank for rank, position in enumerate(positions, start=1)}
+    for option in options:
+        option.marked_rank = order.get(str(option.position))
+        option.is_marked = option.marked_rank is not None

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from rankandfile.bulletin import selectors
 from rankandfile.bulletin.models import Appeal, Caucus, Document, Issue, Period
+from rankandfile.org import selectors as org_selectors
 from rankandfile.org.access import has_capability, require_capability, require_member
 from rankandfile.org.domain.capabilities import MANAGE_BULLETIN
 from rankandfile.org.models import Unit
-from rankandfile.proposals import selectors as proposal_selectors
 
 
 def access_period(member: Any, period_id: int, *, for_manage: bool = False) -> Period:
@@ -77,7 +77,7 @@ def access_caucus(member: Any, caucus_id: int) -> Caucus:
 
 def require_unit_member(member: Any, unit: Unit) -> None:
     require_member(member)
-    if not proposal_selectors.is_active_member_of(member, unit):
+    if not org_selectors.is_active_member(member, unit):
         raise PermissionDenied(_("Only members of %s may do this.") % unit.name)
 
 

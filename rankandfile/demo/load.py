@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from rankandfile.audit.selectors import chain_head
@@ -63,7 +62,7 @@ def demo_counts() -> dict[str, int]:
     root = demo_root()
     if root is None:
         return {}
-    units = Unit.objects.filter(Q(pk=root.pk) | Q(path__startswith=root.path + "/"))
+    units = Unit.objects.subtree(root)
     memberships = Counter(Membership.objects.filter(unit__in=units).values_list("status", flat=True))
     terms = RoleTerm.objects.filter(role_type__unit__in=units)
     filled = Counter(terms.values_list("how_filled", flat=True))

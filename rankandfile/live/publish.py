@@ -18,11 +18,12 @@ application: asgiref carries context variables into the threads that run synchro
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,18 @@ Render = Callable[[int], "tuple[int, str] | None"]
 _server_loop: contextvars.ContextVar[asyncio.AbstractEventLoop | None] = contextvars.ContextVar(
     "live_server_loop", default=None
 )
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("live_quiet", default=False)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Publish nothing inside: for writes no screen can be following (the culture simulator replaying months of a
+    simulated past through the services). A page opened afterwards reads the state over HTTP as always."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
 
 
 def group_name(kind: str, pk: Any) -> str:
@@ -78,6 +91,8 @@ class Feed:
 
         `at_once` skips the coalescing delay (a ballot opening or closing), not the coalescing itself.
         """
+        if _quiet.get():
+            return
 
         def send() -> None:
             loop = _server_loop.get()

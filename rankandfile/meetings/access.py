@@ -21,9 +21,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from rankandfile.meetings.models import AgendaItem, Meeting, Motion, SpeakingRequest, Speech
+from rankandfile.org import selectors as org_selectors
 from rankandfile.org.access import access_unit, has_capability, is_member_in_good_standing, require_member
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS
-from rankandfile.org.models import Membership, Unit
+from rankandfile.org.models import Unit
 
 _PARTICIPANT_CACHE = "_rankandfile_meeting_units"
 
@@ -40,12 +41,7 @@ def is_unit_member(member: Any, unit: Unit) -> bool:
         return False
     cache: dict[int, bool] = getattr(member, _PARTICIPANT_CACHE, None) or {}
     if unit.pk not in cache:
-        cache[unit.pk] = any(
-            path == unit.path or path.startswith(unit.path + "/")
-            for path in Membership.objects.filter(member=member, status=Membership.Status.ACTIVE).values_list(
-                "unit__path", flat=True
-            )
-        )
+        cache[unit.pk] = org_selectors.is_active_member(member, unit)
         setattr(member, _PARTICIPANT_CACHE, cache)
     return cache[unit.pk]
 

@@ -6,6 +6,7 @@ Each function's query count is fixed, whatever the size of the meeting (the live
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -33,7 +34,8 @@ from rankandfile.meetings.models import (
     Speech,
 )
 from rankandfile.org.access import capabilities_by_path
-from rankandfile.org.models import Member, Membership, Unit
+from rankandfile.org.models import Member, Unit
+from rankandfile.org.selectors import active_members
 
 
 def rules_of(meeting: Meeting) -> Rules:
@@ -50,16 +52,17 @@ def meetings_of_unit(unit: Unit) -> list[Meeting]:
     return list(Meeting.objects.filter(unit=unit).select_related("chair", "secretary").order_by("-starts_at", "-id"))
 
 
+def agenda_of(meeting: Meeting) -> list[AgendaItem]:
+    return list(meeting.items.order_by("position"))
+
+
+def motions_of(meeting: Meeting) -> list[Motion]:
+    return list(meeting.motions.order_by("created_at", "id"))
+
+
 def unit_participants(unit: Unit) -> QuerySet[Member]:
-    """Members with an active membership in the unit or a unit inside it."""
-    return (
-        Member.objects.filter(
-            Q(memberships__unit=unit) | Q(memberships__unit__path__startswith=unit.path + "/"),
-            memberships__status=Membership.Status.ACTIVE,
-        )
-        .distinct()
-        .order_by("full_name", "id")
-    )
+    """Members in good standing of the unit or a unit inside it."""
+    return Member.objects.active_within(unit).order_by("full_name", "id")
 
 
 # --- the speaking queue ----------------------------------------------------------------------------------------
@@ -414,8 +417,41 @@ def attendee_ids(meeting_id: int) -> list[int]:
 
 def unit_participant_ids(meeting_id: int) -> list[int]:
     meeting = meeting_by_id(meeting_id)
-    return [] if meeting is None else list(unit_participants(meeting.unit).order_by().values_list("pk", flat=True))
+    return [] if meeting is None else list(active_members(meeting.unit).order_by().values_list("pk", flat=True))
 
 
 def speech_by_id(speech_id: int) -> Speech | None:
     return Speech.objects.select_related("meeting", "item", "member", "request").filter(pk=speech_id).first()
+
+
+# --- what needs a member (meetings/needs.py) ----------------------------------------------------------------
+def meetings_for_member(member: Member, units: Sequence[Unit], now: dt.datetime) -> list[tuple[Meeting, bool]]:
+    """Each unit's live meetings and its next scheduled one, with whether the member is checked in (2 queries)."""
+    rows = list(
+        Meeting.objects.filter(unit__in=units)
+        .filter(Q(status=Meeting.Status.OPEN) | Q(status=Meeting.Status.SCHEDULED, starts_at__gte=now - _LATE))
+        .select_related("unit")
+        .order_by("starts_at", "id")[:100]
+    )
+    chosen: list[Meeting] = []
+    next_seen: set[int] = set()
+    for meeting in rows:
+        if meeting.status == Meeting.Status.OPEN:
+            chosen.append(meeting)
+        elif meeting.unit_id not in next_seen:
+            next_seen.add(meeting.unit_id)
+            chosen.append(meeting)
+    here = set(Attendance.objects.filter(meeting__in=chosen, member_id=member.pk).values_list("meeting_id", flat=True))
+    return [(meeting, meeting.pk in here) for meeting in chosen]
+
+
+_LATE = dt.timedelta(hours=6)  # a scheduled meeting the chair has not opened yet stays "next" for a while
+
+
+def minutes_to_approve(units: Sequence[Unit]) -> list[Meeting]:
+    """Closed meetings of `units` whose minutes are not approved yet: members read them before the vote."""
+    return list(
+        Meeting.objects.filter(unit__in=units, status=Meeting.Status.CLOSED, minutes_approved_at__isnull=True)
+        .select_related("unit")
+        .order_by("-starts_at", "-id")[:20]
+    )

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from rankandfile.org.domain import capabilities as capability_rules
-from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit
+from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit, in_subtree
 
 _CACHE_ATTR = "_rankandfile_capabilities"
 
@@ -26,7 +26,7 @@ def is_member_in_good_standing(member: Any) -> bool:
         return False
     cached = getattr(member, "_rankandfile_good_standing", None)
     if cached is None:
-        cached = Membership.objects.filter(member=member, status=Membership.Status.ACTIVE).exists()
+        cached = Membership.objects.active().filter(member=member).exists()
         member._rankandfile_good_standing = cached
     return bool(cached)
 
@@ -80,7 +80,7 @@ def units_where(member: Member, capability: str) -> QuerySet[Unit]:
         return Unit.objects.none()
     condition = Q()
     for path in paths:
-        condition |= Q(path=path) | Q(path__startswith=path + "/")
+        condition |= in_subtree(path)
     return Unit.objects.filter(condition)
 
 
@@ -100,11 +100,14 @@ def forget_cached_capabilities(member: Member) -> None:
 
 
 # --- object access for views ----------------------------------------------------------------------------
-def access_unit(member: Any, unit_id: int) -> Unit:
+def access_unit(member: Any, unit_id: int, *, capability: str | None = None) -> Unit:
+    """Every member sees every unit; acting on one needs the capability the action names, held there or above."""
     require_member(member)
     unit = Unit.objects.select_related("parent").filter(pk=unit_id).first()
     if unit is None:
         raise Http404("No such unit.")
+    if capability:
+        require_capability(member, unit, capability)
     return unit
 
 
@@ -113,12 +116,6 @@ def access_unit_by_path(member: Any, path: str) -> Unit:
     unit = Unit.objects.filter(path=path.strip("/")).first()
     if unit is None:
         raise Http404("No such unit.")
-    return unit
-
-
-def access_unit_for(member: Any, unit_id: int, capability: str) -> Unit:
-    unit = access_unit(member, unit_id)
-    require_capability(member, unit, capability)
     return unit
 
 
@@ -138,7 +135,7 @@ def can_see_contact_details(viewer: Any, member: Member) -> bool:
     return any(has_capability(viewer, unit, "manage_members") for unit in units)
 
 
-def access_role_type(member: Any, role_type_id: int, capability: str | None = None) -> RoleType:
+def access_role_type(member: Any, role_type_id: int, *, capability: str | None = None) -> RoleType:
     require_member(member)
     role_type = RoleType.objects.select_related("unit").filter(pk=role_type_id).first()
     if role_type is None:
@@ -148,13 +145,21 @@ def access_role_type(member: Any, role_type_id: int, capability: str | None = No
     return role_type
 
 
-def access_role_term(member: Any, term_id: int, capability: str) -> RoleTerm:
+def access_role_term(member: Any, term_id: int, *, capability: str) -> RoleTerm:
     require_member(member)
     term = RoleTerm.objects.select_related("role_type__unit", "holder").filter(pk=term_id).first()
     if term is None:
         raise Http404("No such role term.")
     require_capability(member, term.role_type.unit, capability)
     return term
+
+
+def access_own_membership(member: Any, membership_id: int) -> Membership:
+    """A member's own membership (to leave it, or contest an exit recorded for them); anyone else gets 404."""
+    membership = Membership.objects.select_related("unit").filter(pk=membership_id, member_id=member.pk).first()
+    if membership is None:
+        raise Http404("No such membership.")
+    return membership
 
 
 def access_own_api_token(member: Any, token_id: int) -> ApiToken:

@@ -30,7 +30,7 @@ from rankandfile.org import access, selectors
 from rankandfile.org.forms import EmailLoginForm, SecondFactorForm
 from rankandfile.org.models import Member
 from rankandfile.org.services import two_factor
-from rankandfile.web import add_service_errors
+from rankandfile.web import AuthedRequest, add_service_errors
 
 PENDING_LOGIN = "rankandfile_pending_login"
 
@@ -98,10 +98,10 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Rule: the logged-in account, for itself. An account already enrolled changes its app only from a session
     that used its second factor (else the password alone would replace it)."""
-    member: Member = request.user  # type: ignore[assignment]
+    member = request.user
     if two_factor.is_enrolled(member) and not member.is_verified():  # type: ignore[attr-defined]
         return redirect(reverse("two_factor_verify") + "?" + urlencode({"next": request.get_full_path()}))
     device = two_factor.pending_totp_device(member)
@@ -130,12 +130,12 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+def recovery_codes_renew(request: AuthedRequest) -> HttpResponse:
     """Rule: the logged-in account, from a session that used its second factor; the old codes stop working."""
-    if not request.user.is_verified():  # type: ignore[union-attr]
+    if not request.user.is_verified():  # type: ignore[attr-defined]  # django-otp's middleware adds it
         return redirect(reverse("two_factor_verify") + "?" + urlencode({"next": reverse("org:my_profile")}))
     try:
-        codes = two_factor.recovery_codes_renew(member=request.user)  # type: ignore[arg-type]
+        codes = two_factor.recovery_codes_renew(member=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -6,10 +6,11 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from rankandfile.api_errors import ERRORS
+from rankandfile.api_pagination import BoundedLimitOffset
 from rankandfile.org import access, api_auth, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_ROLES
 from rankandfile.org.models import Member, Membership, RoleTerm, Unit
@@ -79,7 +80,8 @@ class RoleTermOut(Schema):
 class AppointmentIn(Schema):
     holder_id: int
     reason: str
-    starts_on: dt.date | None = None
+    starts_on: dt.date | None = None  # default today
+    ends_on: dt.date | None = None  # default the start of the next elected term, as on the page
 
 
 def _member(request: HttpRequest) -> Member:
@@ -87,7 +89,7 @@ def _member(request: HttpRequest) -> Member:
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_units(request: HttpRequest) -> list[Unit]:
     """Every unit of the organization (members in good standing)."""
     _member(request)
@@ -100,8 +102,11 @@ def get_unit(request: HttpRequest, unit_id: int) -> Unit:
 
 
 @router.get("/units/{unit_id}/members", response={200: list[DirectoryEntryOut], **ERRORS})
-def unit_members(request: HttpRequest, unit_id: int, page: int = 1, q: str = "") -> list[dict[str, object]]:
-    """The unit's directory, 50 per page. Email and phone only with `manage_members` over the unit."""
+def unit_members(
+    request: HttpRequest, unit_id: int, page: int = 1, q: str = Query("", max_length=100)
+) -> list[dict[str, object]]:
+    """The unit's directory, 50 per page; `q` searches names (100 characters at most, as on the page). Email and
+    phone only with `manage_members` over the unit."""
     unit = access.access_unit(request.user, unit_id)
     show_contacts = access.has_capability(request.user, unit, "manage_members")
     entries = []
@@ -169,8 +174,9 @@ def unit_terms(request: HttpRequest, unit_id: int) -> list[RoleTerm]:
 
 @router.post("/roles/{role_type_id}/appointments", response={201: RoleTermOut, **ERRORS}, auth=api_auth.MANAGE)
 def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Status[RoleTerm]:
-    """Appoint a member to a role (needs `manage_roles`); the written reason is required and public."""
-    role_type = access.access_role_type(request.user, role_type_id, MANAGE_ROLES)
+    """Appoint a member to a role (needs `manage_roles`); the written reason is required and public. The term
+    runs from `starts_on` (today) to `ends_on` (the start of the next elected term, as the page proposes)."""
+    role_type = access.access_role_type(request.user, role_type_id, capability=MANAGE_ROLES)
     holder = selectors.candidates_for_role(role_type).filter(pk=body.holder_id).first()
     if holder is None:
         raise ValidationError({"holder_id": "Not an active member of this unit."})
@@ -181,6 +187,7 @@ def appoint(request: HttpRequest, role_type_id: int, body: AppointmentIn) -> Sta
         holder=holder,
         how_filled="appointed",
         starts_on=body.starts_on,
+        ends_on=body.ends_on,
         appointed_by=request.user,
         reason=body.reason,
     )

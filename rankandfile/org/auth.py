@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from rankandfile.audit.services import record
 from rankandfile.org.services.two_factor import second_factor_throttles_lift
 
 
@@ -93,6 +94,30 @@ def clear_failures(email: str) -> None:
         cache.incr(gen_key)
 
 
+def _record_failure(email: str, ip: str) -> None:
+    """A failed login, and the pause it starts when it is the one that reaches a limit, go to the audit log.
+
+    The entry names no address and no email (the log is public to members): the account's id only when the email
+    is an account's, kept out of the sentence the log page shows (audit/domain/wording.py)."""
+    account = get_user_model()._default_manager.filter(email__iexact=email).values_list("pk", flat=True).first()
+    record("login.failed", object_type="account", object_id=account or "", payload={})
+    keys, limits = _keys(email, ip), _limits()
+    counts = cache.get_many(list(keys.values()))
+    scopes = {"pair": "this account from one address", "ip": "one address", "account": "this account"}
+    for kind, key in keys.items():
+        if counts.get(key, 0) == limits[kind]:
+            record(
+                "login.locked",
+                object_type="account",
+                object_id=account or "",
+                payload={
+                    "scope": scopes[kind],
+                    "failures": limits[kind],
+                    "minutes": max(1, round(settings.LOGIN_THROTTLE_WINDOW_SECONDS / 60)),
+                },
+            )
+
+
 class ThrottledEmailBackend(ModelBackend):
     def user_can_authenticate(self, user: Any) -> bool:
         """Whether this member may be logged in at all. Django asks at login and, through `get_user`, on every
@@ -114,6 +139,7 @@ class ThrottledEmailBackend(ModelBackend):
         user = super().authenticate(request, username=email, password=password, **kwargs)
         if user is None:
             note_failure(email, ip)
+            _record_failure(email, ip)
         else:
             clear_failures(email)
         return user

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,14 @@ class EmailLoginForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         email = (self.data.get("username") or "").strip().lower()
         if email and is_throttled(email, client_ip(self.request)):
+            minutes = max(1, round(settings.LOGIN_THROTTLE_WINDOW_SECONDS / 60))
             raise forms.ValidationError(
-                _("Too many failed attempts. Wait a few minutes, or reset your password."), code="throttled"
+                _(
+                    "Too many failed attempts: logins to this account from here are paused for up to %(minutes)d "
+                    "minutes. Wait, or reset your password (that lifts the pause at once)."
+                ),
+                code="throttled",
+                params={"minutes": minutes},
             )
         return super().clean()
 
@@ -81,6 +88,12 @@ class RoleTypeForm(forms.Form):
 class AppointForm(forms.Form):
     holder = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.none())
     starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the next elected term starts: the seat is filled until the members elect to it."),
+    )
     reason = forms.CharField(
         label=_("Reason for the appointment"),
         widget=forms.Textarea(attrs={"rows": 3}),

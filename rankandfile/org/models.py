@@ -15,6 +15,20 @@ from django.utils.translation import gettext_lazy as _
 from rankandfile.org.domain.capabilities import CAPABILITY_CHOICES
 
 
+def in_subtree(unit: Unit | str, via: str = "") -> Q:
+    """The condition "`unit` or a unit inside it" (a branch's members belong to its district too), on the unit
+    reached through `via`: "" for units themselves, "unit__" from a membership or a role type, "memberships__unit__"
+    from a member. One indexed prefix match on the materialized path; `unit` may be given by its path."""
+    path = unit if isinstance(unit, str) else unit.path
+    return Q(**{f"{via}path": path}) | Q(**{f"{via}path__startswith": path + "/"})
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def subtree(self, unit: Unit | str) -> UnitQuerySet:
+        """`unit` and every unit inside it."""
+        return self.filter(in_subtree(unit))
+
+
 class Unit(models.Model):
     """A node of the organization's tree: the national body, a district, a branch, a committee…"""
 
@@ -30,6 +44,8 @@ class Unit(models.Model):
     description = models.TextField(_("description"), blank=True)
     dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["path"]
@@ -47,6 +63,10 @@ class Unit(models.Model):
     @property
     def is_dissolved(self) -> bool:
         return self.dissolved_on is not None
+
+    def is_within(self, unit: Unit) -> bool:
+        """This unit is `unit` or a unit inside it (no query)."""
+        return self.path == unit.path or self.path.startswith(unit.path + "/")
 
     def ancestor_paths(self) -> list[str]:
         """Paths of this unit and every ancestor, from the root down."""
@@ -69,6 +89,17 @@ class MemberManager(BaseUserManager["Member"]):
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self.create_user(email, password, **extra)
+
+    def active_within(self, unit: Unit, *, joined_on_or_before: dt.date | None = None) -> models.QuerySet[Member]:
+        """Members whose account is active and who hold an active membership of `unit` or a unit inside it (joined
+        on or before the given day, if one is given): one condition on one membership row each."""
+        joined = {} if joined_on_or_before is None else {"memberships__joined_on__lte": joined_on_or_before}
+        return self.filter(
+            in_subtree(unit, "memberships__unit__"),
+            memberships__status=Membership.Status.ACTIVE,
+            is_active=True,
+            **joined,
+        ).distinct()
 
 
 class Member(AbstractBaseUser, PermissionsMixin):
@@ -106,11 +137,30 @@ class Member(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def within(self, unit: Unit) -> MembershipQuerySet:
+        """Memberships of `unit` or of a unit inside it."""
+        return self.filter(in_subtree(unit, "unit__"))
+
+
 class Membership(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         LAPSED = "lapsed", _("lapsed")
         LEFT = "left", _("left")
+        SUSPENDED = "suspended", _("suspended")
+
+    class EndKind(models.TextChoices):
+        """How a membership ended (no expulsion without due process: org/services/members.py)."""
+
+        LEFT_SELF = "left_self", _("left, by their own action")
+        LEFT_RECORDED = "left_recorded", _("left, recorded by an officer")
+        LAPSED = "lapsed", _("lapsed under the dues rule")
+        SUSPENDED = "suspended", _("suspended by a case decision")
+        EXPELLED = "expelled", _("expelled by a case decision")
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="memberships")
@@ -119,6 +169,13 @@ class Membership(models.Model):
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     exit_reason = models.CharField(_("exit reason"), max_length=200, blank=True)
+    # Empty while active; insights count exits by kind.
+    end_kind = models.CharField(_("how it ended"), max_length=16, choices=EndKind.choices, blank=True)
+    # A member told that an officer recorded them as having left may contest it; the contest stays on record.
+    contested_at = models.DateTimeField(_("contested at"), null=True, blank=True)
+    contest_text = models.TextField(_("contest"), blank=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar[list[str]] = ["unit__path", "member__full_name"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,12 +12,24 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from rankandfile.org.domain import api_tokens
+from rankandfile.org.domain import roles as role_rules
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE
-from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit
+from rankandfile.org.models import ApiToken, Member, Membership, RoleTerm, RoleType, Unit, in_subtree
 
 
-def subtree(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/"))
+# --- a unit and its subtree: the one definition is `org.models.in_subtree` ---------------------------------------
+def active_members(unit: Unit, *, joined_on_or_before: dt.date | None = None) -> QuerySet[Member]:
+    """Members in good standing of `unit` or a unit inside it (a branch's members belong to its district too)."""
+    return Member.objects.active_within(unit, joined_on_or_before=joined_on_or_before)
+
+
+def is_active_member(member: Member, unit: Unit) -> bool:
+    """An active membership of `unit` or a unit inside it."""
+    return Membership.objects.active().within(unit).filter(member=member).exists()
+
+
+def unit_by_id(unit_id: int) -> Unit | None:
+    return Unit.objects.filter(pk=unit_id).first()
 
 
 def unit_tree() -> list[Unit]:
@@ -36,31 +49,65 @@ def ancestors(unit: Unit) -> list[Unit]:
 class RoleSeats:
     role_type: RoleType
     current: list[RoleTerm] = field(default_factory=list)
+    spans: list[role_rules.TermSpan] = field(default_factory=list)  # the terms running today or later
+    today: dt.date = field(default_factory=timezone.localdate)
+
+    @property
+    def appointment_ends_on(self) -> dt.date:
+        """Where an appointment made today ends by default: the start of the next elected term."""
+        return role_rules.next_term_start(self.spans, self.today, self.role_type.term_months)
 
     @property
     def vacancies(self) -> int:
-        return max(0, self.role_type.seats - len(self.current))
+        """Seats open from today to the next elected term: exactly what an appointment over that period may take
+        (the seat check counts the terms already elected to start before it, not only today's holders)."""
+        return role_rules.open_seats(self.spans, self.role_type.seats, self.today, self.role_type.term_months)
+
+
+_ELECTED = (RoleTerm.Filled.ELECTED, RoleTerm.Filled.ACCLAIMED)
+
+
+def _span(term: RoleTerm) -> role_rules.TermSpan:
+    return role_rules.TermSpan(term.holder_id, term.starts_on, term.ends_on, term.how_filled in _ELECTED)
 
 
 def roles_of_unit(unit: Unit) -> list[RoleSeats]:
-    """Each role of the unit with its current holders and vacant seats (two queries)."""
+    """Each role of the unit with its current holders, vacant seats and later terms (two queries)."""
     today = timezone.localdate()
-    current_terms = RoleTerm.objects.current(today).select_related("holder").order_by("starts_on")
+    running = RoleTerm.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
     role_types = RoleType.objects.filter(unit=unit, retired_on__isnull=True).prefetch_related(
-        Prefetch("terms", queryset=current_terms, to_attr="current_terms")
+        Prefetch("terms", queryset=running.select_related("holder").order_by("starts_on"), to_attr="running_terms")
     )
-    return [RoleSeats(rt, list(rt.current_terms)) for rt in role_types]
+    return [
+        RoleSeats(
+            rt,
+            [t for t in rt.running_terms if t.starts_on <= today],
+            [_span(t) for t in rt.running_terms],
+            today,
+        )
+        for rt in role_types
+    ]
+
+
+def role_seats(role_type: RoleType, on: dt.date | None = None) -> RoleSeats:
+    """One role's seats as `roles_of_unit` gives them (seen from `on`, default today): one query."""
+    day = on or timezone.localdate()
+    running = list(role_type.terms.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day)).order_by("starts_on"))
+    return RoleSeats(role_type, [t for t in running if t.starts_on <= day], [_span(t) for t in running], day)
 
 
 def vacancies(unit: Unit) -> list[RoleSeats]:
     return [seats for seats in roles_of_unit(unit) if seats.vacancies]
 
 
-def role_history_of_unit(unit: Unit, limit: int = 200) -> list[RoleTerm]:
+def role_history_of_unit(unit: Unit, limit: int = 200, *, begun_only: bool = False) -> list[RoleTerm]:
+    """The unit's terms, newest first. `begun_only` leaves out terms that start in the future (an election's
+    winners before their term): they are not yet a change, and the full history labels them "starts on …"."""
+    terms = RoleTerm.objects.filter(role_type__unit=unit)
+    if begun_only:
+        terms = terms.filter(starts_on__lte=timezone.localdate())
     return list(
-        RoleTerm.objects.filter(role_type__unit=unit)
-        .select_related("role_type", "holder", "appointed_by")
-        .order_by("-starts_on", "role_type__name")[:limit]
+        terms.select_related("role_type", "holder", "appointed_by").order_by("-starts_on", "role_type__name")[:limit]
     )
 
 
@@ -80,7 +127,7 @@ def directory_page(
     whole rows, and pages past the middle are read from the end in reverse order: the last page costs what the
     first does. The subtree and the search are subqueries over units and members, not filters on a join.
     """
-    memberships = Membership.objects.filter(unit__in=subtree(unit).values("pk"))
+    memberships = Membership.objects.filter(unit__in=Unit.objects.subtree(unit).values("pk"))
     if status:
         memberships = memberships.filter(status=status)
     if query:
@@ -119,20 +166,25 @@ def memberships_of(member: Member) -> list[Membership]:
     return list(member.memberships.select_related("unit").order_by("unit__path"))
 
 
-def candidates_for_role(role_type: RoleType) -> QuerySet[Member]:
-    unit = role_type.unit
-    return (
-        Member.objects.filter(
-            Q(memberships__unit=unit) | Q(memberships__unit__path__startswith=unit.path + "/"),
-            memberships__status=Membership.Status.ACTIVE,
+def units_of_member(member: Member) -> list[Unit]:
+    """The units of the member's active memberships and every unit above them (a branch member belongs to its
+    district too): where the home page looks for what needs them. One query."""
+    paths = {
+        path
+        for unit_path in Membership.objects.filter(member=member, status=Membership.Status.ACTIVE).values_list(
+            "unit__path", flat=True
         )
-        .distinct()
-        .order_by("full_name")
-    )
+        for path in Unit(path=unit_path).ancestor_paths()
+    }
+    return list(Unit.objects.filter(path__in=paths, dissolved_on__isnull=True)) if paths else []
+
+
+def candidates_for_role(role_type: RoleType) -> QuerySet[Member]:
+    return active_members(role_type.unit).order_by("full_name")
 
 
 def movable_parents(unit: Unit, allowed: QuerySet[Unit]) -> QuerySet[Unit]:
-    return allowed.exclude(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/")).filter(dissolved_on__isnull=True)
+    return allowed.exclude(in_subtree(unit)).filter(dissolved_on__isnull=True)
 
 
 def home_summary(member: Member) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rankandfile.needs import needs_for
 from rankandfile.org import access, selectors, services
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_UNITS
 from rankandfile.org.forms import (
@@ -32,26 +32,28 @@ from rankandfile.org.forms import (
 )
 from rankandfile.org.models import Invitation, Member
 from rankandfile.org.services import two_factor
-from rankandfile.web import add_service_errors
+from rankandfile.web import AuthedRequest, add_service_errors
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Rule: any logged-in account (a former member still sees their own memberships)."""
-    context = selectors.home_summary(request.user)  # type: ignore[arg-type]
+    context = selectors.home_summary(request.user)
     context["in_good_standing"] = access.is_member_in_good_standing(request.user)
+    units = selectors.units_of_member(request.user) if context["in_good_standing"] else []
+    context["needs"] = needs_for(request.user, units)
     return render(request, "org/home.html", context)
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedRequest) -> HttpResponse:
     """Rule: members in good standing."""
     access.require_member(request.user)
     return render(request, "org/unit_list.html", {"units": selectors.unit_tree()})
 
 
 @login_required
-def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: members in good standing; management links only with the capability."""
     unit = access.access_unit(request.user, unit_id)
     caps = access.capabilities_in(request.user, unit)
@@ -60,14 +62,15 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
         "ancestors": selectors.ancestors(unit),
         "children": unit.children.order_by("name"),
         "roles": selectors.roles_of_unit(unit),
-        "history": selectors.role_history_of_unit(unit, limit=20),
+        "history": selectors.role_history_of_unit(unit, limit=20, begun_only=True),
         "caps": caps,
+        "needs": needs_for(request.user, [unit]),
     }
     return render(request, "org/unit_detail.html", context)
 
 
 @login_required
-def unit_directory(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_directory(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: members in good standing see names, units, roles; contact details need `manage_members`."""
     unit = access.access_unit(request.user, unit_id)
     show_contacts = access.has_capability(request.user, unit, MANAGE_MEMBERS)
@@ -86,20 +89,20 @@ def unit_directory(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_history(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_history(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: members in good standing (role history is public to members)."""
     unit = access.access_unit(request.user, unit_id)
     return render(request, "org/unit_history.html", {"unit": unit, "history": selectors.role_history_of_unit(unit)})
 
 
 @login_required
-def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_units` in the parent unit."""
-    parent = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
+    parent = access.access_unit(request.user, unit_id, capability=MANAGE_UNITS)
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)  # type: ignore[arg-type]
+            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -109,13 +112,13 @@ def unit_create(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_rename(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_rename(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_units` in the unit."""
-    unit = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
+    unit = access.access_unit(request.user, unit_id, capability=MANAGE_UNITS)
     form = RenameUnitForm(request.POST or None, initial={"name": unit.name})
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_rename(actor=request.user, unit=unit, name=form.cleaned_data["name"])  # type: ignore[arg-type]
+            services.unit_rename(actor=request.user, unit=unit, name=form.cleaned_data["name"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -125,14 +128,14 @@ def unit_rename(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_move(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_units` in the unit and in the new parent."""
-    unit = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
-    parents = selectors.movable_parents(unit, access.units_where(request.user, MANAGE_UNITS))  # type: ignore[arg-type]
+    unit = access.access_unit(request.user, unit_id, capability=MANAGE_UNITS)
+    parents = selectors.movable_parents(unit, access.units_where(request.user, MANAGE_UNITS))
     form = MoveUnitForm(request.POST or None, parents=parents)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_move(actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])  # type: ignore[arg-type]
+            services.unit_move(actor=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -143,11 +146,11 @@ def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_dissolve(request: HttpRequest, unit_id: int) -> HttpResponse:
+def unit_dissolve(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_units` in the unit. History is kept."""
-    unit = access.access_unit_for(request.user, unit_id, MANAGE_UNITS)
+    unit = access.access_unit(request.user, unit_id, capability=MANAGE_UNITS)
     try:
-        services.unit_dissolve(actor=request.user, unit=unit)  # type: ignore[arg-type]
+        services.unit_dissolve(actor=request.user, unit=unit)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -157,13 +160,13 @@ def unit_dissolve(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def role_type_create(request: HttpRequest, unit_id: int) -> HttpResponse:
+def role_type_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_roles` in the unit."""
-    unit = access.access_unit_for(request.user, unit_id, MANAGE_ROLES)
+    unit = access.access_unit(request.user, unit_id, capability=MANAGE_ROLES)
     form = RoleTypeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_type_create(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+            services.role_type_create(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -173,13 +176,14 @@ def role_type_create(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def role_appoint(request: HttpRequest, role_type_id: int) -> HttpResponse:
+def role_appoint(request: AuthedRequest, role_type_id: int) -> HttpResponse:
     """Rule: `manage_roles` in the role's unit; the reason is required and public."""
-    role_type = access.access_role_type(request.user, role_type_id, MANAGE_ROLES)
+    role_type = access.access_role_type(request.user, role_type_id, capability=MANAGE_ROLES)
+    seats = selectors.role_seats(role_type)
     form = AppointForm(
         request.POST or None,
         candidates=selectors.candidates_for_role(role_type),
-        initial={"starts_on": timezone.localdate()},
+        initial={"starts_on": seats.today, "ends_on": seats.appointment_ends_on},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -188,7 +192,8 @@ def role_appoint(request: HttpRequest, role_type_id: int) -> HttpResponse:
                 holder=form.cleaned_data["holder"],
                 how_filled="appointed",
                 starts_on=form.cleaned_data["starts_on"],
-                appointed_by=request.user,  # type: ignore[arg-type]
+                ends_on=form.cleaned_data["ends_on"],
+                appointed_by=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
@@ -197,17 +202,18 @@ def role_appoint(request: HttpRequest, role_type_id: int) -> HttpResponse:
             messages.success(request, _("Appointment recorded in the role history."))
             return redirect(role_type.unit)
     title = _("Appoint to %(role)s, %(unit)s") % {"role": role_type.name, "unit": role_type.unit}
-    return render(request, "org/form.html", {"form": form, "title": title, "unit": role_type.unit})
+    context = {"form": form, "title": title, "unit": role_type.unit, "seats": seats}
+    return render(request, "org/appoint_form.html", context)
 
 
 @login_required
-def term_end(request: HttpRequest, term_id: int) -> HttpResponse:
+def term_end(request: AuthedRequest, term_id: int) -> HttpResponse:
     """Rule: `manage_roles` in the role's unit; the reason is public."""
-    term = access.access_role_term(request.user, term_id, MANAGE_ROLES)
+    term = access.access_role_term(request.user, term_id, capability=MANAGE_ROLES)
     form = EndTermForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.term_end(actor=request.user, term=term, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.term_end(actor=request.user, term=term, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -218,13 +224,13 @@ def term_end(request: HttpRequest, term_id: int) -> HttpResponse:
 
 
 @login_required
-def member_invite(request: HttpRequest, unit_id: int) -> HttpResponse:
+def member_invite(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_members` in the unit."""
-    unit = access.access_unit_for(request.user, unit_id, MANAGE_MEMBERS)
+    unit = access.access_unit(request.user, unit_id, capability=MANAGE_MEMBERS)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, raw = services.member_invite(actor=request.user, unit=unit, **form.cleaned_data)  # type: ignore[arg-type]
+            invitation, raw = services.member_invite(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -245,16 +251,16 @@ IMPORT_PROBLEMS_SHOWN = 500  # a page listing 100,000 bad rows helps nobody; the
 
 
 @login_required
-def member_import(request: HttpRequest, unit_id: int) -> HttpResponse:
+def member_import(request: AuthedRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_members` in the unit (rows may go to the units under it). All or nothing unless skipping."""
-    unit = access.access_unit_for(request.user, unit_id, MANAGE_MEMBERS)
+    unit = access.access_unit(request.user, unit_id, capability=MANAGE_MEMBERS)
     # Bound on every POST: a POST with no file at all must show the field's error, not a blank form.
     form = ImportMembersForm(request.POST, request.FILES) if request.method == "POST" else ImportMembersForm()
     report = None
     if form.is_bound and form.is_valid():
         try:
             report = services.members_import(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 unit=unit,
                 file=form.cleaned_data["file"],
                 skip_bad_rows=form.cleaned_data["skip_bad_rows"],
@@ -304,7 +310,7 @@ def _accept_invitation_as_member(request: HttpRequest, invitation: Invitation, a
 
 
 @login_required
-def member_profile(request: HttpRequest, member_id: int) -> HttpResponse:
+def member_profile(request: AuthedRequest, member_id: int) -> HttpResponse:
     """Rule: members in good standing see names, units, role history; contacts as `can_see_contact_details`."""
     member = access.access_member_profile(request.user, member_id)
     context = {
@@ -317,23 +323,24 @@ def member_profile(request: HttpRequest, member_id: int) -> HttpResponse:
 
 
 @login_required
-def my_profile(request: HttpRequest) -> HttpResponse:
+def my_profile(request: AuthedRequest) -> HttpResponse:
     """Rule: the logged-in account, about itself only."""
     member = request.user
     form = ProfileForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
-        services.profile_update(member=member, **form.cleaned_data)  # type: ignore[arg-type]
+        services.profile_update(member=member, **form.cleaned_data)
         messages.success(request, _("Profile saved."))
         return redirect("org:my_profile")
     context = {
         "form": form,
         "token_form": ApiTokenForm(),
-        "tokens": selectors.active_api_tokens(member),  # type: ignore[arg-type]
+        "tokens": selectors.active_api_tokens(member),
         "new_token": request.session.pop("new_api_token", None),
+        "memberships": selectors.memberships_of(member),
         "second_factor": {
-            "enrolled": two_factor.is_enrolled(member),  # type: ignore[arg-type]
+            "enrolled": two_factor.is_enrolled(member),
             "required": access.needs_second_factor(member),
-            "codes_left": two_factor.recovery_codes_left(member),  # type: ignore[arg-type]
+            "codes_left": two_factor.recovery_codes_left(member),
         },
     }
     return render(request, "org/my_profile.html", context)
@@ -341,12 +348,12 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_create(request: HttpRequest) -> HttpResponse:
+def api_token_create(request: AuthedRequest) -> HttpResponse:
     """Rule: the logged-in account creates tokens for itself, with the scopes and lifetime it picks."""
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            _token, raw = services.api_token_create(member=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            _token, raw = services.api_token_create(member=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -362,9 +369,37 @@ def api_token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     """Rule: only the token's owner (others get 404)."""
     token = access.access_own_api_token(request.user, token_id)
-    services.api_token_revoke(member=request.user, token=token)  # type: ignore[arg-type]
+    services.api_token_revoke(member=request.user, token=token)
     messages.success(request, _("Token revoked."))
+    return redirect("org:my_profile")
+
+
+@login_required
+@require_POST
+def membership_leave(request: AuthedRequest, membership_id: int) -> HttpResponse:
+    """Rule: a member leaves their own membership of a unit (no expulsion without due process: docs/cases.md)."""
+    membership = access.access_own_membership(request.user, membership_id)
+    try:
+        services.membership_leave(member=request.user, membership=membership, reason=request.POST.get("reason", ""))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("You left %(unit)s.") % {"unit": membership.unit.name})
+    return redirect("org:my_profile")
+
+
+@login_required
+@require_POST
+def membership_contest(request: AuthedRequest, membership_id: int) -> HttpResponse:
+    """Rule: a member contests an exit an officer recorded for them; the contest stays on record."""
+    membership = access.access_own_membership(request.user, membership_id)
+    try:
+        services.membership_contest(member=request.user, membership=membership, text=request.POST.get("text", ""))
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("Your contest is recorded."))
     return redirect("org:my_profile")

@@ -15,26 +15,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from rankandfile.org import selectors as org_selectors
 from rankandfile.org.access import require_member
 from rankandfile.org.models import Unit
 from rankandfile.proposals import selectors
 from rankandfile.proposals.models import Amendment, Proposal
 
 
-def access_proposal(member: Any, proposal_id: int) -> Proposal:
+def access_proposal(member: Any, proposal_id: int, *, for_write: bool = False) -> Proposal:
+    """To see it (a draft only its author), or for_write: the author's own actions (edit, submit, withdraw, accept
+    amendments), where anyone else gets 403."""
     require_member(member)
     proposal = selectors.proposal_by_id(proposal_id)
     if proposal is None:
         raise Http404("No such proposal.")
     if proposal.status == Proposal.Status.DRAFT and proposal.author_id != member.pk:
         raise Http404("No such proposal.")
-    return proposal
-
-
-def access_own_proposal(member: Any, proposal_id: int) -> Proposal:
-    """For the author's own actions (edit, submit, withdraw, accept amendments): anyone else gets 403."""
-    proposal = access_proposal(member, proposal_id)
-    if proposal.author_id != member.pk:
+    if for_write and proposal.author_id != member.pk:
         raise PermissionDenied(_("Only the proposal's author may do this."))
     return proposal
 
@@ -49,7 +46,7 @@ def access_amendment(member: Any, amendment_id: int) -> Amendment:
 
 def require_unit_member(member: Any, unit: Unit) -> None:
     require_member(member)
-    if not selectors.is_active_member_of(member, unit):
+    if not org_selectors.is_active_member(member, unit):
         raise PermissionDenied(_("Only members of %s may do this.") % unit.name)
 
 

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from rankandfile.meetings.models import AgendaItem
-from rankandfile.org.models import Member, Membership, Unit
+from rankandfile.org.models import Member, Unit
+from rankandfile.org.selectors import active_members
 from rankandfile.proposals.domain import texts
 from rankandfile.proposals.domain.lifecycle import OPEN_FOR_DEBATE
 from rankandfile.proposals.models import Amendment, CoSignature, DecisionRules, Proposal, Revision
-
-
-# --- membership of a unit (a member of a branch is a member of its district too) ---------------------------
-def in_unit(unit: Unit, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}unit": unit}) | Q(**{f"{prefix}unit__path__startswith": unit.path + "/"})
-
-
-def is_active_member_of(member: Member, unit: Unit) -> bool:
-    return Membership.objects.filter(in_unit(unit), member=member, status=Membership.Status.ACTIVE).exists()
-
-
-def active_members_of(unit: Unit) -> QuerySet[Member]:
-    return Member.objects.filter(
-        in_unit(unit, "memberships__"), memberships__status=Membership.Status.ACTIVE, is_active=True
-    ).distinct()
 
 
 # --- rules ----------------------------------------------------------------------------------------------
@@ -44,7 +31,7 @@ def rules_for(unit: Unit) -> DecisionRules:
 
 def cosigners_required(unit: Unit) -> int:
     rules = rules_for(unit)
-    members = active_members_of(unit).count() if rules.counter_cosigner_percent is not None else 0
+    members = active_members(unit).count() if rules.counter_cosigner_percent is not None else 0
     return texts.cosigners_required(rules.counter_cosigners, rules.counter_cosigner_percent, members)
 
 
@@ -190,3 +177,17 @@ def signer_of(proposal: Proposal, member_id: int) -> Member | None:
     """The member, if they co-sign the proposal now (for the author's notification)."""
     signature = CoSignature.objects.select_related("member").filter(proposal=proposal, member_id=member_id).first()
     return signature.member if signature is not None else None
+
+
+# --- what needs a member (proposals/needs.py) ----------------------------------------------------------------
+def open_for_signing(member: Member, units: Sequence[Unit]) -> list[Proposal]:
+    """Proposals and counter-proposals of `units` open for debate that the member neither wrote nor signed,
+    with their signature counts (one query)."""
+    return list(
+        Proposal.objects.filter(unit__in=units, status__in=OPEN_FOR_DEBATE)
+        .exclude(author_id=member.pk)
+        .exclude(cosignatures__member_id=member.pk)
+        .select_related("unit", "answers")
+        .annotate(n_signatures=Count("cosignatures", distinct=True))
+        .order_by("-submitted_at", "-id")[:20]
+    )

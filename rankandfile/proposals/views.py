@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rankandfile.bulletin import selectors as bulletin_selectors
 from rankandfile.org import access as org_access
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS, MANAGE_BALLOTS
 from rankandfile.org.models import Member
@@ -84,7 +83,6 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "can_chair": org_access.has_capability(request.user, unit, CHAIR_MEETINGS),
         "ballots": selectors.ballots_about(proposal),
         "agenda_items": selectors.agenda_items_for(unit) if proposal.status == Proposal.Status.SUBMITTED else [],
-        "bulletin_documents": bulletin_selectors.documents_behind([proposal.pk]),
     }
 
 
@@ -105,7 +103,7 @@ def proposal_live(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @login_required
 def proposal_edit(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """Rule: the author only, until a ballot carries the proposal. Every revision is kept."""
-    proposal = access.access_own_proposal(request.user, proposal_id)
+    proposal = access.access_proposal(request.user, proposal_id, for_write=True)
     form = EditForm(request.POST or None, initial={"title": proposal.title, "text": proposal.text})
     if request.method == "POST" and form.is_valid():
         try:
@@ -133,7 +131,7 @@ def _act(request: HttpRequest, target: Any, action: Callable[[], object], done: 
 @require_POST
 def proposal_submit(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """Rule: the author, from draft: members can now read, co-sign, counter and amend it."""
-    proposal = access.access_own_proposal(request.user, proposal_id)
+    proposal = access.access_proposal(request.user, proposal_id, for_write=True)
     action = partial(services.proposal_submit, actor=_member(request), proposal=proposal)
     return _act(request, proposal, action, _("Submitted."))
 
@@ -142,7 +140,7 @@ def proposal_submit(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_POST
 def proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """Rule: the author, until a ballot carries the proposal."""
-    proposal = access.access_own_proposal(request.user, proposal_id)
+    proposal = access.access_proposal(request.user, proposal_id, for_write=True)
     action = partial(services.proposal_withdraw, actor=_member(request), proposal=proposal)
     return _act(request, proposal, action, _("Withdrawn."))
 
@@ -274,7 +272,7 @@ def amendment_withdraw(request: HttpRequest, amendment_id: int) -> HttpResponse:
 @login_required
 def rules_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_ballots` in the unit. Co-signers a counter-proposal needs; the method of choices."""
-    unit = org_access.access_unit_for(request.user, unit_id, MANAGE_BALLOTS)
+    unit = org_access.access_unit(request.user, unit_id, capability=MANAGE_BALLOTS)
     form = RulesForm(request.POST or None, initial=model_to_dict(selectors.rules_for(unit)))
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,7 +16,7 @@ from rankandfile.testing import log_in
 
 def numbers_on(client: Client, url: str) -> tuple[list[int], str]:
     html = client.get(url).content.decode()
-    return [int(n) for n in re.findall(r"<tr><td>(\d+)</td>", html)], html
+    return [int(n) for n in re.findall(r"<small class=\"muted\">#(\d+) ·", html)], html
 
 
 def test_the_log_pages_back_through_the_whole_chain(org: Any, monkeypatch: Any) -> None:

@@ -20,6 +20,7 @@ from rankandfile.ballots.services.closing import (
     ballot_close,
     ballot_count,
     ballots_close_due,
+    decision_handler_register,
 )
 from rankandfile.ballots.services.reminders import (
     ballot_send_reminders,
@@ -30,6 +31,7 @@ from rankandfile.ballots.services.setup import (
     OptionSpec,
     ballot_create,
     ballot_open,
+    ballot_open_by_rule,
     ballot_set_alternatives,
     options_for,
 )
@@ -45,6 +47,7 @@ __all__ = [
     "ballot_count",
     "ballot_create",
     "ballot_open",
+    "ballot_open_by_rule",
     "ballot_send_reminders",
     "ballot_set_alternatives",
     "ballots_close_due",
@@ -52,6 +55,7 @@ __all__ = [
     "cast_refusal",
     "cast_refusal_for",
     "check_marks",
+    "decision_handler_register",
     "mark_message",
     "new_receipt",
     "options_for",

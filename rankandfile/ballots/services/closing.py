@@ -10,6 +10,7 @@ import hashlib
 import logging
 import random
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -108,6 +109,17 @@ def _publish_box(ballot: Ballot) -> int:
 
 PAPER_FIELDS = ("id", "ballot_id", "content", "receipt")
 
+# What a ballot's decision does in an app above ballots (recall: the term ends, the seat is filled again). Each
+# handler is called in the closing transaction with every closed ballot, the decision and the count (None when
+# nobody voted), and acts only on ballots of its own; registered once, in the app's AppConfig.ready().
+DecisionHandler = Callable[[Ballot, outcome.Decision, "counting.Result | None"], None]
+DECISION_HANDLERS: list[DecisionHandler] = []
+
+
+def decision_handler_register(handler: DecisionHandler) -> None:
+    if handler not in DECISION_HANDLERS:
+        DECISION_HANDLERS.append(handler)
+
 
 def ballot_count(ballot: Ballot, published: bytes) -> counting.Result:
     """Count the published box exactly as `rankandfile tally --input json` counts the downloaded file."""
@@ -142,6 +154,13 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
             raise ValidationError(_("Only an open ballot can be closed."))
         if actor is None and (ballot.closes_at is None or ballot.closes_at > now):
             raise ValidationError(_("This ballot is not due to close yet."))
+        if actor is not None and ballot.opened_by_rule:
+            raise ValidationError(
+                _(
+                    "This ballot was opened by a rule (a recall): it closes by itself at its set time; "
+                    "nobody may close it early."
+                )
+            )
         cast = Participation.objects.filter(ballot=ballot).count()
         papers = _publish_box(ballot)
         if papers != cast:  # cannot happen while casts are atomic; refuse to publish a box that does not add up
@@ -195,6 +214,8 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
             },
         )
         _apply_decision(ballot, decision)
+        for handler in DECISION_HANDLERS:
+            handler(ballot, decision, result)
         live.feed.publish_on_commit(ballot.pk, at_once=True)
         notifications.notify_on_commit(kind="ballot.results", object_id=ballot.pk)
     return ballot

@@ -8,11 +8,13 @@ enforces seats and term limits and records each term in the audit chain. An elec
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rankandfile.audit.services import record
 from rankandfile.ballots import selectors
@@ -20,14 +22,48 @@ from rankandfile.ballots.domain import kinds, outcome
 from rankandfile.ballots.models import Ballot, Election, Nomination
 from rankandfile.ballots.services.setup import OptionSpec, ballot_create
 from rankandfile.notifications import services as notifications
+from rankandfile.org import selectors as org_selectors
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_BALLOTS
 from rankandfile.org.models import Member, RoleTerm, RoleType
+from rankandfile.org.selectors import is_active_member
 from rankandfile.org.services import seat_fill
 from rankandfile.proposals.access import require_unit_member
-from rankandfile.proposals.selectors import is_active_member_of
 
 ELECTION_METHODS = (kinds.Method.IRV, kinds.Method.STV_SCOTTISH, kinds.Method.STV_MEEK, kinds.Method.APPROVAL)
+NOMINATION_DAYS = 14
+
+
+@dataclass(frozen=True)
+class ElectionDefaults:
+    """What the election form and the API propose, agreeing with each other and with the seat rules."""
+
+    seats: int
+    term_starts_on: dt.date
+    nominations_close_at: dt.datetime
+
+    @property
+    def method(self) -> str:
+        return self.method_for(self.seats)
+
+    @staticmethod
+    def method_for(seats: int) -> str:
+        """A method that fits the seats: IRV fills one; Scottish STV several."""
+        return str(kinds.Method.IRV if seats == 1 else kinds.Method.STV_SCOTTISH)
+
+
+def election_defaults(*, role_type: RoleType, now: dt.datetime | None = None) -> ElectionDefaults:
+    """Nominations for two weeks; then a by-election for the seats vacant when they close (terms starting that
+    day and running to the next elected term), or, with none vacant, the next elected term's open seats."""
+    close_at = timezone.localtime(now or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    close_at += dt.timedelta(days=NOMINATION_DAYS)
+    close_day = close_at.date()
+    seats_then = org_selectors.role_seats(role_type, close_day)
+    if seats_then.vacancies:
+        return ElectionDefaults(seats_then.vacancies, close_day, close_at)
+    starts = seats_then.appointment_ends_on
+    at_start = org_selectors.role_seats(role_type, starts)
+    return ElectionDefaults(at_start.vacancies or role_type.seats, starts, close_at)
 
 
 def election_create(
@@ -43,7 +79,7 @@ def election_create(
     require_capability(actor, role_type.unit, MANAGE_BALLOTS)
     errors: dict[str, str] = {}
     if not 1 <= seats <= role_type.seats:
-        errors["seats"] = _("The role has %d seat(s).") % role_type.seats
+        errors["seats"] = ngettext("The role has %d seat.", "The role has %d seats.", role_type.seats) % role_type.seats
     if method not in ELECTION_METHODS:
         errors["method"] = _("Choose IRV, STV (Scottish or Meek) or approval.")
     elif method == kinds.Method.IRV and seats != 1:
@@ -72,6 +108,43 @@ def election_create(
     return election
 
 
+def election_create_by_rule(
+    *,
+    role_type: RoleType,
+    nominations_close_at: dt.datetime,
+    term_starts_on: dt.date,
+    term_ends_on: dt.date | None,
+    reason: str,
+) -> Election:
+    """Open nominations for one seat because a rule says so (a carried recall), with no officer's say: inside the
+    caller's transaction. The new term runs from `term_starts_on` to `term_ends_on` (the remainder)."""
+    election = Election(
+        role_type=role_type,
+        seats=1,
+        method=kinds.Method.IRV,
+        nominations_close_at=nominations_close_at,
+        term_starts_on=term_starts_on,
+        term_ends_on=term_ends_on,
+        created_by=None,
+    )
+    election.full_clean(exclude=["created_by", "ballot"])
+    election.save()
+    record(
+        "election.open",
+        actor=None,
+        obj=election,
+        payload={
+            "role": role_type.pk,
+            "unit": role_type.unit.path,
+            "seats": 1,
+            "method": election.method,
+            "term_ends_on": term_ends_on.isoformat() if term_ends_on else None,
+            "reason": reason,
+        },
+    )
+    return election
+
+
 def _require_nominating(election: Election) -> None:
     if election.status != Election.Status.NOMINATING or timezone.now() >= election.nominations_close_at:
         raise ValidationError(_("Nominations for this election are closed."))
@@ -89,7 +162,7 @@ def nomination_create(*, actor: Member, election: Election, nominee: Member, sta
     unit = election.role_type.unit
     require_unit_member(actor, unit)
     _require_nominating(election)
-    if not is_active_member_of(nominee, unit):
+    if not is_active_member(nominee, unit):
         raise ValidationError({"nominee": _("%s is not an active member of this unit.") % nominee})
     if problem := _term_limit_problem(election, nominee):
         raise ValidationError({"nominee": problem})
@@ -156,6 +229,7 @@ def election_close_nominations(*, actor: Member, election: Election, cutoff_on: 
                     holder=nomination.nominee,
                     how_filled=RoleTerm.Filled.ACCLAIMED,
                     starts_on=election.term_starts_on,
+                    ends_on=election.term_ends_on,
                     actor=actor,
                 )
             election.status = Election.Status.ACCLAIMED
@@ -163,7 +237,8 @@ def election_close_nominations(*, actor: Member, election: Election, cutoff_on: 
             election.ballot = ballot_create(
                 actor=actor,
                 unit=role_type.unit,
-                title=_("Election: %(role)s (%(n)d seat(s))") % {"role": role_type.name, "n": election.seats},
+                title=ngettext("Election: %(role)s (%(n)d seat)", "Election: %(role)s (%(n)d seats)", election.seats)
+                % {"role": role_type.name, "n": election.seats},
                 kind=kinds.Kind.ELECTION,
                 method=election.method,
                 seats=election.seats,
@@ -199,6 +274,7 @@ def election_record_result(*, election: Election, ballot: Ballot, decision: outc
             holder=holder,
             how_filled=RoleTerm.Filled.ELECTED,
             starts_on=election.term_starts_on,
+            ends_on=election.term_ends_on,
             ballot_ref=ballot.pk,
         )
     election.status = Election.Status.ELECTED

@@ -292,3 +292,69 @@ def ballot_open(*, actor: Member, ballot: Ballot, closes_at: dt.datetime | None 
         live.feed.publish_on_commit(ballot.pk, at_once=True)
         notifications.notify_on_commit(kind="ballot.opened", object_id=ballot.pk)
     return ballot
+
+
+def ballot_open_by_rule(
+    *,
+    unit: Unit,
+    title: str,
+    description: str,
+    roll: Sequence[int],
+    closes_at: dt.datetime,
+    threshold: str,
+    quorum: int | None,
+    reason: str,
+) -> Ballot:
+    """Set up and open a secret yes/no ballot because a rule says so (a recall petition at its threshold), on the
+    roll the caller froze: no officer sets it up, words it or opens it, and none may close it early
+    (closing.ballot_close). Inside the caller's transaction; audited like every opening, with no actor."""
+    if not roll:
+        raise ValidationError(_("Nobody is on the roll."))
+    now = timezone.now()
+    ballot = Ballot(
+        unit=unit,
+        title=title.strip()[:200],
+        description=description.strip(),
+        kind=kinds.Kind.QUESTION,
+        method=kinds.Method.YES_NO,
+        threshold=threshold,
+        quorum=quorum,
+        mode=Ballot.Mode.REMOTE,
+        cutoff_on=timezone.localdate(),
+        closes_at=closes_at,
+        created_by=None,
+        opened_by_rule=True,
+        status=Ballot.Status.OPEN,
+        opened_at=now,
+        eligible_count=len(set(roll)),
+    )
+    ballot.full_clean(exclude=["created_by"])
+    ballot.save()
+    BallotOption.objects.bulk_create(
+        BallotOption(ballot=ballot, position=i, label=label) for i, label in enumerate(kinds.QUESTION_OPTIONS, 1)
+    )
+    EligibleVoter.objects.bulk_create(
+        (EligibleVoter(ballot=ballot, member_id=pk) for pk in sorted(set(roll))), batch_size=2000
+    )
+    record(
+        "ballot.open",
+        actor=None,
+        obj=ballot,
+        payload={
+            "unit": unit.path,
+            "title": ballot.title,
+            "kind": ballot.kind,
+            "method": ballot.method,
+            "seats": 1,
+            "threshold": threshold,
+            "quorum": quorum,
+            "cutoff_on": ballot.cutoff_on.isoformat(),
+            "closes_at": closes_at.isoformat(),
+            "eligible": ballot.eligible_count,
+            "options": list(kinds.QUESTION_OPTIONS),
+            "opened_by_rule": reason,
+        },
+    )
+    live.feed.publish_on_commit(ballot.pk, at_once=True)
+    notifications.notify_on_commit(kind="ballot.opened", object_id=ballot.pk)
+    return ballot

@@ -93,11 +93,11 @@ def test_it_lets_three_members_rank_on_a_phone_and_shows_the_stages(browser: Bro
 
     alice.page.goto(f"{url}results/")
     expect(alice.page.locator("#verdict")).to_contain_text(f"Elected: {ANN}, {BEN}")
-    stages = alice.page.locator("table.tally-stages")
+    stages = alice.page.locator("table.count-table")
     expect(stages).to_contain_text("Stage 1")
-    expect(stages).to_contain_text("first preferences")
+    expect(stages).to_contain_text("First preferences")
     expect(stages).to_contain_text("Stage 2")
-    expect(stages).to_contain_text(f"exclusion of {CAT}")
+    expect(stages).to_contain_text(f"Exclusion of {CAT}")
 
     # Alice finds her ballot in the published box, unchanged.
     alice.page.get_by_role("button", name="Check my receipt").click()

@@ -106,10 +106,10 @@ def test_it_hides_results_until_close_then_shows_the_stages(org: Any, ranked: An
         cast_through_pages(member_client(member), ranked, ranks)
     client = member_client(org.erin)
     before = client.get(f"/ballots/{ranked.pk}/results/").content.decode()
-    assert "published when the ballot closes" in before and "tally-stages" not in before
+    assert "published when the ballot closes" in before and "count-table" not in before
     services.ballot_close(actor=org.dave, ballot=ranked)
     after = client.get(f"/ballots/{ranked.pk}/results/").content.decode()
-    assert "tally-stages" in after and "Stage 2" in after and 'id="verdict"' in after
+    assert "count-table" in after and "Stage 2" in after and 'id="verdict"' in after
     assert "Elected:" in after and "100.0 %" in after
 
 
@@ -191,7 +191,7 @@ def test_it_shows_survey_figures_only_from_five_responses(org: Any, responses: i
     services.ballot_close(actor=org.dave, ballot=survey)
     client = member_client(org.alice)
     page = client.get(f"/ballots/{survey.pk}/results/").content.decode()
-    assert ("tally-stages" in page) is shown
+    assert ("count-table" in page) is shown
     assert ("Fewer than five responses" in page) is not shown
     assert client.get(f"/ballots/{survey.pk}/box/").status_code == 404
 

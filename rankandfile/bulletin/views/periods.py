@@ -38,7 +38,7 @@ def unit_bulletin(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 def period_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Rule: `manage_bulletin` in the unit."""
-    unit = org_access.access_unit_for(request.user, unit_id, MANAGE_BULLETIN)
+    unit = org_access.access_unit(request.user, unit_id, capability=MANAGE_BULLETIN)
     form = PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -133,3 +133,17 @@ def test_it_changes_nothing_when_loaded_again(demo: Any) -> None:
     assert load_activity() is False
     assert {model.__name__: model.objects.count() for model in COUNTED} == before
     assert demo is True
+
+
+def test_it_has_a_failed_and_a_pending_recall_in_another_branch(demo: Any) -> None:
+    from rankandfile.demo.recall import BRANCH_PATH, load_recalls
+    from rankandfile.recall.models import Petition
+
+    assert load_recalls() is True
+    petitions = list(Petition.objects.filter(unit__path=BRANCH_PATH).order_by("pk"))
+    assert [p.status for p in petitions] == ["failed", "open"]
+    failed, pending = petitions
+    assert failed.ballot is not None and failed.ballot.is_closed and failed.result.startswith("not recalled by ballot")
+    assert failed.term.is_current() and pending.response
+    assert 1 < pending.signatures.count() < pending.signatures_required
+    assert load_recalls() is False

@@ -17,6 +17,7 @@ from rankandfile.meetings import access, selectors, services
 from rankandfile.meetings import forms as mforms
 from rankandfile.meetings.models import Meeting
 from rankandfile.meetings.views.common import chair_url, form_action, int_or_404, me, one_tap, running, screen_context
+from rankandfile.org import selectors as org_selectors
 
 
 @login_required
@@ -24,7 +25,7 @@ from rankandfile.meetings.views.common import chair_url, form_action, int_or_404
 def chair_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run. The chair console: queue with reasons, one-tap actions, overrides with reasons, votes."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    people = selectors.unit_participants(meeting.unit)
+    people = org_selectors.active_members(meeting.unit)
     context = screen_context(request, meeting)
     context["awaiting_approval"] = selectors.minutes_awaiting_approval(meeting)
     context["forms"] = _chair_forms(meeting, people, context["awaiting_approval"])
@@ -131,7 +132,7 @@ def item_select(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
 def attendance_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run. Checks in a member (at the door, without a phone)."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    people = selectors.unit_participants(meeting.unit)
+    people = org_selectors.active_members(meeting.unit)
     return form_action(
         request,
         meeting,
@@ -149,7 +150,7 @@ def attendance_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def speaker_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run. Adds a member who has no phone; the rules place them."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    people = selectors.unit_participants(meeting.unit)
+    people = org_selectors.active_members(meeting.unit)
     return form_action(
         request,
         meeting,
@@ -167,7 +168,7 @@ def speaker_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def request_insert(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run; an override: a reason is required."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    people = selectors.unit_participants(meeting.unit)
+    people = org_selectors.active_members(meeting.unit)
     return form_action(
         request,
         meeting,
@@ -315,7 +316,7 @@ def speech_note(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def motion_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run. A motion on the item under discussion."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    people = selectors.unit_participants(meeting.unit)
+    people = org_selectors.active_members(meeting.unit)
 
     def perform(data: dict[str, Any]) -> object:
         item = meeting.current_item

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rankandfile.meetings import access, selectors, services
 from rankandfile.meetings import forms as mforms
 from rankandfile.meetings.views.common import me
+from rankandfile.org import selectors as org_selectors
 from rankandfile.web import add_service_errors
 
 
@@ -31,7 +32,7 @@ def unit_meetings(request: HttpRequest, unit_id: int) -> HttpResponse:
 def meeting_create(request: HttpRequest, unit_id: int) -> HttpResponse:
     """Rule: `chair_meetings` in the unit."""
     unit = access.access_unit_meetings(request.user, unit_id, for_write=True)
-    form = mforms.MeetingForm(request.POST or None, people=selectors.unit_participants(unit))
+    form = mforms.MeetingForm(request.POST or None, people=org_selectors.active_members(unit))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         agenda = data.pop("agenda", "").splitlines()
@@ -54,7 +55,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     initial |= {"chair": meeting.chair, "secretary": meeting.secretary, "quorum": meeting.quorum}
     initial["rules_preset"] = meeting.rules_preset
     form = mforms.MeetingForm(
-        request.POST or None, people=selectors.unit_participants(meeting.unit), with_agenda=False, initial=initial
+        request.POST or None, people=org_selectors.active_members(meeting.unit), with_agenda=False, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,6 +10,7 @@ MANAGE_ROLES = "manage_roles"
 CHAIR_MEETINGS = "chair_meetings"
 MANAGE_BALLOTS = "manage_ballots"
 ACCOUNTABILITY_COMMITTEE = "accountability_committee"
+HEAR_APPEALS = "hear_appeals"
 MANAGE_BULLETIN = "manage_bulletin"
 
 # Labels stay plain strings here (no Django import); templates translate them.
@@ -20,13 +21,16 @@ CAPABILITY_CHOICES: list[tuple[str, str]] = [
     (CHAIR_MEETINGS, "Chair and run meetings"),
     (MANAGE_BALLOTS, "Open and close ballots"),
     (ACCOUNTABILITY_COMMITTEE, "Serve on the accountability committee (confidential cases)"),
+    (HEAR_APPEALS, "Hear appeals against case decisions (receives a case's key only when it is appealed)"),
     (MANAGE_BULLETIN, "Run discussion bulletin periods: schedule issues, publish, moderate under the code of conduct"),
 ]
 ALL_CAPABILITIES = frozenset(code for code, _label in CAPABILITY_CHOICES)
 
 # Whoever holds one of these anywhere, or is a site operator, logs in with a second factor (docs/security.md):
 # they see contacts, change who holds power, open and close ballots, or read confidential cases.
-SECOND_FACTOR_CAPABILITIES = frozenset({MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_BALLOTS, ACCOUNTABILITY_COMMITTEE})
+SECOND_FACTOR_CAPABILITIES = frozenset(
+    {MANAGE_MEMBERS, MANAGE_ROLES, MANAGE_BALLOTS, ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS}
+)
 
 
 def unknown_capabilities(codes: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ class TermSpan:
     holder_id: int
     starts_on: dt.date
     ends_on: dt.date | None
+    is_elected: bool = False  # elected or acclaimed (not appointed): these terms set the role's calendar
 
 
 def overlaps(a_start: dt.date, a_end: dt.date | None, b_start: dt.date, b_end: dt.date | None) -> bool:
@@ -47,14 +48,47 @@ class Refusal:
         return f"has already held this role for {self.held} term(s); the limit is {self.limit}."
 
 
+def seats_taken(existing: list[TermSpan], starts_on: dt.date, ends_on: dt.date | None) -> int:
+    """The most terms running on any one day of [starts_on, ends_on).
+
+    Not the number of terms overlapping the period: a term that ends in March and its successor from March hold one
+    seat between them, never two. The count only rises where a term starts, so the peak is on one of those days.
+    """
+    overlapping = [t for t in existing if overlaps(t.starts_on, t.ends_on, starts_on, ends_on)]
+    days = {starts_on} | {t.starts_on for t in overlapping if t.starts_on > starts_on}
+    return max(
+        (sum(1 for t in overlapping if t.starts_on <= day and (t.ends_on is None or day < t.ends_on)) for day in days),
+        default=0,
+    )
+
+
+def next_term_start(existing: list[TermSpan], on: dt.date, term_months: int) -> dt.date:
+    """When the next elected term of the role starts, seen from `on`: the earliest end of the elected terms
+    running that day or start of an elected term after it; with neither, a whole term after `on`.
+
+    An appointment into a vacancy runs to this day by default, and so does a by-election's term: the seat is
+    filled until the members next elect to it, never over the terms they already elected.
+    """
+    days = [t.starts_on for t in existing if t.is_elected and t.starts_on > on]
+    days += [t.ends_on for t in existing if t.is_elected and t.ends_on and t.starts_on <= on < t.ends_on]
+    return min(days, default=add_months(on, term_months))
+
+
+def open_seats(existing: list[TermSpan], seats: int, on: dt.date, term_months: int) -> int:
+    """Seats that can be filled from `on` until the next elected term starts: the vacancies a page shows, and
+    exactly what `seat_refusal` allows for a term over that period."""
+    return max(0, seats - seats_taken(existing, on, next_term_start(existing, on, term_months)))
+
+
 def seat_refusal(
     existing: list[TermSpan], seats: int, holder_id: int, starts_on: dt.date, ends_on: dt.date | None
 ) -> Refusal | None:
-    """Why a new term cannot be added, or None. Seats count the terms overlapping the new one."""
+    """Why a new term cannot be added, or None: the holder already has a term then, or on some day of the new
+    term every seat is taken (`seats_taken`)."""
     overlapping = [t for t in existing if overlaps(t.starts_on, t.ends_on, starts_on, ends_on)]
     if any(t.holder_id == holder_id for t in overlapping):
         return Refusal("holds_already")
-    if len(overlapping) >= seats:
+    if seats_taken(existing, starts_on, ends_on) >= seats:
         return Refusal("seats_full", seats=seats)
     return None
 

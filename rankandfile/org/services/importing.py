@@ -22,7 +22,7 @@ from typing import IO, Any, NamedTuple
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,11 +100,7 @@ def members_import(
     digest = hashlib.sha256(data if isinstance(data, bytes) else data.encode()).hexdigest()
     today = timezone.localdate()
 
-    units = list(
-        Unit.objects.filter(Q(pk=unit.pk) | Q(path__startswith=unit.path + "/")).values_list(
-            "pk", "path", "dissolved_on"
-        )
-    )
+    units = list(Unit.objects.subtree(unit).values_list("pk", "path", "dissolved_on"))
     unit_ids = {path: pk for pk, path, dissolved_on in units if dissolved_on is None}
     dissolved = {path for _pk, path, dissolved_on in units if dissolved_on is not None}
     parsed = parse_members(

@@ -4,43 +4,187 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
 from rankandfile.live.auth import access_changed_on_commit
-from rankandfile.org.access import require_capability
-from rankandfile.org.domain.capabilities import MANAGE_MEMBERS
-from rankandfile.org.models import Invitation, Member, Membership, Unit
+from rankandfile.org.access import has_capability, require_capability
+from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS, MANAGE_MEMBERS
+from rankandfile.org.models import Invitation, Member, Membership, RoleTerm, Unit
+
+logger = logging.getLogger(__name__)
 
 
 # --- members and memberships ----------------------------------------------------------------------------
+# No expulsion without due process (issue 11). A membership ends only
+# - when the member leaves: by their own action (`membership_leave`), or recorded by an officer with a reason
+#   (`membership_set_status(status="left")`), the member told by email and able to contest it
+#   (`membership_contest`);
+# - when it lapses under the dues rule (`membership_set_status(status="lapsed")`);
+# - by a case decision, suspension or expulsion, open to appeal (`membership_sanction`, called by the cases app
+#   with the case's opaque reference as the reason; `membership_reinstate` after an appeal upholds the member).
+# Every ending records its kind (`Membership.end_kind`), so insights can count exits by kind.
+_OFFICER_STATUSES = {Membership.Status.ACTIVE, Membership.Status.LAPSED, Membership.Status.LEFT}
+_CASE_ENDINGS = {Membership.EndKind.SUSPENDED, Membership.EndKind.EXPELLED}
+
+
+def _end(membership: Membership, *, status: str, kind: str, reason: str, day: dt.date) -> None:
+    membership.status = status
+    membership.status_changed_on = day
+    membership.left_on = day if status == Membership.Status.LEFT else None
+    membership.end_kind = kind
+    membership.contested_at = None
+    membership.contest_text = ""
+    if reason:
+        membership.exit_reason = reason[:200]
+    membership.full_clean(exclude=["member", "unit"])
+    membership.save(
+        update_fields=[
+            "status",
+            "status_changed_on",
+            "left_on",
+            "exit_reason",
+            "end_kind",
+            "contested_at",
+            "contest_text",
+        ]
+    )
+
+
 def membership_set_status(
     *, actor: Member, membership: Membership, status: str, reason: str = "", on: dt.date | None = None
 ) -> Membership:
+    """An officer renews, lapses, or records that a member left (with a reason; the member is told)."""
     require_capability(actor, membership.unit, MANAGE_MEMBERS)
-    if status not in Membership.Status.values:
-        raise ValidationError({"status": _("Unknown status.")})
+    if status not in _OFFICER_STATUSES:
+        raise ValidationError({"status": _("Unknown status. Suspension and expulsion come only from a case decision.")})
+    if status == Membership.Status.LEFT and not reason.strip():
+        raise ValidationError({"reason": _("Say why: the member is told what was recorded and may contest it.")})
+    if status == Membership.Status.ACTIVE and membership.end_kind in _CASE_ENDINGS:
+        raise ValidationError({"status": _("A suspension or expulsion ends only by a decision on appeal.")})
     day = on or timezone.localdate()
+    kind = {
+        Membership.Status.ACTIVE: "",
+        Membership.Status.LAPSED: Membership.EndKind.LAPSED,
+        Membership.Status.LEFT: Membership.EndKind.LEFT_RECORDED,
+    }[Membership.Status(status)]
     with transaction.atomic():
-        membership.status = status
-        membership.status_changed_on = day
-        membership.left_on = day if status == Membership.Status.LEFT else None
-        if reason:
-            membership.exit_reason = reason[:200]
-        membership.save(update_fields=["status", "status_changed_on", "left_on", "exit_reason"])
+        _end(membership, status=status, kind=kind, reason=reason.strip(), day=day)
         record(
             "membership.status",
             actor=actor,
             obj=membership,
-            payload={"member": membership.member_id, "unit": membership.unit_id, "status": status},
+            payload={"member": membership.member_id, "unit": membership.unit_id, "status": status, "kind": kind},
         )
         access_changed_on_commit(membership.member_id)  # open live sockets check their right to watch again
+        if kind == Membership.EndKind.LEFT_RECORDED:
+            transaction.on_commit(lambda: _tell_member_of_recorded_exit(membership, reason.strip()))
     return membership
+
+
+def membership_leave(
+    *, member: Member, membership: Membership, reason: str = "", on: dt.date | None = None
+) -> Membership:
+    """A member leaves a unit by their own action."""
+    if membership.member_id != member.pk:
+        raise PermissionDenied(_("Only the member may leave by their own action."))
+    if membership.status != Membership.Status.ACTIVE:
+        raise ValidationError({"status": _("This membership is not active.")})
+    with transaction.atomic():
+        _end(
+            membership,
+            status=Membership.Status.LEFT,
+            kind=Membership.EndKind.LEFT_SELF,
+            reason=reason.strip(),
+            day=on or timezone.localdate(),
+        )
+        record("membership.leave", actor=member, obj=membership, payload={"unit": membership.unit_id})
+        access_changed_on_commit(member.pk)
+    return membership
+
+
+def membership_contest(*, member: Member, membership: Membership, text: str) -> Membership:
+    """The member contests an exit an officer recorded for them; the contest is kept and audited."""
+    if membership.member_id != member.pk:
+        raise PermissionDenied(_("Only the member may contest their own exit."))
+    if membership.end_kind != Membership.EndKind.LEFT_RECORDED:
+        raise ValidationError({"text": _("Only an exit recorded by an officer can be contested here.")})
+    if not text.strip():
+        raise ValidationError({"text": _("Say what is wrong with the record.")})
+    with transaction.atomic():
+        membership.contested_at = timezone.now()
+        membership.contest_text = text.strip()
+        membership.save(update_fields=["contested_at", "contest_text"])
+        record("membership.contest", actor=member, obj=membership, payload={"unit": membership.unit_id})
+    return membership
+
+
+def membership_sanction(
+    *, actor: Member, membership: Membership, kind: str, reference: str, on: dt.date | None = None
+) -> Membership:
+    """Suspend or expel by a case decision. Only the accountability committee over the unit; the reason recorded
+    is the case's opaque reference and nothing else (the case holds the rest, encrypted)."""
+    require_capability(actor, membership.unit, ACCOUNTABILITY_COMMITTEE)
+    if kind not in _CASE_ENDINGS:
+        raise ValidationError({"kind": _("A case decision suspends or expels.")})
+    status = Membership.Status.SUSPENDED if kind == Membership.EndKind.SUSPENDED else Membership.Status.LEFT
+    with transaction.atomic():
+        _end(membership, status=status, kind=kind, reason=reference, day=on or timezone.localdate())
+        record("membership.sanction", actor=actor, obj=membership, payload={"kind": kind, "case": reference})
+        access_changed_on_commit(membership.member_id)
+    return membership
+
+
+def membership_reinstate(*, actor: Member, membership: Membership, reference: str) -> Membership:
+    """Undo a suspension or expulsion after an appeal upheld the member (the appeal body or the committee)."""
+    if not (
+        has_capability(actor, membership.unit, ACCOUNTABILITY_COMMITTEE)
+        or has_capability(actor, membership.unit, HEAR_APPEALS)
+    ):
+        raise PermissionDenied(_("Only the committee or the appeal body reinstates after an appeal."))
+    if membership.end_kind not in _CASE_ENDINGS:
+        raise ValidationError({"status": _("This membership was not ended by a case decision.")})
+    with transaction.atomic():
+        _end(membership, status=Membership.Status.ACTIVE, kind="", reason="", day=timezone.localdate())
+        record("membership.reinstate", actor=actor, obj=membership, payload={"case": reference})
+        access_changed_on_commit(membership.member_id)
+    return membership
+
+
+def term_remove(*, actor: Member, term: RoleTerm, reference: str, on: dt.date | None = None) -> RoleTerm:
+    """Removal from a role by a case decision: the term ends, its recorded reason is the case's reference."""
+    require_capability(actor, term.role_type.unit, ACCOUNTABILITY_COMMITTEE)
+    day = on or timezone.localdate()
+    if not term.is_current(day):
+        raise ValidationError({"term": _("This term is not current.")})
+    with transaction.atomic():
+        term.ends_on = max(day, term.starts_on + dt.timedelta(days=1))
+        term.ended_early_reason = _("Removed by the decision on case %(reference)s") % {"reference": reference}
+        term.save(update_fields=["ends_on", "ended_early_reason"])
+        record("role.remove", actor=actor, obj=term, payload={"on": term.ends_on.isoformat(), "case": reference})
+        access_changed_on_commit(term.holder_id)
+    return term
+
+
+def _tell_member_of_recorded_exit(membership: Membership, reason: str) -> None:
+    member = membership.member
+    body = _(
+        "An officer recorded that you left %(unit)s, giving this reason:\n\n    %(reason)s\n\n"
+        "If that is wrong, contest it from your profile page: %(link)s\n"
+    ) % {"unit": membership.unit.name, "reason": reason, "link": settings.SITE_URL + reverse("org:my_profile")}
+    try:
+        send_mail(_("Your membership of %(unit)s") % {"unit": membership.unit.name}, body, None, [member.email])
+    except OSError:
+        logger.exception("Could not tell member %s of a recorded exit.", member.pk)
 
 
 def _token() -> tuple[str, str]:

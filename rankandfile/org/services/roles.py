@@ -7,16 +7,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rankandfile.audit.services import record
 from rankandfile.live.auth import access_changed_on_commit
+from rankandfile.org import selectors
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain import roles as role_rules
 from rankandfile.org.domain.capabilities import MANAGE_ROLES, unknown_capabilities
-from rankandfile.org.models import Member, Membership, RoleTerm, RoleType, Unit
+from rankandfile.org.models import Member, RoleTerm, RoleType, Unit
 
 
 # --- roles ----------------------------------------------------------------------------------------------
@@ -81,8 +82,6 @@ def seat_fill(
     appointments need `manage_roles`, the appointer and a written reason.
     """
     starts_on = starts_on or timezone.localdate()
-    if ends_on is None:
-        ends_on = role_rules.add_months(starts_on, role_type.term_months)
     if how_filled not in RoleTerm.Filled.values:
         raise ValidationError({"how_filled": _("Unknown way of filling a seat.")})
     if how_filled == RoleTerm.Filled.APPOINTED:
@@ -94,16 +93,16 @@ def seat_fill(
     if role_type.unit.is_dissolved:
         raise ValidationError({"role_type": _("The unit is dissolved.")})
     # A holder belongs to the unit itself or to a unit inside it (a district organizer is in one of its branches).
-    in_unit = Q(unit=role_type.unit) | Q(unit__path__startswith=role_type.unit.path + "/")
-    if not Membership.objects.filter(in_unit, member=holder, status=Membership.Status.ACTIVE).exists():
+    if not selectors.is_active_member(holder, role_type.unit):
         raise ValidationError({"holder": _("%s is not an active member of this unit.") % holder})
     with transaction.atomic():
         # Lock the role so two appointments cannot both take the last seat.
         RoleType.objects.select_for_update().filter(pk=role_type.pk).first()
-        existing = [
-            role_rules.TermSpan(holder_id, start, end)
-            for holder_id, start, end in role_type.terms.values_list("holder_id", "starts_on", "ends_on")
-        ]
+        existing = term_spans(role_type)
+        if ends_on is None:  # until the next elected term (a vacancy, a by-election), else a whole term
+            ends_on = role_rules.next_term_start(existing, starts_on, role_type.term_months)
+        if ends_on <= starts_on:
+            raise ValidationError({"ends_on": _("A term ends after it starts.")})
         refusal = role_rules.term_limit_refusal(existing, role_type.term_limit, holder.pk) or role_rules.seat_refusal(
             existing, role_type.seats, holder.pk, starts_on, ends_on
         )
@@ -135,12 +134,25 @@ def seat_fill(
     return term
 
 
+def term_spans(role_type: RoleType) -> list[role_rules.TermSpan]:
+    """Every term of the role, as the seat rules read them."""
+    elected = (RoleTerm.Filled.ELECTED, RoleTerm.Filled.ACCLAIMED)
+    return [
+        role_rules.TermSpan(holder_id, start, end, how in elected)
+        for holder_id, start, end, how in role_type.terms.values_list("holder_id", "starts_on", "ends_on", "how_filled")
+    ]
+
+
 def _refusal_message(holder: Member, refusal: role_rules.Refusal) -> str:
     if refusal.code == "holds_already":
         return _("%(member)s already holds this role for part of that period.") % {"member": holder}
     if refusal.code == "seats_full":
-        return _(
-            "All %(seats)d seat(s) are filled for that period, so %(member)s cannot take one; end a term first."
+        return ngettext(
+            "The %(seats)d seat is filled for part of that period, so %(member)s cannot take it: end a term "
+            "first, or end the new one sooner.",
+            "All %(seats)d seats are filled for part of that period, so %(member)s cannot take one: end a term "
+            "first, or end the new one sooner.",
+            refusal.seats,
         ) % {
             "seats": refusal.seats,
             "member": holder,
@@ -165,4 +177,24 @@ def term_end(*, actor: Member, term: RoleTerm, reason: str, on: dt.date | None =
         term.save(update_fields=["ends_on", "ended_early_reason"])
         record("role.end", actor=actor, obj=term, payload={"on": term.ends_on.isoformat(), "reason": reason})
         access_changed_on_commit(term.holder_id)  # open live sockets check their right to watch again
+    return term
+
+
+def term_recall(*, term: RoleTerm, ballot_ref: int, reason: str, on: dt.date | None = None) -> RoleTerm:
+    """The members recalled the holder by ballot `ballot_ref` (a rule, no officer): the term ends `on` that day
+    with `reason` ("recalled by ballot 12, 61 % yes, quorum met") in role history. Inside the caller's
+    transaction (the ballot's close)."""
+    day = on or timezone.localdate()
+    if not term.is_current(day):
+        raise ValidationError({"term": _("This term is not current.")})
+    term.ends_on = max(day, term.starts_on + dt.timedelta(days=1))
+    term.ended_early_reason = reason.strip()[:300]
+    term.save(update_fields=["ends_on", "ended_early_reason"])
+    record(
+        "role.recalled",
+        actor=None,
+        obj=term,
+        payload={"on": term.ends_on.isoformat(), "reason": reason, "ballot": ballot_ref, "holder": term.holder_id},
+    )
+    access_changed_on_commit(term.holder_id)
     return term

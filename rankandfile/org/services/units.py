@@ -67,7 +67,7 @@ def unit_move(*, actor: Member, unit: Unit, new_parent: Unit) -> Unit:
     require_capability(actor, new_parent, MANAGE_UNITS)
     if unit.parent_id is None:
         raise ValidationError({"parent": _("The national body cannot be moved.")})
-    if new_parent.path == unit.path or new_parent.path.startswith(unit.path + "/"):
+    if new_parent.is_within(unit):
         raise ValidationError({"parent": _("A unit cannot be moved inside itself.")})
     if new_parent.is_dissolved:
         raise ValidationError({"parent": _("A dissolved unit cannot have new units.")})

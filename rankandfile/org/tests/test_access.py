@@ -129,16 +129,16 @@ def test_it_fetches_objects_for_members_and_refuses_or_hides_the_rest(org: Small
         access.access_unit(org.alice, 987654)
     with pytest.raises(PermissionDenied):
         access.access_unit(org.frank, org.leeds.pk)
-    assert access.access_unit_for(org.bob, org.leeds.pk, "manage_members") == org.leeds
+    assert access.access_unit(org.bob, org.leeds.pk, capability="manage_members") == org.leeds
     with pytest.raises(PermissionDenied):
-        access.access_unit_for(org.bob, org.york.pk, "manage_members")
-    assert access.access_role_type(org.carol, org.chair_role.pk, "manage_roles") == org.chair_role
+        access.access_unit(org.bob, org.york.pk, capability="manage_members")
+    assert access.access_role_type(org.carol, org.chair_role.pk, capability="manage_roles") == org.chair_role
     with pytest.raises(PermissionDenied):
-        access.access_role_type(org.bob, org.chair_role.pk, "manage_roles")
+        access.access_role_type(org.bob, org.chair_role.pk, capability="manage_roles")
     term = org.bob.role_terms.get()
-    assert access.access_role_term(org.dave, term.pk, "manage_roles") == term
+    assert access.access_role_term(org.dave, term.pk, capability="manage_roles") == term
     with pytest.raises(PermissionDenied):
-        access.access_role_term(org.erin, term.pk, "manage_roles")
+        access.access_role_term(org.erin, term.pk, capability="manage_roles")
     assert access.access_member_profile(org.alice, org.frank.pk) == org.frank
 
 

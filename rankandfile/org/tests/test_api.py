@@ -197,7 +197,7 @@ def test_it_refuses_an_appointment_to_a_full_role_with_the_reason(org: SmallOrg)
     )
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert detail[0]["loc"][-1] == "holder" and "seat(s) are filled" in detail[0]["msg"]
+    assert detail[0]["loc"][-1] == "holder" and "is filled for part of that period" in detail[0]["msg"]
 
 
 def test_it_refuses_a_holder_from_outside_the_unit(org: SmallOrg) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from typing import Any
 
 import pytest
 import time_machine
@@ -169,3 +170,67 @@ def test_it_updates_a_profile_with_field_checks(org: SmallOrg) -> None:
     with pytest.raises(ValidationError) as refused:
         services.profile_update(member=org.alice, full_name="", phone="", pronouns="")
     assert "full_name" in refused.value.message_dict
+
+
+# --- no expulsion without due process (issue 11) --------------------------------------------------------------
+def test_an_officer_cannot_record_a_leaving_without_a_reason(org: SmallOrg) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.membership_set_status(actor=org.bob, membership=membership(org.alice, org), status="left")
+    assert "reason" in refused.value.message_dict
+    assert membership(org.alice, org).status == "active"
+
+
+def test_an_officer_cannot_suspend_or_expel(org: SmallOrg) -> None:
+    for status in ("suspended", "expelled"):
+        with pytest.raises(ValidationError):
+            services.membership_set_status(actor=org.dave, membership=membership(org.alice, org), status=status)
+
+
+def test_a_recorded_leaving_carries_its_kind_tells_the_member_and_can_be_contested(
+    org: SmallOrg, mailoutbox: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_set_status(
+            actor=org.bob, membership=membership(org.alice, org), status="left", reason="Said she moved to Spain."
+        )
+    m = membership(org.alice, org)
+    assert (m.status, m.end_kind) == ("left", "left_recorded")
+    assert [mail.to for mail in mailoutbox] == [[org.alice.email]]
+    assert "Said she moved to Spain." in mailoutbox[0].body
+    with pytest.raises(PermissionDenied):
+        services.membership_contest(member=org.bob, membership=m, text="Not me")
+    services.membership_contest(member=org.alice, membership=m, text="I did not leave; I am still here.")
+    m.refresh_from_db()
+    assert m.contested_at is not None and "still here" in m.contest_text
+    assert AuditEntry.objects.filter(action="membership.contest", actor_id=org.alice.pk).exists()
+
+
+def test_a_member_leaves_by_their_own_action(org: SmallOrg) -> None:
+    with pytest.raises(PermissionDenied):
+        services.membership_leave(member=org.bob, membership=membership(org.alice, org))
+    services.membership_leave(member=org.alice, membership=membership(org.alice, org), reason="No time this year")
+    m = membership(org.alice, org)
+    assert (m.status, m.end_kind, m.left_on) == ("left", "left_self", timezone.localdate())
+
+
+def test_a_lapse_carries_its_kind_and_a_renewal_clears_it(org: SmallOrg) -> None:
+    services.membership_set_status(actor=org.bob, membership=membership(org.alice, org), status="lapsed")
+    assert membership(org.alice, org).end_kind == "lapsed"
+    services.membership_set_status(actor=org.bob, membership=membership(org.alice, org), status="active")
+    assert membership(org.alice, org).end_kind == ""
+
+
+def test_only_the_committee_sanctions_and_only_an_appeal_reinstates(org: SmallOrg) -> None:
+    with pytest.raises(PermissionDenied):
+        services.membership_sanction(
+            actor=org.dave, membership=membership(org.alice, org), kind="expelled", reference="C-AAAA-BBBB"
+        )
+    services.membership_sanction(
+        actor=org.erin, membership=membership(org.alice, org), kind="expelled", reference="C-AAAA-BBBB"
+    )
+    m = membership(org.alice, org)
+    assert (m.status, m.end_kind, m.exit_reason) == ("left", "expelled", "C-AAAA-BBBB")
+    with pytest.raises(ValidationError):  # an officer cannot quietly undo it either
+        services.membership_set_status(actor=org.dave, membership=m, status="active")
+    services.membership_reinstate(actor=org.erin, membership=m, reference="C-AAAA-BBBB")
+    assert membership(org.alice, org).status == "active"

@@ -73,7 +73,7 @@ def test_it_enforces_the_seat_count_with_a_clear_message(org: SmallOrg) -> None:
         )
     message = refused.value.message_dict["holder"][0]
     assert "Alice Member" in message
-    assert "All 1 seat(s) are filled" in message
+    assert "The 1 seat is filled" in message
     assert "end a term first" in message
     assert org.chair_role.terms.count() == 1
 
@@ -166,7 +166,7 @@ def test_it_refuses_the_second_of_two_appointments_to_a_one_seat_role(org: Small
         services.seat_fill(
             role_type=role, holder=org.erin, how_filled="appointed", appointed_by=org.dave, reason="Also needed."
         )
-    assert "seat(s) are filled" in refused.value.message_dict["holder"][0]
+    assert "is filled for part of that period" in refused.value.message_dict["holder"][0]
     assert list(role.terms.values_list("holder__full_name", flat=True)) == ["Alice Member"]
 
 

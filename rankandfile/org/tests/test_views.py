@@ -163,7 +163,7 @@ def test_it_shows_a_service_refusal_on_the_field_it_concerns(org: SmallOrg) -> N
         url, {"holder": org.alice.pk, "starts_on": timezone.localdate().isoformat(), "reason": REASON}
     )
     assert response.status_code == 200
-    assert "All 1 seat(s) are filled" in response.context["form"].errors["holder"][0]
+    assert "The 1 seat is filled" in response.context["form"].errors["holder"][0]
     assert 'id="id_holder_error"' in response.content.decode()
 
 

@@ -53,6 +53,13 @@
     var name = document.createElement("span");
     name.className = "rank-name";
     name.textContent = label;
+    var statement = pool.querySelector('[data-option="' + position + '"]').dataset.statement;
+    if (statement) {  // the candidate's statement stays in view once ranked
+      var small = document.createElement("small");
+      small.className = "rank-statement";
+      small.textContent = statement;
+      name.appendChild(small);
+    }
     li.append(number, name,
       iconButton("↑", paper.dataset.labelUp + " " + label, "up"),
       iconButton("↓", paper.dataset.labelDown + " " + label, "down"),

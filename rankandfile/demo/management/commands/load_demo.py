@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from rankandfile.demo.activity import load_activity
 from rankandfile.demo.bulletin import load_bulletin
+from rankandfile.demo.cases import load_cases
 from rankandfile.demo.organization import (
     DEMO_PASSWORD,
     DEMO_URL,
@@ -13,6 +14,7 @@ from rankandfile.demo.organization import (
     demo_counts,
     load_demo,
 )
+from rankandfile.demo.recall import load_recalls
 from rankandfile.demo.second_factor import enrol_demo_logins
 from rankandfile.notifications import services as notifications
 
@@ -25,6 +27,8 @@ class Command(BaseCommand):
             with notifications.muted():  # history, not news: no email to 600 demo members
                 result = load_demo()
                 activity_created = load_activity()
+                demo_cases = load_cases()
+                recalls_created = load_recalls()
                 bulletin_created = load_bulletin()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
@@ -61,6 +65,10 @@ class Command(BaseCommand):
                     "and its counter-proposal, an open ballot and a closed steering-committee election."
                 )
             )
+        if recalls_created:
+            self.stdout.write(
+                _("  Recalls in Ashford Junction: a failed recall of an officer and a petition collecting signatures.")
+            )
         if bulletin_created:
             self.stdout.write(
                 _(
@@ -90,6 +98,15 @@ class Command(BaseCommand):
                     + _("second factor: app secret %(secret)s, or a recovery code: %(codes)s")
                     % {"secret": factor.secret, "codes": codes}
                 )
+        self.stdout.write(
+            _("The committee login's case passphrase (to unlock its cases at /cases/): %(passphrase)s")
+            % {"passphrase": demo_cases.passphrase}
+        )
+        if demo_cases.receipt:
+            self.stdout.write(
+                _("A complainant's receipt, shown this once (follow up at /cases/receipt/): %(receipt)s")
+                % {"receipt": demo_cases.receipt}
+            )
         if factors:
             self.stdout.write(
                 _(

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "rankandfile.cases"
+    label = "cases"
+    verbose_name = "Confidential cases"
