@@ -24,6 +24,7 @@ MISSING_ID = 987654
 # `test_it_names_the_scope_of_every_operation` until it is added here.
 WRITE_SCOPES = {
     "appoint": MANAGE,
+    "sign_document": VOTE,  # bulletin: co-signing, a member's own act
     "sign_proposal": VOTE,
     "unsign_proposal": VOTE,
     "cast_ballot": VOTE,
