@@ -1625,15 +1625,16 @@ def feed_with_alice_key(o: SmallOrg) -> str:
 def appeal_hidden_by_erin(o: SmallOrg) -> str:
     """Erin (a Leeds bulletin editor here) hid alice's document; alice appealed. Dave may decide, erin not."""
     from rankandfile.bulletin import services as bulletin_services
-    from rankandfile.org.models import RoleType
+    from rankandfile.org.models import Member, RoleType
     from rankandfile.testing import give_role
 
     editors = RoleType.objects.create(
         unit=o.leeds, name="Bulletin editors", seats=3, term_months=12, capabilities=["manage_bulletin"]
     )
     give_role(o.erin, editors)
+    erin = Member.objects.get(pk=o.erin.pk)  # not the fixture's object: its capabilities may be cached already
     document = alice_document(o, "published")
-    bulletin_services.document_hide(actor=o.erin, document=document, reason="Names a member's home address.")
+    bulletin_services.document_hide(actor=erin, document=document, reason="Names a member's home address.")
     appeal = bulletin_services.appeal_file(actor=o.alice, document=document, text="It is the branch office.")
     return reverse("bulletin:appeal_decide", args=[appeal.pk])
 

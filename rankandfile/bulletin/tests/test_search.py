@@ -85,3 +85,8 @@ def test_it_pages_through_results(org: SmallOrg, library: dict) -> None:
     assert len(first.hits) == PAGE_SIZE and first.has_next
     assert len(second.hits) == 2 and not second.has_next
     assert not {h.document.pk for h in first.hits} & {h.document.pk for h in second.hits}
+
+
+def test_it_lists_an_author_s_documents_newest_first_without_words(org: SmallOrg, library: dict) -> None:
+    assert ids("", Filters(author_id=org.bob.pk)) == [library["fund"].pk]
+    assert ids("") == []

@@ -26,7 +26,7 @@ def search_documents(request: HttpRequest) -> HttpResponse:
     require_member(request.user)
     form = SearchForm(request.GET or None)
     results = None
-    if form.is_valid() and form.cleaned_data["q"]:
+    if form.is_valid() and any(form.cleaned_data[k] for k in ("q", "author", "caucus", "period")):
         data = form.cleaned_data
         filters = search.Filters(
             period_id=data["period"],
