@@ -9,16 +9,20 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
-from rankandfile.insights import figures, pages, services
+from rankandfile.ballots.models import Election, Nomination
+from rankandfile.insights import figures, pages, selectors, services
 from rankandfile.insights.domain.records import ElectionRecord, ProposalRecord, SpeechRecord, Stance
 from rankandfile.insights.simulator.run import Simulation
+from rankandfile.meetings import services as meetings
 from rankandfile.meetings.models import Override
+from rankandfile.org import services as org_services
 from rankandfile.org.domain.api_tokens import SCOPES
 from rankandfile.org.models import Member, RoleTerm
 from rankandfile.org.services import api_token_create
-from rankandfile.testing import log_in
+from rankandfile.testing import SmallOrg, log_in
 
 DAY = dt.date(2026, 2, 1)
 START = dt.datetime(2026, 2, 1, 19, 0, tzinfo=dt.UTC)
@@ -80,3 +84,69 @@ def test_the_page_csv_and_api_show_the_added_figures(simulated: Simulation) -> N
     api = Client(headers={"Authorization": f"Bearer {raw}"}).get(f"/api/v1/units/{simulated.unit.pk}/insights")
     for key in ("floor_meetings", "minority", "elections", "acts"):
         assert api.json()[key] == snapshot.figures[key]
+
+
+@pytest.mark.django_db
+def test_overrides_and_appointments_are_listed_with_reasons_and_links_newest_first(org: SmallOrg) -> None:
+    role = org_services.role_type_create(actor=org.carol, unit=org.leeds, name="Treasurer")
+    term = org_services.seat_fill(
+        role_type=role,
+        holder=org.alice,
+        how_filled="appointed",
+        appointed_by=org.carol,
+        reason="Vacancy <until> the AGM",
+    )
+    RoleTerm.objects.filter(pk=term.pk).update(starts_on=timezone.localdate() - dt.timedelta(days=3))
+    meeting = meetings.meeting_create(
+        actor=org.bob,
+        unit=org.leeds,
+        title="Leeds branch meeting",
+        starts_at=timezone.now() - dt.timedelta(minutes=5),
+        mode="online",
+        online_link="https://meet.example.org/leeds",
+        chair=org.bob,
+        rules_preset="open",
+        agenda=["Rent strike"],
+    )
+    meetings.meeting_open(actor=org.bob, meeting=meeting)
+    meetings.request_insert(
+        actor=org.bob, meeting=meeting, member=org.alice, stance="for", position=1, reason="Reporting back first"
+    )
+    acts = services.snapshot_refresh(unit=org.leeds, force=True).figures["acts"]
+    assert [(a["kind"], a["reason"]) for a in acts] == [
+        ("override", "Reporting back first"),
+        ("appointment", "Vacancy <until> the AGM"),
+    ]
+    assert acts[0]["actor"] == org.bob.full_name and acts[1]["actor"] == org.carol.full_name
+    client = Client()
+    log_in(client, org.alice)
+    body = client.get(reverse("insights:unit", args=[org.leeds.pk])).content.decode()
+    assert reverse("meetings:meeting", args=[meeting.pk]) in body
+    assert reverse("org:unit_history", args=[org.leeds.pk]) in body
+    assert escape("Vacancy <until> the AGM") in body and "Vacancy <until>" not in body
+    assert body.index("Reporting back first") < body.index(escape("Vacancy <until> the AGM"))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("insights:unit_csv", args=[org.leeds.pk])).content.decode())))
+    assert [r[0] for r in rows if r[0] in ("override", "appointment")] == ["override", "appointment"]
+
+
+@pytest.mark.django_db
+def test_contested_elections_are_read_from_closed_elections_and_standing_candidates(org: SmallOrg) -> None:
+    role = org_services.role_type_create(actor=org.carol, unit=org.leeds, name="Treasurer")
+    closed = timezone.now()
+    people = [org.alice, org.bob, org.carol, org.dave]
+    for seats, standing, status in ((1, people[:2], "elected"), (2, people[2:], "acclaimed"), (1, people, "ballot")):
+        election = Election.objects.create(
+            role_type=role,
+            seats=seats,
+            nominations_close_at=closed,
+            term_starts_on=closed.date(),
+            status=status,
+            closed_at=None if status == "ballot" else closed,
+        )
+        for who in standing:
+            Nomination.objects.create(election=election, nominee=who, nominated_by=org.carol, accepted_at=closed)
+    Nomination.objects.filter(election__status="acclaimed", nominee=org.dave).update(withdrawn_at=closed)
+    records = sorted(selectors.unit_elections(org.leeds), key=lambda e: e.seats)
+    assert [(e.seats, len(e.candidates), e.outcome) for e in records] == [(1, 2, "elected"), (2, 1, "acclaimed")]
+    (row,) = figures._elections(records)
+    assert row["elections"] == 2 and row["contested_share"]["suppressed"]  # 3 members stood: fewer than 5
