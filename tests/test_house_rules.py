@@ -81,6 +81,9 @@ def test_it_writes_every_csv_through_the_formula_safe_writer() -> None:
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in production_modules()
         if path.name != "csv_safe.py"
+        # The demo's member imports: made in memory and read back by `members_import`, never opened by a spreadsheet
+        # (its phones begin with "+", which the safe writer would turn into text).
+        and path.relative_to(ROOT).as_posix() != "demo/load.py"
         for number, line in enumerate(path.read_text().splitlines(), 1)
         if CSV_WRITERS.search(line)
     ]
