@@ -29,6 +29,11 @@ class InsightsOut(Schema):
     retention: dict[str, Any]
     climate: list[dict[str, Any]]
     exit: dict[str, Any]
+    # Added later: a snapshot computed before them lacks them until its next refresh.
+    floor_meetings: list[dict[str, Any]] = []
+    minority: list[dict[str, Any]] = []
+    elections: list[dict[str, Any]] = []
+    acts: list[dict[str, Any]] = []
 
 
 class MyFiguresOut(Schema):

@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import asdict
 from typing import Any, TypeVar
 
 from django.utils import timezone
 
 from rankandfile.insights import selectors
-from rankandfile.insights.domain.adoption import summarize_adoption, summarize_overrides
-from rankandfile.insights.domain.floor import floor_share
+from rankandfile.insights.domain.acts import ACTS_SHOWN, newest_first
+from rankandfile.insights.domain.adoption import summarize_adoption, summarize_minority, summarize_overrides
+from rankandfile.insights.domain.floor import FloorShare, floor_by_meeting, floor_share
 from rankandfile.insights.domain.pile_ons import find_pile_ons
-from rankandfile.insights.domain.records import SpeechRecord
-from rankandfile.insights.domain.roles import summarize_roles
+from rankandfile.insights.domain.records import ElectionRecord, ProposalRecord, SpeechRecord
+from rankandfile.insights.domain.roles import summarize_elections, summarize_roles
 from rankandfile.insights.domain.suppression import Cell, K, cell, difference, suppress_group
 from rankandfile.insights.domain.surveys import likert_summary, reason_summary
 from rankandfile.insights.domain.survival import DAYS_12M, DAYS_24M, Curve, retention
@@ -66,15 +68,23 @@ def member_figures(unit: Unit, *, as_of: dt.date) -> dict[str, Any]:
     speeches = selectors.unit_speeches(unit)
     dissenters = selectors.unit_dissenters(unit, speeches)
     spans = selectors.unit_spans(unit, dissenters)
+    proposals = selectors.unit_proposals(unit)
     return {
         "unit": unit.path,
         "as_of": as_of.isoformat(),
         "k": K,
         "floor": _floor(speeches),
+        "floor_meetings": _floor_meetings(speeches),
         "pile_ons": _pile_ons(speeches),
         "overrides": _overrides(unit),
-        "adoption": _adoption(unit),
+        "adoption": _adoption(proposals),
+        "minority": _minority(proposals),
         "roles": _roles(unit),
+        "elections": _elections(selectors.unit_elections(unit)),
+        "acts": [
+            asdict(a) | {"on": a.on.isoformat()}
+            for a in newest_first(selectors.unit_public_acts(unit, limit=ACTS_SHOWN))
+        ],
         "retention": _retention(spans, as_of),
         "climate": _climate(unit),
         "exit": {year: reason_summary(counts) for year, counts in selectors.unit_exit_reasons(unit).items()},
@@ -92,24 +102,73 @@ def _climate(unit: Unit) -> list[dict[str, Any]]:
 def _floor(speeches: list[SpeechRecord]) -> list[dict[str, Any]]:
     rows = []
     for period, group in by_quarter(speeches, lambda s: s.started_at.date()).items():
-        share = floor_share(group)
-        total = share.total_seconds
-        cells = suppress_group(
-            {
-                "role_holders": cell(_round(share.role_holders.share_of(total)), share.role_holders.speakers),
-                "others": cell(_round(share.others.share_of(total)), share.others.speakers),
-            }
+        rows.append(
+            {"period": period, **_floor_cells(floor_share(group)), "meetings": len({s.meeting_id for s in group})}
         )
-        first = cell(None if total == 0 else _round(share.first_time_seconds / total), share.first_time_speakers)
+    return rows
+
+
+def _floor_cells(share: FloorShare) -> dict[str, Any]:
+    total = share.total_seconds
+    cells = suppress_group(
+        {
+            "role_holders": cell(_round(share.role_holders.share_of(total)), share.role_holders.speakers),
+            "others": cell(_round(share.others.share_of(total)), share.others.speakers),
+        }
+    )
+    first = cell(None if total == 0 else _round(share.first_time_seconds / total), share.first_time_speakers)
+    return {
+        "role_holders_share": cells["role_holders"].as_dict(),
+        "others_share": cells["others"].as_dict(),
+        "role_holders_turns": _shown(share.role_holders.turns, cells["role_holders"]),
+        "others_turns": _shown(share.others.turns, cells["others"]),
+        "first_time_share": first.as_dict(),
+    }
+
+
+def _floor_meetings(speeches: list[SpeechRecord]) -> list[dict[str, Any]]:
+    """Each meeting's floor share, newest first; its day is that of its first speech."""
+    days: dict[int, dt.date] = {}
+    for speech in speeches:
+        day = speech.started_at.date()
+        days[speech.meeting_id] = min(days.get(speech.meeting_id, day), day)
+    rows = [
+        {"meeting": meeting, "on": days[meeting].isoformat(), **_floor_cells(share)}
+        for meeting, share in floor_by_meeting(speeches).items()
+        if share.total_turns
+    ]
+    return sorted(rows, key=lambda r: (r["on"], r["meeting"]), reverse=True)
+
+
+def _minority(proposals: list[ProposalRecord]) -> list[dict[str, Any]]:
+    """Minority positions' win rate per quarter of filing; each cell over the positions' distinct authors."""
+    rows = []
+    for period, group in by_quarter(proposals, lambda p: p.filed_on).items():
+        tally = summarize_minority(group)
+        if tally.filed == 0:
+            continue
         rows.append(
             {
                 "period": period,
-                "role_holders_share": cells["role_holders"].as_dict(),
-                "others_share": cells["others"].as_dict(),
-                "role_holders_turns": _shown(share.role_holders.turns, cells["role_holders"]),
-                "others_turns": _shown(share.others.turns, cells["others"]),
-                "first_time_share": first.as_dict(),
-                "meetings": len({s.meeting_id for s in group}),
+                "filed": cell(tally.filed, tally.authors).as_dict(),
+                "won": cell(tally.won, tally.authors).as_dict(),
+                "win_rate": cell(_round(tally.win_rate), tally.authors).as_dict(),
+            }
+        )
+    return rows
+
+
+def _elections(elections: list[ElectionRecord]) -> list[dict[str, Any]]:
+    """Contested elections per quarter of closing; the cells are over the distinct members who stood."""
+    rows = []
+    for period, group in by_quarter(elections, lambda e: e.decided_on).items():
+        summary = summarize_elections(group)
+        rows.append(
+            {
+                "period": period,
+                "elections": summary.elections,  # elections are public acts: their number is shown
+                "contested": cell(summary.contested, summary.candidates).as_dict(),
+                "contested_share": cell(_round(summary.contested_share), summary.candidates).as_dict(),
             }
         )
     return rows
@@ -168,8 +227,8 @@ def _overrides(unit: Unit) -> dict[str, Any]:
     }
 
 
-def _adoption(unit: Unit) -> dict[str, Any]:
-    groups = summarize_adoption(selectors.unit_proposals(unit))
+def _adoption(proposals: list[ProposalRecord]) -> dict[str, Any]:
+    groups = summarize_adoption(proposals)
     out = {}
     for name, group in groups.items():
         out[name] = {

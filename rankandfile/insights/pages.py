@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from rankandfile.insights import charts
 
 FEWER = "fewer than 5"
+MEETINGS_SHOWN = 20
 
 
 def shown(c: dict[str, Any] | None, *, percent: bool = False, digits: int = 2) -> str:
@@ -98,7 +100,52 @@ def page(figures: dict[str, Any]) -> dict[str, Any]:
         },
         "climate": figures.get("climate", []),
         "exit": figures.get("exit", {}),
+        "meeting_rows": [
+            {
+                "meeting": r["meeting"],
+                "on": r["on"],
+                "url": reverse("meetings:meeting", args=[r["meeting"]]),
+                "role": shown(r["role_holders_share"], percent=True),
+                "others": shown(r["others_share"], percent=True),
+                "role_turns": "–" if r["role_holders_turns"] is None else r["role_holders_turns"],
+                "others_turns": "–" if r["others_turns"] is None else r["others_turns"],
+            }
+            for r in figures.get("floor_meetings", [])[:MEETINGS_SHOWN]
+        ],
+        "minority_chart": _svg(
+            charts.share_bars(
+                _("Share of minority positions that won, by quarter"),
+                [(r["period"], r["win_rate"]["value"]) for r in figures.get("minority", [])],
+            )
+        ),
+        "minority_rows": [
+            {
+                "period": r["period"],
+                "filed": shown(r["filed"]),
+                "won": shown(r["won"]),
+                "rate": shown(r["win_rate"], percent=True),
+            }
+            for r in figures.get("minority", [])
+        ],
+        "election_rows": [
+            {
+                "period": r["period"],
+                "elections": r["elections"],
+                "contested": shown(r["contested"]),
+                "share": shown(r["contested_share"], percent=True),
+            }
+            for r in figures.get("elections", [])
+        ],
+        "acts": [_act(a) for a in figures.get("acts", [])],
     }
+
+
+def _act(act: dict[str, Any]) -> dict[str, Any]:
+    if act["kind"] == "override":
+        url = reverse("meetings:meeting", args=[act["where"]])
+    else:
+        url = reverse("org:unit_history", args=[act["where"]])
+    return {**act, "url": url}
 
 
 def _survival_chart(retention: dict[str, Any]) -> str:
@@ -182,6 +229,26 @@ def csv_rows(figures: dict[str, Any]) -> list[list[Any]]:
         add("overrides", "by_action", action, count)
     add("overrides", "moved_forward", "role_holders", overrides.get("moved_role_holders"))
     add("overrides", "moved_forward", "others", overrides.get("moved_others"))
+    for r in figures.get("floor_meetings", []):
+        where = f"{r['on']} meeting {r['meeting']}"
+        add("floor_meeting", where, "role_holders_share", r["role_holders_share"])
+        add("floor_meeting", where, "others_share", r["others_share"])
+        add(
+            "floor_meeting",
+            where,
+            "role_holders_turns",
+            FEWER if r["role_holders_turns"] is None else r["role_holders_turns"],
+        )
+        add("floor_meeting", where, "others_turns", FEWER if r["others_turns"] is None else r["others_turns"])
+    for r in figures.get("minority", []):
+        for figure in ("filed", "won", "win_rate"):
+            add("minority_positions", r["period"], figure, r[figure])
+    for r in figures.get("elections", []):
+        add("elections", r["period"], "elections", r["elections"])
+        add("elections", r["period"], "contested", r["contested"])
+        add("elections", r["period"], "contested_share", r["contested_share"])
+    for act in figures.get("acts", []):
+        add(act["kind"], act["on"], act["what"], f"{act['actor']}: {act['reason']}")
     for q in figures.get("climate", []):
         where = f"{q['opened_on']} {q['question']}"
         if q.get("suppressed"):

@@ -15,12 +15,14 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from rankandfile.ballots import selectors as ballot_selectors
-from rankandfile.ballots.models import BallotOption
+from rankandfile.ballots.models import BallotOption, Election, Nomination
 from rankandfile.insights.domain.pile_ons import answered_dissenters
 from rankandfile.insights.domain.records import (
+    ElectionRecord,
     MembershipSpan,
     OverrideRecord,
     ProposalRecord,
+    PublicAct,
     SpeechRecord,
     Stance,
     TermRecord,
@@ -149,9 +151,59 @@ def unit_proposals(unit: Unit) -> list[ProposalRecord]:
                 role,
                 pk in on_ballot or status in ("on_ballot", "adopted", "rejected"),
                 status == "adopted",
+                author,
             )
         )
     return records
+
+
+DECIDED = ("elected", "acclaimed", "none", "undecided")
+
+
+def unit_elections(unit: Unit) -> list[ElectionRecord]:
+    """Closed elections with the members standing (accepted, not withdrawn) when they closed."""
+    elections = list(
+        Election.objects.filter(
+            in_subtree(unit, "role_type__unit"), status__in=DECIDED, closed_at__isnull=False
+        ).values_list("id", "closed_at", "seats", "status")
+    )
+    standing: dict[int, set[int]] = {}
+    for election, nominee in Nomination.objects.filter(
+        election_id__in=[e[0] for e in elections], accepted_at__isnull=False, withdrawn_at__isnull=True
+    ).values_list("election_id", "nominee_id"):
+        standing.setdefault(election, set()).add(nominee)
+    return [
+        ElectionRecord(pk, closed.date(), seats, frozenset(standing.get(pk, ())), status)
+        for pk, closed, seats, status in elections
+        if closed is not None
+    ]
+
+
+def unit_public_acts(unit: Unit, *, limit: int) -> list[PublicAct]:
+    """The latest chair overrides (as minuted) and appointments (as in the role history), with their reasons."""
+    acts = [
+        PublicAct(
+            "override", o.created_at.date(), o.pk, o.meeting_id, o.actor.full_name, o.get_action_display(), o.reason
+        )
+        for o in Override.objects.filter(in_subtree(unit, "meeting__unit"))
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    ]
+    acts += [
+        PublicAct(
+            "appointment",
+            t.starts_on,
+            t.pk,
+            t.role_type.unit_id,
+            t.appointed_by.full_name if t.appointed_by else "",
+            f"{t.holder.full_name}: {t.role_type.name} ({t.starts_on.isoformat()})",
+            t.reason,
+        )
+        for t in RoleTerm.objects.filter(in_subtree(unit, "role_type__unit"), how_filled="appointed")
+        .select_related("holder", "appointed_by", "role_type")
+        .order_by("-starts_on", "-id")[:limit]
+    ]
+    return acts
 
 
 def source_mark(unit: Unit) -> str:
@@ -168,6 +220,7 @@ def source_mark(unit: Unit) -> str:
     )
     extra = (
         Override.objects.filter(in_subtree(unit, "meeting__unit")).count(),
+        Election.objects.filter(in_subtree(unit, "role_type__unit"), closed_at__isnull=False).count(),
         Dissent.objects.filter(in_subtree(unit, "meeting__unit")).count(),
         SurveyQuestion.objects.filter(in_subtree(unit, "survey__unit"), ballot__status="closed").count(),
         ExitResponse.objects.filter(in_subtree(unit)).count(),

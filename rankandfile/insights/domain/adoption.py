@@ -3,6 +3,9 @@
 For proposals and counter-proposals by members without a role and by role holders: how many were filed, how many
 reached a ballot, how many won (`reach rate` = reached / filed, `win rate` = won / filed). Overrides are counted by
 kind, and those that moved a member forward (move, insert) by whether that member held a role.
+
+A *minority position* is a counter-proposal (by anyone) or a proposal by a member without a role;
+`summarize_minority` tallies them with the number of distinct authors (the members a win rate is computed over).
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from dataclasses import dataclass
 
 from rankandfile.insights.domain.records import OverrideRecord, ProposalRecord
 
-__all__ = ["AdoptionGroup", "OverrideSummary", "summarize_adoption", "summarize_overrides"]
+__all__ = [
+    "AdoptionGroup",
+    "MinorityTally",
+    "OverrideSummary",
+    "is_minority_position",
+    "summarize_adoption",
+    "summarize_minority",
+    "summarize_overrides",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,29 @@ def summarize_adoption(proposals: Iterable[ProposalRecord]) -> dict[str, Adoptio
             tally[1] += proposal.reached_ballot
             tally[2] += proposal.won
     return {key: AdoptionGroup(*tally) for key, tally in tallies.items()}
+
+
+def is_minority_position(proposal: ProposalRecord) -> bool:
+    return proposal.is_counter or not proposal.by_role_holder
+
+
+@dataclass(frozen=True, slots=True)
+class MinorityTally:
+    filed: int
+    won: int
+    authors: int  # distinct authors (a proposal of unknown author counts as one more)
+
+    @property
+    def win_rate(self) -> float | None:
+        return None if self.filed == 0 else self.won / self.filed
+
+
+def summarize_minority(proposals: Iterable[ProposalRecord]) -> MinorityTally:
+    """Minority positions among `proposals`: how many were filed, how many won, by how many distinct authors."""
+    minority = [p for p in proposals if is_minority_position(p)]
+    known = {p.author_id for p in minority if p.author_id is not None}
+    unknown = sum(1 for p in minority if p.author_id is None)
+    return MinorityTally(len(minority), sum(1 for p in minority if p.won), len(known) + unknown)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from rankandfile.insights.domain.records import SpeechRecord, Stance
 
-__all__ = ["FloorGroup", "FloorShare", "floor_share"]
+__all__ = ["FloorGroup", "FloorShare", "floor_by_meeting", "floor_share"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +67,11 @@ def floor_share(speeches: Iterable[SpeechRecord]) -> FloorShare:
         first_time_seconds=first_seconds,
         first_time_speakers=len(seen),
     )
+
+
+def floor_by_meeting(speeches: Iterable[SpeechRecord]) -> dict[int, FloorShare]:
+    """`floor_share` of each meeting's speeches (first-time speakers: first speech in that meeting's records)."""
+    groups: dict[int, list[SpeechRecord]] = {}
+    for speech in speeches:
+        groups.setdefault(speech.meeting_id, []).append(speech)
+    return {meeting: floor_share(group) for meeting, group in sorted(groups.items())}

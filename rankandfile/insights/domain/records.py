@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from rankandfile.meetings.domain.debate import Stance
 
-__all__ = ["MembershipSpan", "OverrideRecord", "ProposalRecord", "SpeechRecord", "Stance", "TermRecord"]
+__all__ = [
+    "ElectionRecord",
+    "MembershipSpan",
+    "OverrideRecord",
+    "ProposalRecord",
+    "PublicAct",
+    "SpeechRecord",
+    "Stance",
+    "TermRecord",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +79,31 @@ class ProposalRecord:
     by_role_holder: bool
     reached_ballot: bool
     won: bool
+    author_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionRecord:
+    """A decided election: how many seats, how many candidates stood when nominations closed, and its outcome."""
+
+    id: int
+    decided_on: dt.date
+    seats: int
+    candidates: frozenset[int]  # the members standing
+    outcome: str  # elected | acclaimed | none | undecided
+
+
+@dataclass(frozen=True, slots=True)
+class PublicAct:
+    """An act of an officer already public in the minutes or the role history: a chair override or an appointment.
+
+    `where` is what it links to (a meeting or a unit's role history), `what` says what was done, `reason` why.
+    """
+
+    kind: str  # override | appointment
+    on: dt.date
+    id: int
+    where: int
+    actor: str
+    what: str
+    reason: str

@@ -10,6 +10,9 @@ ascending, i = 1..n) and T = Σ x_i:
 *Rotation*: a term *follows* an earlier term of the same role when that role had a term ending within
 `FOLLOW_DAYS` (31) before it starts; it *changes hands* when its holder held none of the terms it follows.
 Rotation = terms that change hands / terms that follow.
+
+An election is *contested* when more candidates stood than there were seats (candidates > seats);
+contested share = contested elections / decided elections (those elected or acclaimed, or left without candidates).
 """
 
 from __future__ import annotations
@@ -21,9 +24,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from rankandfile.insights.domain.records import TermRecord
+from rankandfile.insights.domain.records import ElectionRecord, TermRecord
 
-__all__ = ["FOLLOW_DAYS", "RoleSummary", "gini", "hhi", "summarize_roles", "top_share"]
+__all__ = [
+    "FOLLOW_DAYS",
+    "ElectionSummary",
+    "RoleSummary",
+    "gini",
+    "hhi",
+    "summarize_elections",
+    "summarize_roles",
+    "top_share",
+]
 
 FOLLOW_DAYS = 31
 
@@ -100,3 +112,26 @@ def _follows(earlier: TermRecord, term: TermRecord) -> bool:
         return False
     gap = term.starts_on - earlier.ends_on
     return dt.timedelta(0) <= gap <= dt.timedelta(days=FOLLOW_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionSummary:
+    elections: int
+    contested: int
+    candidates: int  # distinct members who stood
+
+    @property
+    def contested_share(self) -> float | None:
+        return None if self.elections == 0 else self.contested / self.elections
+
+
+def summarize_elections(elections: Iterable[ElectionRecord]) -> ElectionSummary:
+    records = list(elections)
+    standing: set[int] = set()
+    for election in records:
+        standing |= election.candidates
+    return ElectionSummary(
+        elections=len(records),
+        contested=sum(1 for e in records if len(e.candidates) > e.seats),
+        candidates=len(standing),
+    )

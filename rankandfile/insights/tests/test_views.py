@@ -41,7 +41,7 @@ def test_a_member_sees_charts_and_tables_of_a_simulated_unit(simulated: Simulati
     page = member_client(plain_member(simulated)).get(reverse("insights:unit", args=[simulated.unit.pk]))
     body = page.content.decode()
     assert page.status_code == 200
-    assert body.count("<svg") == 3 and "<table" in body
+    assert body.count("<svg") == 4 and "<table" in body
     for anchor in ("#floor", "#pile-ons", "#retention", "#roles", "#adoption", "#overrides", "#climate"):
         assert reverse("insights:definitions") + anchor in body
 
