@@ -388,6 +388,18 @@ def a_note(o: SmallOrg) -> dict[str, Any]:
 CASE_KEYHOLDERS = expect(FORBIDDEN, anonymous=LOGIN, erin=OK, yuri=OK)
 LEEDS_COMMITTEE = expect(NOT_FOUND, anonymous=LOGIN, erin=OK)
 LEEDS_COMMITTEE_ACTION = expect(NOT_FOUND, anonymous=LOGIN, erin=REDIRECT)
+# The organization's case settings: the committee of its top unit (erin); yuri's York committee role is not enough.
+TOP_COMMITTEE = expect(FORBIDDEN, anonymous=LOGIN, erin=OK)
+
+
+def case_category_url(o: SmallOrg) -> str:
+    from rankandfile.cases.tests.helpers import category
+
+    return reverse("cases:category", args=[category().pk])
+
+
+def case_policy(o: SmallOrg) -> dict[str, Any]:
+    return {"action": "policy", "acknowledge_days": 5, "decide_days": 45, "retention_years": 7}
 
 
 def api_post(label: str, path: Callable[[SmallOrg], str], expected: dict[str, str], data: Any = None) -> Case:
@@ -1086,6 +1098,23 @@ MATRIX: dict[str, list[Case]] = {
     "cases:appeal": [post("record an appeal", case_url("appeal"), LEEDS_COMMITTEE_ACTION, data=a_note)],
     "cases:appeal_decide": [post("decide an appeal", case_url("appeal_decide"), LEEDS_COMMITTEE_ACTION, data=a_note)],
     "cases:file": [get("a file of a Leeds case (locked: to the key page)", case_file_url, LEEDS_COMMITTEE_ACTION)],
+    "cases:settings": [
+        get("the case settings", lambda o: reverse("cases:settings"), TOP_COMMITTEE),
+        post(
+            "set the case deadlines",
+            lambda o: reverse("cases:settings"),
+            expect(FORBIDDEN, anonymous=LOGIN, erin=REDIRECT),
+            data=case_policy,
+        ),
+    ],
+    "cases:category": [
+        get("rename a case category", case_category_url, TOP_COMMITTEE),
+        get(
+            "a missing case category",
+            lambda o: reverse("cases:category", args=[MISSING_ID]),
+            expect(FORBIDDEN, anonymous=LOGIN, erin=NOT_FOUND),
+        ),
+    ],
     "api:case_figures": [
         api_get("case figures of Leeds", lambda o: f"/units/{o.leeds.pk}/case-figures", API_MEMBERS),
         api_get("case figures of a missing unit", lambda o: f"/units/{MISSING_ID}/case-figures", API_MEMBERS_MISSING),

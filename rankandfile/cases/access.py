@@ -6,6 +6,8 @@
   case's audit trail, which the committee sees.
 - The committee's pages (/cases/, the key page, recording a paper complaint) need a seat on a committee or an
   appeal body somewhere (403 otherwise).
+- The case settings (categories, deadlines, retention: /cases/settings/) are the organization's: only members
+  holding `accountability_committee` in a role of its top unit keep them (403 for other members).
 - The complainant reaches their case only with the receipt (the cookie the receipt page sets).
 - Anyone files: members on the report page, anyone on a unit's public page. Figures are for members.
 """
@@ -20,14 +22,38 @@ from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
 from rankandfile.cases import selectors, unlock
-from rankandfile.cases.models import Attachment, Case, SealedKey
-from rankandfile.org.access import has_capability, require_member, units_where
+from rankandfile.cases.models import Attachment, Case, Category, SealedKey
+from rankandfile.org.access import capabilities_in, has_capability, require_member, units_where
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS
 from rankandfile.org.models import Member, Unit
 
 
 def may_hold_case_keys(member: Member) -> bool:
     return units_where(member, ACCOUNTABILITY_COMMITTEE).exists() or units_where(member, HEAR_APPEALS).exists()
+
+
+def top_committee_unit(member: Any) -> Unit | None:
+    """The top unit where the member holds `accountability_committee` (a role there, not below), else None."""
+    if not getattr(member, "is_authenticated", False):
+        return None
+    for unit in Unit.objects.filter(parent__isnull=True, dissolved_on__isnull=True).order_by("pk"):
+        if ACCOUNTABILITY_COMMITTEE in capabilities_in(member, unit):
+            return unit
+    return None
+
+
+def require_top_committee(member: Any) -> Unit:
+    unit = top_committee_unit(member)
+    if unit is None:
+        raise PermissionDenied(_("Only the accountability committee of the organization's top unit keeps these."))
+    return unit
+
+
+def access_category(category_id: int) -> Category:
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise Http404("No such category.")
+    return category
 
 
 def may_work(member: Any, case: Case) -> bool:

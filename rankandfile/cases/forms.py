@@ -106,3 +106,21 @@ class ReasonForm(forms.Form):
 class AppealDecisionForm(forms.Form):
     text = forms.CharField(label=_("Appeal decision and reasons"), widget=forms.Textarea(attrs={"rows": 6}))
     reinstate = forms.BooleanField(label=_("Uphold the appeal: reinstate the member"), required=False)
+
+
+class PolicyForm(forms.Form):
+    """The deadlines and the retention period (the service checks the ranges and names the field it refuses)."""
+
+    acknowledge_days = forms.IntegerField(
+        label=_("Acknowledge a complaint within (days)"), help_text=_("From 1 to 30 days.")
+    )
+    decide_days = forms.IntegerField(
+        label=_("Decide a complaint within (days)"), help_text=_("From 7 to 365 days, more than the above.")
+    )
+    retention_years = forms.IntegerField(
+        label=_("Delete a closed case after (years)"), help_text=_("From 1 to 30 years.")
+    )
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label=_("Category name"), max_length=100)

@@ -68,6 +68,16 @@ def active_categories() -> list[Category]:
     return list(Category.objects.filter(is_active=True))
 
 
+def all_categories() -> list[Category]:
+    """Every category, retired ones too, in the order the forms offer them."""
+    return list(Category.objects.order_by("position", "name", "pk"))
+
+
+def category_in_use(category: Category) -> bool:
+    """Whether a case, or the figures of a deleted case, was filed under it."""
+    return Case.objects.filter(category=category).exists() or RetainedFigure.objects.filter(category=category).exists()
+
+
 def category_by_slug(slug: str) -> Category | None:
     return Category.objects.filter(slug=slug, is_active=True).first()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from rankandfile.cases.views import committee, complainant, figures, intake
+from rankandfile.cases.views import committee, complainant, figures, intake, policy
 
 app_name = "cases"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("cases/key/", committee.key, name="key"),
     path("cases/key/lock/", committee.key_lock, name="key_lock"),
     path("cases/record/", intake.record, name="record"),
+    path("cases/settings/", policy.settings, name="settings"),
+    path("cases/settings/categories/<int:category_id>/", policy.category, name="category"),
     path("cases/<str:reference>/", committee.case_detail, name="case"),
     path("cases/<str:reference>/entries/", committee.entry_add, name="entry_add"),
     path("cases/<str:reference>/state/", committee.move, name="move"),

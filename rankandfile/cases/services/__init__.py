@@ -1,5 +1,6 @@
 """Every write about cases: intake (filing, the receipt), keys (passphrase, unlock, sealing, re-sealing, losing
-them), working (reading, entries, states, decision and sanctions, appeal, recusal, retention)."""
+them), working (reading, entries, states, decision and sanctions, appeal, recusal, retention), policy (the
+organization's categories, deadlines and retention period)."""
 
 from rankandfile.cases.services.intake import Filed, case_file, complainant_enter
 from rankandfile.cases.services.keys import (
@@ -12,6 +13,15 @@ from rankandfile.cases.services.keys import (
     policy_get,
     sealed_keys_drop_departed,
     waiting_for_key,
+)
+from rankandfile.cases.services.policy import (
+    category_create,
+    category_delete,
+    category_move,
+    category_rename,
+    category_restore,
+    category_retire,
+    policy_set,
 )
 from rankandfile.cases.services.working import (
     OpenCase,
@@ -51,6 +61,12 @@ __all__ = [
     "case_read_by_complainant",
     "cases_delete_due",
     "cases_remind_due",
+    "category_create",
+    "category_delete",
+    "category_move",
+    "category_rename",
+    "category_restore",
+    "category_retire",
     "committee_key_create",
     "committee_key_reset",
     "committee_key_unlock",
@@ -58,6 +74,7 @@ __all__ = [
     "complainant_message",
     "entry_add",
     "policy_get",
+    "policy_set",
     "recusal_declare",
     "recusal_reason",
     "sealed_keys_drop_departed",

@@ -19,7 +19,13 @@ from django.urls import reverse
 from rankandfile.audit.models import AuditEntry
 from rankandfile.cases import services
 from rankandfile.cases.models import Attachment
-from rankandfile.cases.tests.helpers import file_case, second_committee_member, set_passphrase, unlocked_client
+from rankandfile.cases.tests.helpers import (
+    category,
+    file_case,
+    second_committee_member,
+    set_passphrase,
+    unlocked_client,
+)
 from rankandfile.cases.uploads import seal_stream
 from rankandfile.org import services as org_services
 from rankandfile.org.domain.api_tokens import SCOPES
@@ -93,6 +99,7 @@ def case_route(name: str, expected: dict[str, str], method: str = "post", data: 
 COMMITTEE_PAGES = rule(FORBIDDEN, complainant=LOGIN, anonymous=LOGIN, committee=OK, recused=OK)
 THE_CASE = rule(NOT_FOUND, complainant=LOGIN, anonymous=LOGIN, committee=OK)
 CASE_ACTION = rule(NOT_FOUND, complainant=LOGIN, anonymous=LOGIN, committee=REDIRECT)
+TOP_COMMITTEE = rule(FORBIDDEN, complainant=LOGIN, anonymous=LOGIN, committee=OK, recused=OK)
 BY_RECEIPT = rule(NOT_FOUND, complainant=REDIRECT)
 
 ROUTES = [
@@ -126,6 +133,9 @@ ROUTES = [
     # Only the appeal body decides an appeal: the committee that decided the case is refused.
     case_route("appeal_decide", rule(NOT_FOUND, complainant=LOGIN, anonymous=LOGIN, committee=FORBIDDEN)),
     Route("file", lambda w: reverse("cases:file", args=[w.reference, w.committee_file]), THE_CASE),
+    # The organization's case settings: its top unit's committee only (rex sits on it too; fay left it).
+    Route("settings", lambda w: reverse("cases:settings"), TOP_COMMITTEE),
+    Route("category", lambda w: reverse("cases:category", args=[category().pk]), TOP_COMMITTEE),
     Route(
         "api:case_figures",
         lambda w: f"/api/v1/units/{w.org.leeds.pk}/case-figures",

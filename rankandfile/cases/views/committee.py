@@ -50,6 +50,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "rows": selectors.cases_for_committee_member(member),
         "unlocked": private is not None,
         "has_key": selectors.committee_key_of(member) is not None,
+        "keeps_settings": access.top_committee_unit(member) is not None,
     }
     return unlock.keep_private_key(request, render(request, "cases/case_list.html", context))
 
