@@ -102,6 +102,7 @@ from rankandfile.insights.api import router as insights_router  # noqa: E402
 from rankandfile.meetings.api import router as meetings_router  # noqa: E402
 from rankandfile.org.api import router as org_router  # noqa: E402  (routers import `api` helpers above)
 from rankandfile.proposals.api import router as proposals_router  # noqa: E402
+from rankandfile.recall.api import router as recall_router  # noqa: E402
 
 api.add_router("/", org_router)
 api.add_router("/", proposals_router)
@@ -112,3 +113,4 @@ api.add_router("/", audit_router)
 api.add_router("/", cases_router)
 api.add_router("/", insights_router)
 api.add_router("/", bulletin_router)
+api.add_router("/", recall_router)

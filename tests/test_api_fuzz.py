@@ -29,7 +29,9 @@ from rankandfile.ballots import services as ballot_services
 from rankandfile.ballots.tests.helpers import draft_ballot, open_ballot
 from rankandfile.org import services as org_services
 from rankandfile.org.domain.api_tokens import SCOPES
+from rankandfile.org.models import RoleTerm
 from rankandfile.proposals import services as proposal_services
+from rankandfile.recall import services as recall_services
 from rankandfile.testing import SmallOrg
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
@@ -60,7 +62,8 @@ def connection_kept_across_requests() -> Iterator[None]:
 
 @pytest.fixture
 def real_ids(org: SmallOrg) -> dict[str, Any]:
-    """Objects that exist, of every kind a path names: a draft, an open and a closed ballot, a proposal."""
+    """Objects that exist, of every kind a path names: a draft, an open and a closed ballot, a proposal, a recall
+    petition (alice's, against bob)."""
     proposal = proposal_services.proposal_create(
         actor=org.alice, unit=org.leeds, title="Rent strike", text="We support the tenants' union."
     )
@@ -70,11 +73,14 @@ def real_ids(org: SmallOrg) -> dict[str, Any]:
     ballot_services.ballot_close(actor=org.dave, ballot=closed)
     draft = draft_ballot(org, title="Draft", method="approval")
     still_open = open_ballot(org, title="Open", mode="remote")
+    bob_term = RoleTerm.objects.get(holder=org.bob, role_type=org.chair_role)
+    petition = recall_services.petition_start(actor=org.alice, term=bob_term, statement="Bob ignored the branch.")
     return {
         "unit_id": org.leeds.pk,
         "member_id": org.alice.pk,
         "role_type_id": org.chair_role.pk,
         "proposal_id": proposal.pk,
+        "petition_id": petition.pk,
         "ballot_ids": [draft.pk, still_open.pk, closed.pk],
     }
 

@@ -1536,6 +1536,75 @@ MATRIX.update(
     }
 )
 
+
+def api_recall(suffix: str = "") -> Callable[[SmallOrg], str]:
+    def path(o: SmallOrg) -> str:
+        return f"/recall-petitions/{alice_recall_petition(o).pk}{suffix}"
+
+    path.__name__ = f"api_recall{suffix.replace('/', '_')}"
+    return path
+
+
+def bob_term_api(o: SmallOrg) -> str:
+    from rankandfile.org.models import RoleTerm
+
+    return f"/terms/{RoleTerm.objects.get(holder=o.bob, role_type=o.chair_role).pk}/recall-petitions"
+
+
+# The recall API (issue 15) keeps the pages' rules: York's member and officer (otto, yuri) get 404, as on the pages.
+API_SEE_LEEDS_RECALLS = expect(OK, anonymous=UNAUTHORIZED, frank=FORBIDDEN, otto=NOT_FOUND, yuri=NOT_FOUND)
+API_RECALL_OUTSIDERS = {"anonymous": UNAUTHORIZED, "frank": FORBIDDEN, "otto": NOT_FOUND, "yuri": NOT_FOUND}
+MATRIX.update(
+    {
+        "api:unit_recall_petitions": [
+            api_get("Leeds recall petitions", lambda o: f"/units/{o.leeds.pk}/recall-petitions", API_SEE_LEEDS_RECALLS),
+            api_get("missing unit", lambda o: f"/units/{MISSING_ID}/recall-petitions", API_MEMBERS_MISSING),
+        ],
+        "api:get_recall_petition": [
+            api_get("alice's petition", api_recall(), API_SEE_LEEDS_RECALLS),
+            api_get("missing petition", lambda o: f"/recall-petitions/{MISSING_ID}", API_MEMBERS_MISSING),
+        ],
+        "api:start_recall_petition": [
+            # Members of Leeds but bob himself; officers over Leeds who are not its members are refused (403).
+            api_post(
+                "start a petition against bob",
+                bob_term_api,
+                expect(FORBIDDEN, **API_RECALL_OUTSIDERS, alice=CREATED, erin=CREATED),
+                data=lambda o: {"statement": "Bob ignored the branch's decisions."},
+            ),
+            api_post(
+                "missing term",
+                lambda o: f"/terms/{MISSING_ID}/recall-petitions",
+                API_MEMBERS_MISSING,
+                data=lambda o: {"statement": "x"},
+            ),
+        ],
+        "api:sign_recall_petition": [
+            # alice signed when she started it and bob is the officer named: the service refuses both (422).
+            api_post(
+                "sign alice's petition",
+                api_recall("/sign"),
+                expect(FORBIDDEN, **API_RECALL_OUTSIDERS, alice="422", bob="422", erin=CREATED),
+            ),
+        ],
+        "api:unsign_recall_petition": [
+            api_post(
+                "withdraw a signature",
+                api_recall("/unsign"),
+                expect("422", **API_RECALL_OUTSIDERS, alice=OK),
+            ),
+        ],
+        "api:respond_to_recall_petition": [
+            api_post(
+                "bob's response",
+                api_recall("/response"),
+                expect(FORBIDDEN, **API_RECALL_OUTSIDERS, bob=OK),
+                data=lambda o: {"response": "I followed the line the branch set."},
+            ),
+        ],
+    }
+)
+
 # WebSocket route (its name, or its pattern when unnamed) → the cases for it. Each case gives the path and, per
 # persona, whether the connection is accepted. The meetings work adds its routes here.
 WEBSOCKET_MATRIX: dict[str, list[tuple[str, Callable[[SmallOrg], str], dict[str, bool]]]] = {

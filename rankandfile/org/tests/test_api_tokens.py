@@ -69,6 +69,11 @@ WRITE_SCOPES = {
     "count_motion": MANAGE,
     "add_dissent": VOTE,
     "approve_minutes": MANAGE,
+    # recall: starting, signing and withdrawing are a member's own acts; so is the officer's own response
+    "start_recall_petition": VOTE,
+    "sign_recall_petition": VOTE,
+    "unsign_recall_petition": VOTE,
+    "respond_to_recall_petition": VOTE,
 }
 
 
