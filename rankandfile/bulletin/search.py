@@ -189,7 +189,8 @@ def _snippets(terms: list[str], ids: list[int]) -> dict[int, tuple[str, str]]:
             f"WHERE d.id IN ({placeholders})"
         )
         args: list[Any] = [
-            options + ", HighlightAll=true",
+            # The whole title, every match marked: with MaxFragments set, PostgreSQL would cut it to a fragment.
+            f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true",
             WINDOW_BEFORE,
             WINDOW_CHARS,
             options,
