@@ -11,19 +11,10 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def _fast_hashing_and_clean_cache(settings: Any, tmp_path_factory: Any) -> Any:
-    # Argon2 stays the production hasher (settings.py); tests only need hashing to work, not to be slow.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # WhiteNoise finds a static file when it is asked for, instead of indexing all of them each time a test client
-    # loads the middleware (a tenth of a second per client, a third of the permission matrix's time). Production's
-    # indexed, hashed files have their own test (tests/test_production_static.py).
-    settings.WHITENOISE_AUTOREFRESH = True
-    # The audit signing key of the test session: made on first use, never the one under var/.
-    settings.AUDIT_SIGNING_KEY_FILE = tmp_path_factory.getbasetemp() / "audit-signing.key"
-    # Case passphrases and receipts: Argon2id at libsodium's floor (production cost: settings.py, docs/cases.md),
-    # and attachments under the test session's own media folder.
-    settings.CASE_PASSPHRASE_OPSLIMIT = settings.CASE_RECEIPT_OPSLIMIT = 1
-    settings.CASE_PASSPHRASE_MEMLIMIT = settings.CASE_RECEIPT_MEMLIMIT = 8192
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    from rankandfile.testing import settings_for_tests
+
+    for name, value in settings_for_tests(tmp_path_factory.getbasetemp()).items():
+        setattr(settings, name, value)
     _clear_cache()
     yield
     _clear_cache()

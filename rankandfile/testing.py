@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 from django.utils import timezone
@@ -82,6 +82,44 @@ def give_role(member: Member, role_type: RoleType, *, how: str = RoleTerm.Filled
     )
     record(f"role.{how}", obj=term, payload={"holder": member.pk, "role": role_type.pk})
     return term
+
+
+def settings_for_tests(tmp_dir: Path) -> dict[str, Any]:
+    """The settings every test runs with (also applied by fixtures wider than one test, as the permission matrix's
+    organization)."""
+    return {
+        # Argon2 stays the production hasher (settings.py); tests only need hashing to work, not to be slow.
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # WhiteNoise finds a static file when it is asked for, instead of indexing all of them each time a test
+        # client loads the middleware (a tenth of a second per client, a third of the permission matrix's time).
+        # Production's indexed, hashed files have their own test (tests/test_production_static.py).
+        "WHITENOISE_AUTOREFRESH": True,
+        # The audit signing key of the test session: made on first use, never the one under var/.
+        "AUDIT_SIGNING_KEY_FILE": tmp_dir / "audit-signing.key",
+        # Case passphrases and receipts: Argon2id at libsodium's floor (production cost: settings.py,
+        # docs/cases.md), and attachments under the test session's own media folder.
+        "CASE_PASSPHRASE_OPSLIMIT": 1,
+        "CASE_RECEIPT_OPSLIMIT": 1,
+        "CASE_PASSPHRASE_MEMLIMIT": 8192,
+        "CASE_RECEIPT_MEMLIMIT": 8192,
+        "MEDIA_ROOT": tmp_dir / "media",
+    }
+
+
+@contextmanager
+def rows_shared_by_tests(django_db_blocker: Any, tmp_dir: Path) -> Iterator[None]:
+    """For a fixture wider than one test (class or module scope) that builds rows once for many tests: the rows
+    live in a transaction rolled back when the fixture ends, and each test runs in pytest-django's savepoint inside
+    it, so no test sees another's writes. Only for tests that are not transactional (pytest-django runs those after
+    the others, outside this transaction)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(**settings_for_tests(tmp_dir)), transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
 
 
 def build_small_org() -> SmallOrg:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.utils import timezone
 from rankandfile.insights.simulator.run import Simulation, simulate
 from rankandfile.meetings import services as meetings
 from rankandfile.org.models import Member
-from rankandfile.testing import SmallOrg, make_member
+from rankandfile.testing import SmallOrg, make_member, rows_shared_by_tests
 
 
 def speak(chair: Member, meeting: Any, member: Member, stance: str) -> Any:
@@ -43,8 +44,26 @@ def leeds_pile_on(org: SmallOrg) -> Any:
     return meeting, speeches
 
 
-@pytest.fixture
-def simulated(db: Any) -> Simulation:
+def simulate_a_branch() -> Simulation:
     return simulate(
         members=30, months=5, seed=11, rules="open", unit_path="sim/branch", start=dt.date(2024, 1, 1), attendance=8
     )
+
+
+@pytest.fixture
+def simulated(db: Any) -> Simulation:
+    return simulate_a_branch()
+
+
+@pytest.fixture(scope="class")
+def _simulated_for_the_class(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[Simulation]:
+    """Simulated once for a test class (a few seconds each time), shared by its tests through `simulated_shared`."""
+    with rows_shared_by_tests(django_db_blocker, tmp_path_factory.getbasetemp()):
+        yield simulate_a_branch()
+
+
+@pytest.fixture
+def simulated_shared(_simulated_for_the_class: Simulation, db: Any) -> Simulation:
+    return _simulated_for_the_class

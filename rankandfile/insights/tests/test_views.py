@@ -36,44 +36,64 @@ def plain_member(simulated: Simulation) -> Member:
     ).first()
 
 
-def test_a_member_sees_charts_and_tables_of_a_simulated_unit(simulated: Simulation) -> None:
-    services.snapshot_refresh(unit=simulated.unit)
-    page = member_client(plain_member(simulated)).get(reverse("insights:unit", args=[simulated.unit.pk]))
-    body = page.content.decode()
-    assert page.status_code == 200
-    assert body.count("<svg") == 4 and "<table" in body
-    for anchor in ("#floor", "#pile-ons", "#retention", "#roles", "#adoption", "#overrides", "#climate"):
-        assert reverse("insights:definitions") + anchor in body
+class TestASimulatedUnit:
+    """One simulated branch for the class's tests (each runs in its own savepoint)."""
 
+    def test_a_member_sees_charts_and_tables_of_a_simulated_unit(self, simulated_shared: Simulation) -> None:
+        services.snapshot_refresh(unit=simulated_shared.unit)
+        page = member_client(plain_member(simulated_shared)).get(
+            reverse("insights:unit", args=[simulated_shared.unit.pk])
+        )
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert body.count("<svg") == 4 and "<table" in body
+        for anchor in ("#floor", "#pile-ons", "#retention", "#roles", "#adoption", "#overrides", "#climate"):
+            assert reverse("insights:definitions") + anchor in body
 
-def test_the_unit_page_reads_one_precomputed_row(simulated: Simulation) -> None:
-    services.snapshot_refresh(unit=simulated.unit)
-    client = member_client(plain_member(simulated))
-    url = reverse("insights:unit", args=[simulated.unit.pk])
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    assert len(queries) <= 15
-    assert sum("insights_snapshot" in q["sql"] for q in queries.captured_queries) == 1
+    def test_the_unit_page_reads_one_precomputed_row(self, simulated_shared: Simulation) -> None:
+        services.snapshot_refresh(unit=simulated_shared.unit)
+        client = member_client(plain_member(simulated_shared))
+        url = reverse("insights:unit", args=[simulated_shared.unit.pk])
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) <= 15
+        assert sum("insights_snapshot" in q["sql"] for q in queries.captured_queries) == 1
 
+    def test_the_csv_has_every_section_and_safe_cells(self, simulated_shared: Simulation) -> None:
+        services.snapshot_refresh(unit=simulated_shared.unit)
+        response = member_client(plain_member(simulated_shared)).get(
+            reverse("insights:unit_csv", args=[simulated_shared.unit.pk])
+        )
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0] == ["measure", "period_or_group", "figure", "value"]
+        assert {r[0] for r in rows[1:]} >= {
+            "floor",
+            "pile_ons",
+            "retention",
+            "roles",
+            "adoption",
+            "overrides",
+            "climate",
+        }
 
-def test_the_csv_has_every_section_and_safe_cells(simulated: Simulation) -> None:
-    services.snapshot_refresh(unit=simulated.unit)
-    response = member_client(plain_member(simulated)).get(reverse("insights:unit_csv", args=[simulated.unit.pk]))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["measure", "period_or_group", "figure", "value"]
-    assert {r[0] for r in rows[1:]} >= {"floor", "pile_ons", "retention", "roles", "adoption", "overrides", "climate"}
-
-
-def test_the_api_serves_the_pages_figures(simulated: Simulation) -> None:
-    member = plain_member(simulated)
-    snapshot = services.snapshot_refresh(unit=simulated.unit)
-    _token, raw = api_token_create(member=member, name="t", scopes=SCOPES)
-    response = Client(headers={"Authorization": f"Bearer {raw}"}).get(f"/api/v1/units/{simulated.unit.pk}/insights")
-    assert response.status_code == 200
-    assert response.json()["retention"] == snapshot.figures["retention"]
-    mine = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/insights/me").json()
-    assert set(mine) == {"turns", "seconds", "meetings_spoken_in", "dissents_in_minutes", "counter_proposals_signed"}
+    def test_the_api_serves_the_pages_figures(self, simulated_shared: Simulation) -> None:
+        member = plain_member(simulated_shared)
+        snapshot = services.snapshot_refresh(unit=simulated_shared.unit)
+        _token, raw = api_token_create(member=member, name="t", scopes=SCOPES)
+        response = Client(headers={"Authorization": f"Bearer {raw}"}).get(
+            f"/api/v1/units/{simulated_shared.unit.pk}/insights"
+        )
+        assert response.status_code == 200
+        assert response.json()["retention"] == snapshot.figures["retention"]
+        mine = Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/v1/insights/me").json()
+        assert set(mine) == {
+            "turns",
+            "seconds",
+            "meetings_spoken_in",
+            "dissents_in_minutes",
+            "counter_proposals_signed",
+        }
 
 
 def test_a_lapsed_member_and_a_stranger_are_kept_out(org: SmallOrg) -> None:
