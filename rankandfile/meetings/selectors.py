@@ -26,6 +26,7 @@ from rankandfile.meetings.models import (
     AgendaItem,
     Attendance,
     Dissent,
+    InquoratePeriod,
     Meeting,
     MinutesEdit,
     Motion,
@@ -355,6 +356,7 @@ class Minutes:
     general_dissents: list[Dissent]
     edits: list[MinutesEdit]
     approved_here: list[Meeting]
+    inquorate_periods: list[InquoratePeriod] = field(default_factory=list)
 
     @property
     def speech_count(self) -> int:
@@ -400,6 +402,7 @@ def minutes_of(meeting: Meeting) -> Minutes:
         general_dissents=general_dissents,
         edits=list(MinutesEdit.objects.filter(meeting=meeting).select_related("editor", "item")),
         approved_here=list(Meeting.objects.filter(minutes_approved_in=meeting).order_by("starts_at")),
+        inquorate_periods=list(InquoratePeriod.objects.filter(meeting=meeting).order_by("started_at", "id")),
     )
 
 
