@@ -75,9 +75,7 @@ def test_it_approves_minutes_at_a_later_meeting_and_locks_them(org: SmallOrg, me
     services.hand_raise(member=org.alice, meeting=meeting, stance="for")
     speech = services.speech_start(actor=org.bob, meeting=meeting)
     services.meeting_close(actor=org.bob, meeting=meeting)
-    later = make_meeting(
-        org, title="Next meeting", starts_at=meeting.starts_at + dt.timedelta(days=30), quorum=0
-    )
+    later = make_meeting(org, title="Next meeting", starts_at=meeting.starts_at + dt.timedelta(days=30), quorum=0)
     assert selectors.minutes_awaiting_approval(later) == [meeting]
     services.minutes_approve(actor=org.bob, meeting=later, minutes_of=meeting)
     meeting.refresh_from_db()
@@ -92,9 +90,7 @@ def test_it_approves_minutes_at_a_later_meeting_and_locks_them(org: SmallOrg, me
 
 
 def test_it_refuses_approval_by_an_earlier_meeting_or_of_an_open_one(org: SmallOrg, meeting: Meeting) -> None:
-    later = make_meeting(
-        org, title="Next meeting", starts_at=meeting.starts_at + dt.timedelta(days=30), quorum=0
-    )
+    later = make_meeting(org, title="Next meeting", starts_at=meeting.starts_at + dt.timedelta(days=30), quorum=0)
     with pytest.raises(ValidationError, match="not closed"):
         services.minutes_approve(actor=org.bob, meeting=later, minutes_of=meeting)
     with pytest.raises(ValidationError, match="later meeting"):
