@@ -15,10 +15,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from rankandfile.meetings.models import AgendaItem, Attendance, InquoratePeriod, Meeting, Override
+from rankandfile.meetings.selectors import EARLY
 from rankandfile.meetings.services._base import _override
 from rankandfile.org.models import Member
 
-EARLY = dt.timedelta(hours=1)  # opening earlier than this before `starts_at` needs a reason
 REASON_FIELD = "override_reason"
 
 
