@@ -107,3 +107,14 @@ def test_a_shared_name_is_suggested_with_its_id_and_resolves_to_that_member(org:
     chosen = {"member": f"Erin Committee (#{twin.pk})", "stance": "against"}
     assert bob.post(url("speaker_add", meeting), chosen, headers=HTMX).status_code == 200
     assert SpeakingRequest.objects.get(meeting=meeting).member == twin
+
+
+def test_no_meeting_template_carries_an_inline_style() -> None:
+    """The CSP allows styles from 'self' only: an inline style logs an error on every live update (issue 12)."""
+    from pathlib import Path
+
+    from rankandfile.meetings import views
+
+    templates = Path(views.__file__).resolve().parent.parent / "templates" / "meetings"
+    offenders = [p.name for p in templates.glob("*.html") if " style=" in p.read_text() or "<style" in p.read_text()]
+    assert offenders == []
