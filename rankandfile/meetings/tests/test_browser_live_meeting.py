@@ -260,6 +260,8 @@ class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
         end_box, close_box = end_speech.bounding_box(), close.bounding_box()
         assert end_box is not None and close_box is not None
         assert close_box["y"] - (end_box["y"] + end_box["height"]) > 300  # another region of the page
+        if shots := os.environ.get("RF_SCREENSHOTS"):
+            chair.screenshot(path=f"{shots}/chair-1080p.png", full_page=True, caret="initial")  # no injected style
         end_speech.click()
         expect(chair.locator("#meeting-now")).to_contain_text("Nobody is speaking")
 
@@ -303,7 +305,7 @@ class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
         rows = projector.locator("#meeting-queue .queue-row")
         expect(rows).to_have_count(12)
         if shots := os.environ.get("RF_SCREENSHOTS"):  # to look at it: RF_SCREENSHOTS=/some/dir
-            projector.screenshot(path=f"{shots}/projector-1080p.png")
+            projector.screenshot(path=f"{shots}/projector-1080p.png", caret="initial")
         for i in range(12):
             row = rows.nth(i)
             expect(row).to_be_visible()
