@@ -657,6 +657,14 @@ MATRIX: dict[str, list[Case]] = {
     "meetings:item_select": [post("take up an item", meeting_item_url("item_select"), RUN_ACTION)],
     "meetings:attendance_add": [post("check a member in", meeting_url("attendance_add"), RUN_ACTION)],
     "meetings:speaker_add": [post("add a speaker", meeting_url("speaker_add"), RUN_ACTION)],
+    "meetings:speaker_lookup": [
+        get("names to add as a speaker", meeting_url("speaker_lookup"), RUN_LEEDS),
+        get(
+            "names on a missing meeting",
+            lambda o: reverse("meetings:speaker_lookup", args=[MISSING_ID]),
+            MEETING_MISSING,
+        ),
+    ],
     "meetings:request_insert": [post("insert a speaker", meeting_url("request_insert"), RUN_ACTION)],
     "meetings:request_move": [post("move a request", meeting_url("request_move"), RUN_ACTION)],
     "meetings:request_remove": [post("remove a request", meeting_url("request_remove"), RUN_ACTION)],

@@ -116,7 +116,13 @@ class MotionOut(Schema):
     result: str
 
 
-class CountIn(Schema):
+class OverrideIn(Schema):
+    # Passes a guard (opening more than an hour early, acting while inquorate, more votes than members checked
+    # in): shown to everyone and minuted. Without it, a guarded action is refused (422, loc "override_reason").
+    override_reason: str = ""
+
+
+class CountIn(OverrideIn):
     votes_for: int
     votes_against: int
     votes_abstain: int = 0
@@ -128,7 +134,7 @@ class DissentIn(Schema):
     item_id: int | None = None
 
 
-class ApproveIn(Schema):
+class ApproveIn(OverrideIn):
     minutes_of_id: int  # an earlier closed meeting of the unit whose minutes wait for approval
 
 
@@ -198,11 +204,12 @@ def create_meeting(request: HttpRequest, unit_id: int, body: MeetingIn) -> Statu
 
 
 @router.post("/meetings/{meeting_id}/open", response={200: MeetingDetailOut, **ERRORS}, auth=api_auth.MANAGE)
-def open_meeting(request: HttpRequest, meeting_id: int) -> dict[str, Any]:
+def open_meeting(request: HttpRequest, meeting_id: int, body: OverrideIn | None = None) -> dict[str, Any]:
     """Open the meeting: its chair or secretary, or `chair_meetings` in its unit (as every route below marked
-    “run”)."""
+    “run”). More than an hour before its time it needs `override_reason`."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    services.meeting_open(actor=_member(request), meeting=meeting)
+    reason = body.override_reason if body is not None else ""
+    services.meeting_open(actor=_member(request), meeting=meeting, override_reason=reason)
     return _detail(access.access_meeting(request.user, meeting_id))
 
 
@@ -337,6 +344,7 @@ def count_motion(request: HttpRequest, meeting_id: int, motion_id: int, body: Co
         votes_for=body.votes_for,
         votes_against=body.votes_against,
         votes_abstain=body.votes_abstain,
+        override_reason=body.override_reason,
     )
 
 
@@ -357,5 +365,10 @@ def approve_minutes(request: HttpRequest, meeting_id: int, body: ApproveIn) -> d
     awaiting = {m.pk: m for m in selectors.minutes_awaiting_approval(meeting)}
     if body.minutes_of_id not in awaiting:
         raise ValidationError({"minutes_of_id": _("No minutes of this unit wait for approval with that id.")})
-    services.minutes_approve(actor=_member(request), meeting=meeting, minutes_of=awaiting[body.minutes_of_id])
+    services.minutes_approve(
+        actor=_member(request),
+        meeting=meeting,
+        minutes_of=awaiting[body.minutes_of_id],
+        override_reason=body.override_reason,
+    )
     return _out(access.access_meeting(request.user, body.minutes_of_id))

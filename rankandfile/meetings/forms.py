@@ -6,10 +6,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rankandfile.meetings.domain.speaking_order import DEFAULT_PRESET, PRESETS
 from rankandfile.meetings.models import AgendaItem, Dissent, Meeting, StanceChoice
+from rankandfile.meetings.selectors import speaker_by_name
 from rankandfile.org.models import Member
 
 PRESET_LABELS = {
@@ -90,8 +92,34 @@ class MemberForm(forms.Form):
         self.fields["member"].queryset = people  # type: ignore[attr-defined]
 
 
-class AddSpeakerForm(MemberForm):
+SPEAKER_NAMES = "speaker-names"  # the id of the <datalist> the name fields suggest from
+
+
+class AddSpeakerForm(forms.Form):
+    """A speaker typed by name: the field suggests checked-in and eligible members (a <datalist> the lookup view
+    fills as the chair types); `clean_member` resolves the name through `selectors.speaker_by_name`."""
+
+    member = forms.CharField(
+        label=_("Member (type a name)"),
+        max_length=250,
+        widget=forms.TextInput(attrs={"list": SPEAKER_NAMES, "autocomplete": "off", "data-speaker-name": ""}),
+    )
     stance = forms.ChoiceField(label=_("Stance"), choices=StanceChoice.choices)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["member"].widget.attrs.update(
+            {
+                "hx-get": reverse("meetings:speaker_lookup", args=[meeting.pk]),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{SPEAKER_NAMES}",
+                "hx-swap": "outerHTML",
+            }
+        )
+
+    def clean_member(self) -> Member:
+        return speaker_by_name(self.meeting, self.cleaned_data["member"])
 
 
 class ReasonField(forms.CharField):
@@ -149,11 +177,28 @@ class MotionForm(forms.Form):
         self.fields["moved_by"].queryset = people  # type: ignore[attr-defined]
 
 
+class OverrideReasonField(forms.CharField):
+    """Passes a guard (too early, inquorate, more votes than checked in): empty unless the chair was warned."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Reason to go ahead anyway (shown to everyone and in the minutes)"))
+        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class OpenForm(forms.Form):
+    override_reason = OverrideReasonField()
+
+
 class CountForm(forms.Form):
     motion_id = forms.IntegerField(widget=forms.HiddenInput)
     votes_for = forms.IntegerField(label=_("For"), min_value=0)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0)
     votes_abstain = forms.IntegerField(label=_("Abstain"), min_value=0, initial=0)
+    override_reason = OverrideReasonField(
+        help_text=_("Only when warned: the meeting is not quorate, or more votes than members checked in.")
+    )
 
 
 class DissentForm(forms.Form):
@@ -193,6 +238,7 @@ class MinutesForm(forms.Form):
 
 class ApproveMinutesForm(forms.Form):
     minutes_of = forms.ModelChoiceField(label=_("Minutes of"), queryset=Meeting.objects.none())
+    override_reason = OverrideReasonField(help_text=_("Only when warned that the meeting is not quorate."))
 
     def __init__(self, *args: Any, meetings: list[Meeting], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

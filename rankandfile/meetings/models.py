@@ -217,13 +217,21 @@ class Speech(models.Model):
 
 
 class Override(models.Model):
-    """A chair's departure from the computed order or time: always with a reason, shown to all and minuted."""
+    """A chair's departure from the computed order or time, or past a guard: always with a reason, shown to all
+    and minuted.
+
+    The guards (services/guards.py) are: opening more than an hour early, a count larger than the members checked
+    in, and acting while inquorate (taking a vote, approving minutes).
+    """
 
     class Action(models.TextChoices):
         MOVE = "move", _("moved a request")
         INSERT = "insert", _("inserted a speaker")
         REMOVE = "remove", _("removed a request")
         EXTEND = "extend", _("extended speaking time")
+        OPEN_EARLY = "open_early", _("opened the meeting early")
+        OVER_COUNT = "over_count", _("recorded more votes than members checked in")
+        INQUORATE = "inquorate", _("acted while the meeting was not quorate")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="overrides")
     item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="overrides")
@@ -244,6 +252,28 @@ class Override(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.reason})"
+
+
+class InquoratePeriod(models.Model):
+    """A stretch of an open meeting with fewer members checked in than its quorum (`ended_at` empty while it
+    lasts). Kept as it happens (opening, check-ins, a changed quorum, closing), so the minutes show it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="inquorate_periods")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    checked_in = models.PositiveIntegerField()  # the count when it began
+    quorum = models.PositiveIntegerField()  # the quorum when it began
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["started_at", "id"]
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(ended_at__isnull=True), name="one_open_inquorate_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"inquorate from {self.started_at} at {self.meeting}"
 
 
 class Motion(models.Model):

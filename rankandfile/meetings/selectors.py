@@ -6,11 +6,14 @@ Each function's query count is fixed, whatever the size of the meeting (the live
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rankandfile.meetings.domain.placement import Pin, place_pinned
 from rankandfile.meetings.domain.speaking_order import (
@@ -26,6 +29,7 @@ from rankandfile.meetings.models import (
     AgendaItem,
     Attendance,
     Dissent,
+    InquoratePeriod,
     Meeting,
     MinutesEdit,
     Motion,
@@ -174,6 +178,64 @@ def speaker_queue(
             )
         )
     return SpeakerQueue(rows=tuple(rows), order=order)
+
+
+def opens_early(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    """Whether opening `meeting` now meets the guard on opening more than an hour before its time."""
+    return meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at - (now or timezone.now()) > EARLY
+
+
+EARLY = dt.timedelta(hours=1)  # opening earlier than this before `starts_at` needs a reason (services/guards.py)
+
+
+# --- a speaker typed by name (the chair's "add a speaker") ------------------------------------------------------
+SUGGESTIONS = 12
+_WITH_ID = re.compile(r"^(?P<name>.*?)\s*\(#(?P<pk>\d+)\)\s*$")
+
+
+def speaker_suggestions(meeting: Meeting, typed: str = "") -> list[tuple[Member, bool, str]]:
+    """Up to SUGGESTIONS members who may take part and whose name contains `typed`: the checked-in first.
+
+    Each comes with whether they are checked in and the text the name field takes: the name, or, for a name two
+    members share, the name and "(#id)" so that it resolves to one (`speaker_by_name`). One query, and one more
+    when names are shared.
+    """
+    present = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk"))
+    people = active_members(meeting.unit).annotate(is_here=Exists(present))
+    typed = typed.strip()
+    if typed:
+        people = people.filter(full_name__icontains=_WITH_ID.sub(r"\g<name>", typed) or typed)
+    found = list(people.order_by("-is_here", "full_name", "id")[:SUGGESTIONS])
+    names = [m.full_name for m in found]
+    shared = {n for n in names if names.count(n) > 1}
+    if found:
+        shared |= set(
+            active_members(meeting.unit)
+            .filter(full_name__in=names)
+            .values("full_name")
+            .annotate(n=Count("id", distinct=True))
+            .filter(n__gt=1)
+            .values_list("full_name", flat=True)
+        )
+    return [(m, bool(m.is_here), f"{m.full_name} (#{m.pk})" if m.full_name in shared else m.full_name) for m in found]
+
+
+def speaker_by_name(meeting: Meeting, typed: str) -> Member:
+    """The one member who may take part whose name is `typed` (case aside), or "Name (#id)"; refuses otherwise."""
+    typed = typed.strip()
+    people = active_members(meeting.unit)
+    match = _WITH_ID.match(typed)
+    if match:
+        found = list(people.filter(pk=int(match["pk"]), full_name__iexact=match["name"].strip())[:2])
+    else:
+        found = list(people.filter(full_name__iexact=typed).distinct()[:2])
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ValidationError(_("Several members are called %(name)s: pick one from the list.") % {"name": typed})
+    raise ValidationError(
+        _("Nobody called %(name)s can take part in this meeting: pick a name from the list.") % {"name": typed}
+    )
 
 
 # --- the live state every screen shows ------------------------------------------------------------------------
@@ -355,6 +417,7 @@ class Minutes:
     general_dissents: list[Dissent]
     edits: list[MinutesEdit]
     approved_here: list[Meeting]
+    inquorate_periods: list[InquoratePeriod] = field(default_factory=list)
 
     @property
     def speech_count(self) -> int:
@@ -400,6 +463,7 @@ def minutes_of(meeting: Meeting) -> Minutes:
         general_dissents=general_dissents,
         edits=list(MinutesEdit.objects.filter(meeting=meeting).select_related("editor", "item")),
         approved_here=list(Meeting.objects.filter(minutes_approved_in=meeting).order_by("starts_at")),
+        inquorate_periods=list(InquoratePeriod.objects.filter(meeting=meeting).order_by("started_at", "id")),
     )
 
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/items/<int:item_id>/select/", chair.item_select, name="item_select"),
     path("meetings/<int:meeting_id>/attendance/new/", chair.attendance_add, name="attendance_add"),
     path("meetings/<int:meeting_id>/speakers/new/", chair.speaker_add, name="speaker_add"),
+    path("meetings/<int:meeting_id>/speakers/names/", chair.speaker_lookup, name="speaker_lookup"),
     path("meetings/<int:meeting_id>/speakers/insert/", chair.request_insert, name="request_insert"),
     path("meetings/<int:meeting_id>/speakers/move/", chair.request_move, name="request_move"),
     path("meetings/<int:meeting_id>/speakers/remove/", chair.request_remove, name="request_remove"),

@@ -28,6 +28,7 @@ from rankandfile.meetings.services._base import (
     _require_open,
     _touch,
 )
+from rankandfile.meetings.services.guards import guard_open, track_quorum
 from rankandfile.notifications import services as notifications
 from rankandfile.org.access import has_capability
 from rankandfile.org.domain.capabilities import CHAIR_MEETINGS
@@ -147,6 +148,7 @@ def meeting_update(
             fields += ["rules_preset", "rules"]
         meeting.full_clean(exclude=["checkin_code"])
         meeting.save(update_fields=fields)
+        track_quorum(meeting, timezone.now())
         record("meeting.update", actor=actor, obj=meeting, payload={"fields": fields})
         live.feed.publish_on_commit(meeting.pk)
         if was != (meeting.starts_at, meeting.mode, meeting.place, meeting.online_link):
@@ -182,14 +184,19 @@ def meeting_set_rules(*, actor: Member, meeting: Meeting, rules: dict[str, Any])
     return meeting
 
 
-def meeting_open(*, actor: Member, meeting: Meeting) -> Meeting:
-    """Rule: may run. Opens a scheduled meeting and takes up the first agenda item."""
+def meeting_open(*, actor: Member, meeting: Meeting, override_reason: str = "") -> Meeting:
+    """Rule: may run. Opens a scheduled meeting and takes up the first agenda item.
+
+    Guard: more than an hour before `starts_at` it needs `override_reason` (minuted as an override). The real
+    opening time is kept; an inquorate period starts now if fewer than the quorum are checked in.
+    """
     require(actor, meeting, Permission.RUN)
     with transaction.atomic():
         _touch(meeting)
         if meeting.status != Meeting.Status.SCHEDULED:
             raise ValidationError(_("Only a scheduled meeting can be opened."))
         now = timezone.now()
+        guard_open(meeting=meeting, actor=actor, reason=override_reason, now=now)
         meeting.status, meeting.opened_at = Meeting.Status.OPEN, now
         first = meeting.items.first()
         if meeting.current_item_id is None and first is not None:
@@ -197,6 +204,7 @@ def meeting_open(*, actor: Member, meeting: Meeting) -> Meeting:
             first.started_at = first.started_at or now
             first.save(update_fields=["started_at"])
         meeting.save(update_fields=["status", "opened_at", "current_item"])
+        track_quorum(meeting, now)
         record("meeting.open", actor=actor, obj=meeting)
         live.feed.publish_on_commit(meeting.pk)
     return meeting
@@ -214,6 +222,7 @@ def meeting_close(*, actor: Member, meeting: Meeting) -> Meeting:
             _finish(speech, now)
         meeting.status, meeting.closed_at = Meeting.Status.CLOSED, now
         meeting.save(update_fields=["status", "closed_at"])
+        track_quorum(meeting, now)
         record("meeting.close", actor=actor, obj=meeting)
         live.feed.publish_on_commit(meeting.pk)
         notifications.notify_on_commit(kind="meeting.minutes", object_id=meeting.pk)
@@ -310,6 +319,7 @@ def attendance_check_in(
         attendance = Attendance.objects.create(
             meeting=meeting, member=member, checked_in_at=timezone.now(), how=how, checked_in_by=member
         )
+        track_quorum(meeting, attendance.checked_in_at)
         live.feed.publish_on_commit(meeting.pk)
     return attendance
 
@@ -328,6 +338,7 @@ def attendance_add(*, actor: Member, meeting: Meeting, member: Member) -> Attend
         attendance = Attendance.objects.create(
             meeting=meeting, member=member, checked_in_at=timezone.now(), how=Attendance.How.CHAIR, checked_in_by=actor
         )
+        track_quorum(meeting, attendance.checked_in_at)
         record("meeting.check_in", actor=actor, obj=attendance, payload={"meeting": meeting.pk, "member": member.pk})
         live.feed.publish_on_commit(meeting.pk)
     return attendance

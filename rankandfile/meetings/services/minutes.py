@@ -24,6 +24,7 @@ from rankandfile.meetings.services._base import (
     _require_open,
     _touch,
 )
+from rankandfile.meetings.services.guards import guard_count, guard_quorate
 from rankandfile.org.models import Member
 
 
@@ -46,8 +47,20 @@ def motion_add(
     return motion
 
 
-def motion_count(*, actor: Member, motion: Motion, votes_for: int, votes_against: int, votes_abstain: int) -> Motion:
-    """Rule: may run; until the minutes are approved. A show of hands: carried when more for than against."""
+def motion_count(
+    *,
+    actor: Member,
+    motion: Motion,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int,
+    override_reason: str = "",
+) -> Motion:
+    """Rule: may run; until the minutes are approved. A show of hands: carried when more for than against.
+
+    Guards (each passed only with `override_reason`, minuted as an override): the meeting is open and inquorate;
+    more votes than members checked in.
+    """
     meeting = motion.meeting
     require(actor, meeting, Permission.RUN)
     if min(votes_for, votes_against, votes_abstain) < 0:
@@ -55,6 +68,10 @@ def motion_count(*, actor: Member, motion: Motion, votes_for: int, votes_against
     with transaction.atomic():
         _touch(meeting)
         _require_minutes_unlocked(meeting)
+        if meeting.is_open:
+            guard_quorate(meeting=meeting, actor=actor, reason=override_reason, item=motion.item, what="vote")
+        total = votes_for + votes_against + votes_abstain
+        guard_count(meeting=meeting, actor=actor, reason=override_reason, item=motion.item, votes=total)
         motion.votes_for, motion.votes_against, motion.votes_abstain = votes_for, votes_against, votes_abstain
         motion.result = Motion.Result.CARRIED if votes_for > votes_against else Motion.Result.DEFEATED
         motion.counted_at, motion.counted_by = timezone.now(), actor
@@ -138,8 +155,10 @@ def minutes_edit(
     return edits
 
 
-def minutes_approve(*, actor: Member, meeting: Meeting, minutes_of: Meeting) -> Meeting:
+def minutes_approve(*, actor: Member, meeting: Meeting, minutes_of: Meeting, override_reason: str = "") -> Meeting:
     """Rule: may run `meeting`, which is open; `minutes_of` is an earlier, closed meeting of the same unit.
+
+    Guard: while `meeting` is inquorate it needs `override_reason` (minuted as an override).
 
     Approved minutes are locked: no more summaries, notes, counts, dissents or narrative edits.
     """
@@ -149,6 +168,7 @@ def minutes_approve(*, actor: Member, meeting: Meeting, minutes_of: Meeting) -> 
     with transaction.atomic():
         _touch(meeting)
         _require_open(meeting)
+        guard_quorate(meeting=meeting, actor=actor, reason=override_reason, item=None, what="approve")
         _touch(minutes_of)
         if not minutes_of.is_closed:
             raise ValidationError({"minutes_of": _("That meeting has not closed yet.")})

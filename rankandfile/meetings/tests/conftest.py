@@ -26,7 +26,8 @@ def make_meeting(org: SmallOrg, *, is_open: bool = True, **overrides: Any) -> Me
     fields.update(overrides)
     meeting = services.meeting_create(actor=org.bob, unit=org.leeds, **fields)
     if is_open:
-        services.meeting_open(actor=org.bob, meeting=meeting)
+        # A meeting called for later opens now with a reason (the guard on opening early; docs/meetings.md).
+        services.meeting_open(actor=org.bob, meeting=meeting, override_reason="Opened early for the test")
     meeting.refresh_from_db()
     return meeting
 

@@ -21,12 +21,19 @@ def motion_on(org: SmallOrg, meeting: Meeting) -> Motion:
     )
 
 
+def check_in_two(org: SmallOrg, meeting: Meeting) -> None:
+    """alice and erin: the fixture's quorum of 2."""
+    services.attendance_check_in(member=org.alice, meeting=meeting)
+    services.attendance_check_in(member=org.erin, meeting=meeting)
+
+
 def test_it_records_a_show_of_hands(org: SmallOrg, meeting: Meeting) -> None:
+    check_in_two(org, meeting)
     motion = motion_on(org, meeting)
-    services.motion_count(actor=org.bob, motion=motion, votes_for=12, votes_against=5, votes_abstain=2)
+    services.motion_count(actor=org.bob, motion=motion, votes_for=2, votes_against=0, votes_abstain=0)
     motion.refresh_from_db()
-    assert (motion.result, motion.votes_for, motion.votes_against, motion.votes_abstain) == ("carried", 12, 5, 2)
-    services.motion_count(actor=org.bob, motion=motion, votes_for=5, votes_against=5, votes_abstain=0)
+    assert (motion.result, motion.votes_for, motion.votes_against, motion.votes_abstain) == ("carried", 2, 0, 0)
+    services.motion_count(actor=org.bob, motion=motion, votes_for=1, votes_against=1, votes_abstain=0)
     motion.refresh_from_db()
     assert motion.result == "defeated"  # a tie does not carry
     assert AuditEntry.objects.filter(action="meeting.vote").count() == 2
@@ -68,7 +75,7 @@ def test_it_approves_minutes_at_a_later_meeting_and_locks_them(org: SmallOrg, me
     services.hand_raise(member=org.alice, meeting=meeting, stance="for")
     speech = services.speech_start(actor=org.bob, meeting=meeting)
     services.meeting_close(actor=org.bob, meeting=meeting)
-    later = make_meeting(org, title="Next meeting", starts_at=meeting.starts_at + dt.timedelta(days=30))
+    later = make_meeting(org, title="Next meeting", starts_at=meeting.starts_at + dt.timedelta(days=30), quorum=0)
     assert selectors.minutes_awaiting_approval(later) == [meeting]
     services.minutes_approve(actor=org.bob, meeting=later, minutes_of=meeting)
     meeting.refresh_from_db()
@@ -83,7 +90,7 @@ def test_it_approves_minutes_at_a_later_meeting_and_locks_them(org: SmallOrg, me
 
 
 def test_it_refuses_approval_by_an_earlier_meeting_or_of_an_open_one(org: SmallOrg, meeting: Meeting) -> None:
-    later = make_meeting(org, title="Next meeting", starts_at=meeting.starts_at + dt.timedelta(days=30))
+    later = make_meeting(org, title="Next meeting", starts_at=meeting.starts_at + dt.timedelta(days=30), quorum=0)
     with pytest.raises(ValidationError, match="not closed"):
         services.minutes_approve(actor=org.bob, meeting=later, minutes_of=meeting)
     with pytest.raises(ValidationError, match="later meeting"):
@@ -100,7 +107,7 @@ def test_it_builds_the_minutes_from_the_meeting(org: SmallOrg, meeting: Meeting)
     speech = services.speech_start(actor=org.bob, meeting=meeting)
     services.speech_end(actor=org.bob, speech=speech)
     motion = motion_on(org, meeting)
-    services.motion_count(actor=org.bob, motion=motion, votes_for=3, votes_against=1, votes_abstain=0)
+    services.motion_count(actor=org.bob, motion=motion, votes_for=2, votes_against=0, votes_abstain=0)
     minutes = selectors.minutes_of(meeting)
     first = minutes.items[0]
     assert [s.member for s in first.speeches] == [org.erin]

@@ -28,8 +28,23 @@ def chair_console(request: HttpRequest, meeting_id: int) -> HttpResponse:
     people = org_selectors.active_members(meeting.unit)
     context = screen_context(request, meeting)
     context["awaiting_approval"] = selectors.minutes_awaiting_approval(meeting)
+    context["too_early"] = selectors.opens_early(meeting)
     context["forms"] = _chair_forms(meeting, people, context["awaiting_approval"])
+    context["speaker_names"] = selectors.speaker_suggestions(meeting)
     return render(request, "meetings/chair.html", context)
+
+
+@login_required
+@require_GET
+def speaker_lookup(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Rule: may run. The names the chair's "type a name" fields suggest (`?member=` what was typed so far): a
+    <datalist> of members who may take part, the checked-in first."""
+    meeting = access.access_meeting(request.user, meeting_id, for_write=True)
+    typed = request.GET.get("member", request.GET.get("q", ""))[:250]
+    names = selectors.speaker_suggestions(meeting, typed)
+    response = render(request, "meetings/_speaker_names.html", {"speaker_names": names})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -40,9 +55,8 @@ def chair_controls(request: HttpRequest, meeting_id: int) -> HttpResponse:
     state = selectors.live_state(meeting.pk)
     if state is None:
         raise Http404(_("No such meeting."))
-    response = HttpResponse(
-        render_to_string("meetings/_chair_controls.html", {"live": state, "meeting": state.meeting})
-    )
+    context = {"live": state, "meeting": state.meeting, "too_early": selectors.opens_early(state.meeting)}
+    response = HttpResponse(render_to_string("meetings/_chair_controls.html", context))
     response["X-Meeting-Version"] = str(state.version)
     response["Cache-Control"] = "no-store"
     return response
@@ -53,8 +67,9 @@ def _chair_forms(meeting: Meeting, people: Any, awaiting: list[Meeting]) -> dict
         "move": mforms.MoveForm(auto_id="move_%s"),
         "remove": mforms.RemoveForm(auto_id="remove_%s"),
         "extend": mforms.ExtendForm(auto_id="extend_%s"),
-        "insert": mforms.InsertForm(people=people, auto_id="insert_%s"),
-        "add_speaker": mforms.AddSpeakerForm(people=people, auto_id="add_%s"),
+        "open": mforms.OpenForm(auto_id="open_%s"),
+        "insert": mforms.InsertForm(meeting=meeting, auto_id="insert_%s"),
+        "add_speaker": mforms.AddSpeakerForm(meeting=meeting, auto_id="add_%s"),
         "attendance": mforms.MemberForm(people=people, auto_id="att_%s"),
         "item": mforms.ItemForm(auto_id="item_%s"),
         "motion": mforms.MotionForm(people=people, auto_id="motion_%s"),
@@ -67,10 +82,17 @@ def _chair_forms(meeting: Meeting, people: Any, awaiting: list[Meeting]) -> dict
 @login_required
 @require_POST
 def meeting_open(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """Rule: may run."""
+    """Rule: may run. POST `override_reason` when opening more than an hour early (the service's guard)."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    return one_tap(
-        request, meeting, lambda: services.meeting_open(actor=me(request), meeting=meeting), back=chair_url(meeting)
+    return form_action(
+        request,
+        meeting,
+        mforms.OpenForm(request.POST, auto_id="open_%s"),
+        lambda data: services.meeting_open(actor=me(request), meeting=meeting, override_reason=data["override_reason"]),
+        form_id="form-open",
+        submit=_("Open the meeting"),
+        back=chair_url(meeting),
+        blank=lambda: mforms.OpenForm(auto_id="open_%s"),
     )
 
 
@@ -150,16 +172,15 @@ def attendance_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def speaker_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run. Adds a member who has no phone; the rules place them."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    people = org_selectors.active_members(meeting.unit)
     return form_action(
         request,
         meeting,
-        mforms.AddSpeakerForm(request.POST, people=people, auto_id="add_%s"),
+        mforms.AddSpeakerForm(request.POST, meeting=meeting, auto_id="add_%s"),
         lambda data: services.speaker_add(actor=me(request), meeting=meeting, **data),
         form_id="form-add-speaker",
         submit=_("Add to the list"),
         back=chair_url(meeting),
-        blank=lambda: mforms.AddSpeakerForm(people=people, auto_id="add_%s"),
+        blank=lambda: mforms.AddSpeakerForm(meeting=meeting, auto_id="add_%s"),
     )
 
 
@@ -168,16 +189,15 @@ def speaker_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def request_insert(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Rule: may run; an override: a reason is required."""
     meeting = access.access_meeting(request.user, meeting_id, for_write=True)
-    people = org_selectors.active_members(meeting.unit)
     return form_action(
         request,
         meeting,
-        mforms.InsertForm(request.POST, people=people, auto_id="insert_%s"),
+        mforms.InsertForm(request.POST, meeting=meeting, auto_id="insert_%s"),
         lambda data: services.request_insert(actor=me(request), meeting=meeting, **data),
         form_id="form-insert",
         submit=_("Insert"),
         back=chair_url(meeting),
-        blank=lambda: mforms.InsertForm(people=people, auto_id="insert_%s"),
+        blank=lambda: mforms.InsertForm(meeting=meeting, auto_id="insert_%s"),
     )
 
 
@@ -352,6 +372,7 @@ def motion_count(request: HttpRequest, meeting_id: int) -> HttpResponse:
             votes_for=data["votes_for"],
             votes_against=data["votes_against"],
             votes_abstain=data["votes_abstain"],
+            override_reason=data["override_reason"],
         ),
         form_id="form-count",
         submit=_("Record the count"),

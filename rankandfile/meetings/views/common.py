@@ -72,16 +72,18 @@ def form_action(
     blank: Callable[[], forms.Form],
 ) -> HttpResponse:
     """Validate `form`, run the service, answer with the form afresh or with its field-level errors."""
+    message = _("Please correct the form.")
     if form.is_valid():
         try:
             perform(form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
+            message = first_message(error)  # the service's own words (a guard's warning, say)
         else:
             html = form_html(request, blank(), form_id=form_id, action=request.path, submit=submit)
             return done(request, meeting, back=back, html=html)
     html = form_html(request, form, form_id=form_id, action=request.path, submit=submit)
-    return refused(request, _("Please correct the form."), back=back, html=html)
+    return refused(request, message, back=back, html=html)
 
 
 def one_tap(request: HttpRequest, meeting: Meeting, perform: Callable[[], object], *, back: str) -> HttpResponse:

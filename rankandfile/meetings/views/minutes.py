@@ -92,7 +92,12 @@ def minutes_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
         request,
         meeting,
         mforms.ApproveMinutesForm(request.POST, meetings=awaiting, auto_id="approve_%s"),
-        lambda data: services.minutes_approve(actor=me(request), meeting=meeting, minutes_of=data["minutes_of"]),
+        lambda data: services.minutes_approve(
+            actor=me(request),
+            meeting=meeting,
+            minutes_of=data["minutes_of"],
+            override_reason=data["override_reason"],
+        ),
         form_id="form-approve",
         submit=_("Approve"),
         back=chair_url(meeting),

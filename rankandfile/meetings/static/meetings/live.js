@@ -27,6 +27,9 @@
   var retryTimer = null;
   var gapTimer = null;
   var panelFetchedFor = -1;
+  var lastPlace = 0;     // my place in the queue at the last update (0: not in it)
+  var lastRequest = "";  // …and the request it was for
+  var moved = null;      // {from, to} while my request stays where the last move put it
 
   function shownVersion() {
     var v = 0;
@@ -101,19 +104,31 @@
     var panel = document.getElementById("my-panel");
     if (!panel || !meUrl) { return; }
     var row = document.querySelector('#meeting-queue .queue-row[data-member-id="' + me + '"]');
+    var myPlace = row ? Array.prototype.indexOf.call(row.parentNode.children, row) + 1 : 0;
+    if (row && lastPlace > 0 && myPlace !== lastPlace && row.dataset.requestId === lastRequest) {
+      moved = { from: lastPlace, to: myPlace };  // my request changed place since the last update
+    } else if (!row || (moved && moved.to !== myPlace) || row.dataset.requestId !== lastRequest) {
+      moved = null;
+    }
+    lastPlace = myPlace;
+    lastRequest = row ? row.dataset.requestId : "";
     if (row) {  // my own row, marked for me only (frames are shared): highlighted, with why it is where it is
       row.classList.add("is-me");
       var why = row.querySelector(".queue-reasons");
       if (why && why.textContent && !row.querySelector(".my-reason")) {
         var mine = document.createElement("small");
-        mine.className = "my-reason";
-        mine.textContent = (root.dataset.labelWhy || "You are here because") + " " + why.textContent;
+        mine.className = "my-reason" + (moved ? " is-moved" : "");
+        var label = moved
+          ? (root.dataset.labelMoved || "You moved from place {from} to {to} because:")
+            .replace("{from}", moved.from).replace("{to}", moved.to)
+          : (root.dataset.labelWhy || "You are here because:");
+        mine.textContent = label + " " + why.textContent;
         row.appendChild(mine);
       }
     }
     var place = panel.querySelector("[data-my-position]");
     if (place && row) {  // rows are in queue order: a row's place is its index + 1
-      place.textContent = Array.prototype.indexOf.call(row.parentNode.children, row) + 1;
+      place.textContent = myPlace;
     }
     var key = panelKey();
     var version = shownVersion();
