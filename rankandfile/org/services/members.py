@@ -37,7 +37,27 @@ _OFFICER_STATUSES = {Membership.Status.ACTIVE, Membership.Status.LAPSED, Members
 _CASE_ENDINGS = {Membership.EndKind.SUSPENDED, Membership.EndKind.EXPELLED}
 
 
-def _end(membership: Membership, *, status: str, kind: str, reason: str, day: dt.date) -> None:
+# What an officer's status change records as the ending's kind (the member import applies the same rule).
+OFFICER_END_KINDS = {
+    Membership.Status.ACTIVE: "",
+    Membership.Status.LAPSED: Membership.EndKind.LAPSED,
+    Membership.Status.LEFT: Membership.EndKind.LEFT_RECORDED,
+}
+ENDING_FIELDS = ["status", "status_changed_on", "left_on", "exit_reason", "end_kind", "contested_at", "contest_text"]
+
+
+def officer_status_refusal(membership: Membership, status: str) -> str | None:
+    """Why an officer (or an officer's import) may not give the membership this status, or None. A suspension or
+    expulsion is changed by no officer: not to active, nor first to lapsed or left (which would turn the case's
+    ending into an officer's, and then open the way back to active)."""
+    if membership.end_kind in _CASE_ENDINGS:
+        return _("A suspension or expulsion ends only by a decision on appeal.")
+    return None
+
+
+def membership_ending_apply(membership: Membership, *, status: str, kind: str, reason: str, day: dt.date) -> None:
+    """Set the fields of a status change and its kind, unsaved: the one rule for `_end` and the member import,
+    which saves its rows in batches (ENDING_FIELDS)."""
     membership.status = status
     membership.status_changed_on = day
     membership.left_on = day if status == Membership.Status.LEFT else None
@@ -46,18 +66,12 @@ def _end(membership: Membership, *, status: str, kind: str, reason: str, day: dt
     membership.contest_text = ""
     if reason:
         membership.exit_reason = reason[:200]
+
+
+def _end(membership: Membership, *, status: str, kind: str, reason: str, day: dt.date) -> None:
+    membership_ending_apply(membership, status=status, kind=kind, reason=reason, day=day)
     membership.full_clean(exclude=["member", "unit"])
-    membership.save(
-        update_fields=[
-            "status",
-            "status_changed_on",
-            "left_on",
-            "exit_reason",
-            "end_kind",
-            "contested_at",
-            "contest_text",
-        ]
-    )
+    membership.save(update_fields=ENDING_FIELDS)
 
 
 def membership_set_status(
@@ -69,14 +83,10 @@ def membership_set_status(
         raise ValidationError({"status": _("Unknown status. Suspension and expulsion come only from a case decision.")})
     if status == Membership.Status.LEFT and not reason.strip():
         raise ValidationError({"reason": _("Say why: the member is told what was recorded and may contest it.")})
-    if status == Membership.Status.ACTIVE and membership.end_kind in _CASE_ENDINGS:
-        raise ValidationError({"status": _("A suspension or expulsion ends only by a decision on appeal.")})
+    if refusal := officer_status_refusal(membership, status):
+        raise ValidationError({"status": refusal})
     day = on or timezone.localdate()
-    kind = {
-        Membership.Status.ACTIVE: "",
-        Membership.Status.LAPSED: Membership.EndKind.LAPSED,
-        Membership.Status.LEFT: Membership.EndKind.LEFT_RECORDED,
-    }[Membership.Status(status)]
+    kind = OFFICER_END_KINDS[Membership.Status(status)]
     with transaction.atomic():
         _end(membership, status=status, kind=kind, reason=reason.strip(), day=day)
         record(
