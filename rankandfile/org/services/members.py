@@ -20,6 +20,7 @@ from rankandfile.live.auth import access_changed_on_commit
 from rankandfile.org.access import has_capability, require_capability
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS, MANAGE_MEMBERS
 from rankandfile.org.models import Invitation, Member, Membership, RoleTerm, Unit
+from rankandfile.org.services.departures import departures_record
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def membership_set_status(
             payload={"member": membership.member_id, "unit": membership.unit_id, "status": status, "kind": kind},
         )
         access_changed_on_commit(membership.member_id)  # open live sockets check their right to watch again
+        departures_record([membership.member_id])  # what apps above keep for role holders (case keys) ends too
         if kind == Membership.EndKind.LEFT_RECORDED:
             transaction.on_commit(lambda: _tell_member_of_recorded_exit(membership, reason.strip()))
     return membership
@@ -119,6 +121,7 @@ def membership_leave(
         )
         record("membership.leave", actor=member, obj=membership, payload={"unit": membership.unit_id})
         access_changed_on_commit(member.pk)
+        departures_record([member.pk])  # what apps above keep for role holders (case keys) ends too
     return membership
 
 
@@ -151,6 +154,7 @@ def membership_sanction(
         _end(membership, status=status, kind=kind, reason=reference, day=on or timezone.localdate())
         record("membership.sanction", actor=actor, obj=membership, payload={"kind": kind, "case": reference})
         access_changed_on_commit(membership.member_id)
+        departures_record([membership.member_id])  # what apps above keep for role holders (case keys) ends too
     return membership
 
 
@@ -182,6 +186,7 @@ def term_remove(*, actor: Member, term: RoleTerm, reference: str, on: dt.date | 
         term.save(update_fields=["ends_on", "ended_early_reason"])
         record("role.remove", actor=actor, obj=term, payload={"on": term.ends_on.isoformat(), "case": reference})
         access_changed_on_commit(term.holder_id)
+        departures_record([term.holder_id])  # what apps above keep for role holders (case keys) ends too
     return term
 
 
