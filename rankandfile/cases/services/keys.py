@@ -312,8 +312,6 @@ def case_keys_rotate_departed(member_ids: Iterable[int] | None = None) -> int:
     for case in Case.objects.filter(pk__in=held.values("case_id")).select_related("unit"):
         allowed = {m.pk for m, _purpose in recipients(case)}
         holders = set(SealedKey.objects.filter(case=case).values_list("member_id", flat=True))
-        if member_ids is not None:
-            holders &= set(member_ids)
         if case_key_rotate(case=case, departed=holders - allowed) is not None:
             rotated += 1
     keys = CommitteeKey.objects.select_related("member")
