@@ -120,14 +120,12 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     assert key is not None
     for i in range(args.messages):
         if i % 2:
-            services.complainant_message(case=busy, case_key=key, text=f"Message {i} from the complainant. " * 5)
+            services.complainant_message(case=busy, keys=key, text=f"Message {i} from the complainant. " * 5)
         else:
-            services.entry_add(
-                actor=org.erin, case=busy, case_key=key, kind="to_complainant", text=f"Message {i}. " * 5
-            )
+            services.entry_add(actor=org.erin, case=busy, keys=key, kind="to_complainant", text=f"Message {i}. " * 5)
     for i in range(args.attachments):
         sealed = seal_stream(io.BytesIO(os.urandom(200_000)), name=f"photo-{i}.jpg", content_type="image/jpeg")
-        attach(case=busy, case_key=key, uploads=[sealed], entry=None, from_complainant=True)
+        attach(case=busy, keys=key, uploads=[sealed], entry=None, from_complainant=True)
     erin = Client()
     log_in(erin, org.erin)
     erin.post(reverse("cases:key"), {"passphrase": passphrase})

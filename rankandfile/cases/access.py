@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from rankandfile.audit.services import record
 from rankandfile.cases import selectors, unlock
+from rankandfile.cases.domain import crypto
 from rankandfile.cases.models import Attachment, Case, Category, SealedKey
 from rankandfile.org.access import capabilities_in, has_capability, require_member, units_where
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS
@@ -99,13 +100,20 @@ def access_complainant_attachment(case: Case, attachment_id: int) -> Attachment:
     return attachment
 
 
-def access_complainant_case(request: HttpRequest) -> tuple[Case, bytes]:
-    """The case whose receipt this browser entered (within the idle time); 404 otherwise."""
+def access_complainant_case(request: HttpRequest) -> tuple[Case, crypto.CaseKeys]:
+    """The case whose receipt this browser entered (within the idle time), with every generation of its key the
+    receipt opens; 404 otherwise."""
     held = unlock.complainant_access(request)
     case = Case.objects.select_related("unit", "category").filter(pk=held.case_id).first() if held else None
     if held is None or case is None:
         raise Http404("Enter your receipt first.")
-    return case, held.case_key
+    try:
+        keys = crypto.complainant_case_keys(
+            held.receipt_key, bytes(case.complainant_key), selectors.complainant_copies(case), case.key_generation
+        )
+    except crypto.DecryptionFailed:
+        raise Http404("Enter your receipt first.") from None
+    return case, keys
 
 
 def access_figures_unit(member: Any, unit_id: int) -> Unit:

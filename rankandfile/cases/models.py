@@ -84,7 +84,12 @@ class Case(models.Model):
     reminded_on = models.DateField(null=True, blank=True)
     # The complainant's way back in: the receipt's Argon2id lookup hash, and the case key under the receipt's key.
     receipt_hash = models.CharField(max_length=64, unique=True)
-    complainant_key = models.BinaryField()
+    complainant_key = models.BinaryField()  # generation 1; later ones: ComplainantKey
+    # The public half of the key pair derived from the receipt (later generations are sealed to it); null for a case
+    # filed before key generations, until the complainant next comes back with the receipt.
+    complainant_public_key = models.BinaryField(max_length=32, null=True, blank=True)
+    # The case key's newest generation: a new one each time a holder leaves the committee or recuses.
+    key_generation = models.PositiveSmallIntegerField(default=1)
     # {"text", "named": [member ids], "others": free text, "filed_by": member id or null} under the case key.
     sealed_complaint = models.BinaryField()
     appeal_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -103,7 +108,8 @@ class Case(models.Model):
 
 
 class SealedKey(models.Model):
-    """The case key sealed (SealedBox) to one member's public key. Deleting the row is how a member loses it."""
+    """One generation of the case key sealed (SealedBox) to one member's public key. Deleting the rows is how a
+    member loses it; a new generation, sealed to those who remain, is how what follows stays out of their reach."""
 
     class Purpose(models.TextChoices):
         COMMITTEE = "committee", _("committee")
@@ -112,16 +118,35 @@ class SealedKey(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sealed_keys")
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     purpose = models.CharField(max_length=10, choices=Purpose.choices, default=Purpose.COMMITTEE)
+    generation = models.PositiveSmallIntegerField(default=1)
     sealed = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["case", "member"], name="sealedkey_one_per_member"),
+            models.UniqueConstraint(
+                fields=["case", "member", "generation"], name="sealedkey_one_per_member_and_generation"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"key of {self.case} for member {self.member_id}"
+        return f"key {self.generation} of {self.case} for member {self.member_id}"
+
+
+class ComplainantKey(models.Model):
+    """A later generation of the case key (2, 3, …) sealed to the complainant's public key."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="complainant_keys")
+    generation = models.PositiveSmallIntegerField()
+    sealed = models.BinaryField()
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["case", "generation"], name="complainantkey_one_per_generation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"complainant's key {self.generation} of {self.case}"
 
 
 class Recusal(models.Model):
@@ -135,6 +160,7 @@ class Recusal(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     sealed_reason = models.BinaryField(null=True, blank=True)  # under the case key
+    key_generation = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,6 +188,7 @@ class Entry(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     author = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     sealed_body = models.BinaryField()
+    key_generation = models.PositiveSmallIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -182,6 +209,7 @@ class Attachment(models.Model):
     entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
     storage_name = models.CharField(max_length=100, unique=True)  # random: says nothing of the file
     sealed_meta = models.BinaryField()  # {"name", "content_type", "file_key" (hex)} under the case key
+    key_generation = models.PositiveSmallIntegerField(default=1)
     size = models.PositiveBigIntegerField()
     from_complainant = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -14,7 +14,16 @@ from django.utils import timezone
 from rankandfile.audit.models import AuditEntry
 from rankandfile.cases.domain import figures as figure_rules
 from rankandfile.cases.domain import workflow
-from rankandfile.cases.models import Case, Category, CommitteeKey, Policy, Recusal, RetainedFigure, SealedKey
+from rankandfile.cases.models import (
+    Case,
+    Category,
+    CommitteeKey,
+    ComplainantKey,
+    Policy,
+    Recusal,
+    RetainedFigure,
+    SealedKey,
+)
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS
 from rankandfile.org.models import Member, Membership, RoleTerm, Unit, in_subtree
 
@@ -90,8 +99,16 @@ def case_by_receipt_hash(lookup: str) -> Case | None:
     return Case.objects.select_related("unit", "category").filter(receipt_hash=lookup).first()
 
 
-def sealed_key_for(case: Case, member: Member) -> SealedKey | None:
-    return SealedKey.objects.filter(case=case, member=member).first()
+def sealed_keys_for(case: Case, member: Member) -> list[SealedKey]:
+    """Every generation of the case key sealed to the member."""
+    return list(SealedKey.objects.filter(case=case, member=member).order_by("generation"))
+
+
+def complainant_copies(case: Case) -> dict[int, bytes]:
+    """The complainant's copies of the case key's later generations (2, 3, …), sealed to their public key."""
+    return {
+        g: bytes(sealed) for g, sealed in ComplainantKey.objects.filter(case=case).values_list("generation", "sealed")
+    }
 
 
 def is_recused(case: Case, member: Member) -> bool:

@@ -1,5 +1,6 @@
 """Scheduled case work, run by the task worker (rankandfile/worker.py): reminders of deadlines, dropping the keys
-of members who left the committee, deleting cases past their retention, sweeping unused uploads."""
+of members who left the committee and renewing those cases' keys, deleting cases past their retention, sweeping
+unused uploads."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from rankandfile.worker import every
 
 
 @every("*", at_start=True)
-def case_keys_drop_departed() -> int:
-    """Every minute: a member who left the committee loses every sealed case key."""
-    return services.sealed_keys_drop_departed()
+def case_keys_rotate_departed() -> int:
+    """Every minute: a member who left the committee loses every sealed case key, and each case they held gets a
+    new key generation (a departure through the org's services does this at once; this catches a term that ran
+    out on its date, an account switched off)."""
+    return services.case_keys_rotate_departed()
 
 
 @every("17", at_start=True)

@@ -1,4 +1,5 @@
-"""What a browser holds between requests: a committee member's unlocked private key, or a complainant's case key.
+"""What a browser holds between requests: a committee member's unlocked private key, or the key a complainant's
+receipt gives (which opens their copies of the case key, every generation).
 
 Exactly how (docs/cases.md, "Unlocking"): after the passphrase (or the receipt) is checked, the key is put in a
 cookie, encrypted with a `SecretBox` whose key is derived from the server's SECRET_KEY. The cookie is HttpOnly,
@@ -109,19 +110,19 @@ def forget_private_key(response: HttpResponse) -> None:
 @dataclass(frozen=True)
 class ComplainantAccess:
     case_id: int
-    case_key: bytes
+    receipt_key: bytes  # not the case key: a generation made while the browser holds it opens with it too
 
 
 def remember_case_key(response: HttpResponse, access: ComplainantAccess) -> None:
-    payload = {"case": access.case_id, "key": access.case_key.hex(), "until": _until()}
+    payload = {"case": access.case_id, "receipt_key": access.receipt_key.hex(), "until": _until()}
     _write(response, COMPLAINANT_COOKIE, "complainant", payload)
 
 
 def complainant_access(request: HttpRequest) -> ComplainantAccess | None:
     payload = _read(request, COMPLAINANT_COOKIE, "complainant")
-    if payload is None:
+    if payload is None or "receipt_key" not in payload:  # a cookie from before key generations: enter again
         return None
-    return ComplainantAccess(int(str(payload["case"])), bytes.fromhex(str(payload["key"])))
+    return ComplainantAccess(int(str(payload["case"])), bytes.fromhex(str(payload["receipt_key"])))
 
 
 def keep_case_key(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from rankandfile.cases import services
+from rankandfile.cases.domain.crypto import CaseKeys
 from rankandfile.cases.models import Category, CommitteeKey
 from rankandfile.cases.services.intake import categories_ensure
 from rankandfile.demo.activity import BRANCH_PATH, _persona, _pool
@@ -41,7 +42,7 @@ def _category(slug: str) -> Category:
     return Category.objects.get(slug=slug)
 
 
-def _key(committee: Member, private: bytes, case: object) -> bytes:
+def _key(committee: Member, private: bytes, case: object) -> CaseKeys:
     key = services.case_key_of(member=committee, case=case, private_key=private)  # type: ignore[arg-type]
     assert key is not None
     return key
@@ -66,7 +67,7 @@ def _cases(committee: Member, private: bytes, branch: Unit, people: list[Member]
     services.entry_add(
         actor=committee,
         case=case,
-        case_key=_key(committee, private, case),
+        keys=_key(committee, private, case),
         kind="to_complainant",
         text="Thank you for telling us. Who said it, and was anyone else there?",
     )
@@ -83,7 +84,7 @@ def _cases(committee: Member, private: bytes, branch: Unit, people: list[Member]
     services.entry_add(
         actor=committee,
         case=case,
-        case_key=_key(committee, private, case),
+        keys=_key(committee, private, case),
         kind="interview",
         text="Spoke with the treasurer: the receipts are in a box at the depot; she will bring them.",
     )
@@ -101,7 +102,7 @@ def _cases(committee: Member, private: bytes, branch: Unit, people: list[Member]
     services.case_decide(
         actor=committee,
         case=case,
-        case_key=key,
+        keys=key,
         text="Upheld: the list was shared by mistake. A warning; the branch adopts a data checklist.",
         sanctions=[services.SanctionOrder(people[1], "warning")] if len(people) > 1 else [],
     )

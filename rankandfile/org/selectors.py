@@ -225,7 +225,28 @@ def _names(lookup: str, letter: str) -> Keyset:
     return lambda to: Q(**{f"{to}full_name__{lookup}": letter})
 
 
-def _member_keys(listing: QuerySet[Membership], count: int, where: Keyset, *, backwards: bool, limit: int) -> list[int]:
+def _by_member(unit: Unit, status: str, query: str) -> QuerySet[Membership]:
+    """The listing's memberships with its filters as joins, for looking up the memberships of given members: each
+    member's are found from the (member, unit) index and their units checked by path. As a subquery on the unit
+    (`_listing`), SQLite probes the (unit, status, member) index once per unit of the subtree for every member:
+    1,000 probes per member of a page at the national directory (docs/performance.md)."""
+    memberships = Membership.objects.filter(in_subtree(unit, via="unit__"))
+    if status:
+        memberships = memberships.filter(status=status)
+    if query:
+        memberships = memberships.filter(Q(member__full_name__icontains=query) | Q(unit__name__icontains=query))
+    return memberships
+
+
+def _member_keys(
+    listing: QuerySet[Membership],
+    by_member: QuerySet[Membership],
+    count: int,
+    where: Keyset,
+    *,
+    backwards: bool,
+    limit: int,
+) -> list[int]:
     """Up to `limit` member ids of the listing in name order (reversed going backwards) satisfying `where`."""
     sign = "-" if backwards else ""
     if count <= SORT_OUTRIGHT_UP_TO:
@@ -236,7 +257,7 @@ def _member_keys(listing: QuerySet[Membership], count: int, where: Keyset, *, ba
             .order_by(f"{sign}member__full_name", f"{sign}member_id")
         )
         return [member_id for _name, member_id in keys[:limit]]
-    members = Member.objects.filter(where("")).filter(Exists(listing.filter(member=OuterRef("pk"))))
+    members = Member.objects.filter(where("")).filter(Exists(by_member.filter(member=OuterRef("pk"))))
     return list(members.order_by(f"{sign}full_name", f"{sign}id").values_list("pk", flat=True)[:limit])
 
 
@@ -271,7 +292,7 @@ def directory_slice(
     their current roles (and, for a letter, whether anyone comes before it). A deep page costs what the first
     does: it is read from the name index starting at the anchor, never by skipping rows (docs/performance.md).
     """
-    listing = _listing(unit, status, query)
+    listing, by_member = _listing(unit, status, query), _by_member(unit, status, query)
     count = _count(listing, unit, status, query)
     anchor_id = after or before
     anchor = Member.objects.filter(pk=anchor_id).values_list("full_name", "pk").first() if anchor_id else None
@@ -283,7 +304,7 @@ def directory_slice(
         where = _names("gte", letter)
     else:
         where = lambda to: Q()  # noqa: E731
-    keys = _member_keys(listing, count, where, backwards=backwards, limit=per_page + 1)
+    keys = _member_keys(listing, by_member, count, where, backwards=backwards, limit=per_page + 1)
     has_more = len(keys) > per_page
     keys = keys[:per_page]
     if backwards:
@@ -292,16 +313,13 @@ def directory_slice(
     else:
         later = has_more
         earlier = bool(anchor) or (
-            bool(letter) and bool(_member_keys(listing, count, _names("lt", letter), backwards=True, limit=1))
+            bool(letter)
+            and bool(_member_keys(listing, by_member, count, _names("lt", letter), backwards=True, limit=1))
         )
     rank = {member_id: i for i, member_id in enumerate(keys)}
     # The page's memberships, found from its members (the listing's own filters, as joins: SQLite would otherwise
     # read the whole subtree's memberships to find fifty).
-    mine = Membership.objects.filter(member_id__in=keys).filter(in_subtree(unit, via="unit__"))
-    if status:
-        mine = mine.filter(status=status)
-    if query:
-        mine = mine.filter(Q(member__full_name__icontains=query) | Q(unit__name__icontains=query))
+    mine = by_member.filter(member_id__in=keys)
     rows = sorted(mine.select_related("member", "unit"), key=lambda m: (rank[m.member_id], m.unit.path))
     _attach_roles(rows)
     return DirectorySlice(

@@ -10,14 +10,19 @@
   then sealed with the case key: neither plaintext nor the whole file is ever held.
 - The receipt is 16 random digits; Argon2id over it with the installation's salt gives 64 bytes: the first half
   is the stored lookup hash, the second the key that opens the complainant's copy of the case key. Knowing the
-  stored half tells nothing of the other.
+  stored half tells nothing of the other. From that second half (keyed BLAKE2b) comes the complainant's own X25519
+  key pair, whose public half is stored: later generations of the case key are sealed to it.
+- A case key has generations (`CaseKeys`). When a holder leaves the committee or recuses, a new random key is
+  sealed to the remaining holders' public keys (and the complainant's): no private key is needed for that, so it
+  happens at once. Material is sealed under the newest generation and read under the one it names; the departed
+  member never held the new one.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -126,6 +131,48 @@ def unseal_with(private_key: bytes, sealed: bytes) -> bytes:
         return bytes(SealedBox(PrivateKey(bytes(private_key))).decrypt(bytes(sealed)))
     except (nacl.exceptions.CryptoError, ValueError, TypeError) as error:
         raise DecryptionFailed from error
+
+
+# --- a case key's generations --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CaseKeys:
+    """The generations of a case's key that one holder opened. `current` is the case's newest generation: new
+    material is sealed under it only (`key`); older material is opened under the generation it was sealed with."""
+
+    generations: Mapping[int, bytes]
+    current: int
+
+    @property
+    def has_current(self) -> bool:
+        return self.current in self.generations
+
+    @property
+    def key(self) -> bytes:
+        """The key new material is sealed with: the newest generation, or DecryptionFailed if this holder lacks it."""
+        return self.of(self.current)
+
+    def of(self, generation: int) -> bytes:
+        try:
+            return self.generations[generation]
+        except KeyError:
+            raise DecryptionFailed(f"no key of generation {generation}") from None
+
+
+def complainant_keypair(receipt_key: bytes) -> tuple[bytes, bytes]:
+    """(private, public) X25519 keys of the complainant, derived from the receipt's key (keyed BLAKE2b as seed)."""
+    seed = blake2b(receipt_key, key=b"rankandfile.cases.complainant", digest_size=KEY_SIZE, encoder=RawEncoder)
+    private = PrivateKey.from_seed(bytes(seed))
+    return bytes(private), bytes(private.public_key)
+
+
+def complainant_case_keys(receipt_key: bytes, first: bytes, later: Mapping[int, bytes], current: int) -> CaseKeys:
+    """The generations a receipt opens: the first under the receipt's key itself, later ones sealed to the
+    complainant's key pair."""
+    private, _public = complainant_keypair(receipt_key)
+    generations = {1: unseal(receipt_key, first)}
+    for generation, sealed in later.items():
+        generations[generation] = unseal_with(private, sealed)
+    return CaseKeys(generations, current)
 
 
 # --- receipts ------------------------------------------------------------------------------------------------

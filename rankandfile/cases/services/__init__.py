@@ -5,13 +5,15 @@ organization's categories, deadlines and retention period)."""
 from rankandfile.cases.services.intake import Filed, case_file, complainant_enter
 from rankandfile.cases.services.keys import (
     case_key_of,
+    case_key_rotate,
     case_key_share,
     case_keys_reseal,
+    case_keys_rotate_departed,
     committee_key_create,
     committee_key_reset,
     committee_key_unlock,
+    departures_handle,
     policy_get,
-    sealed_keys_drop_departed,
     waiting_for_key,
 )
 from rankandfile.cases.services.policy import (
@@ -54,8 +56,10 @@ __all__ = [
     "case_decide",
     "case_file",
     "case_key_of",
+    "case_key_rotate",
     "case_key_share",
     "case_keys_reseal",
+    "case_keys_rotate_departed",
     "case_move",
     "case_read",
     "case_read_by_complainant",
@@ -72,12 +76,12 @@ __all__ = [
     "committee_key_unlock",
     "complainant_enter",
     "complainant_message",
+    "departures_handle",
     "entry_add",
     "policy_get",
     "policy_set",
     "recusal_declare",
     "recusal_reason",
-    "sealed_keys_drop_departed",
     "uploads_discard_unused",
     "waiting_for_key",
 ]

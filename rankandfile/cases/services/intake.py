@@ -58,15 +58,17 @@ def audit(action: str, case: Case, actor: object = None, **payload: object) -> N
 
 
 def attach(
-    *, case: Case, case_key: bytes, uploads: Sequence[SealedUpload], entry: Entry | None, from_complainant: bool
+    *, case: Case, keys: crypto.CaseKeys, uploads: Sequence[SealedUpload], entry: Entry | None, from_complainant: bool
 ) -> None:
+    """Inside the writing transaction, after `sealing_key` checked the generation."""
     for upload in uploads:
         meta = {"name": upload.name or "", "content_type": upload.content_type or "", "file_key": upload.file_key.hex()}
         Attachment.objects.create(
             case=case,
             entry=entry,
             storage_name=upload.storage_name,
-            sealed_meta=crypto.seal_json(case_key, meta),
+            sealed_meta=crypto.seal_json(keys.key, meta),
+            key_generation=keys.current,
             size=upload.size or 0,
             from_complainant=from_complainant,
         )
@@ -122,6 +124,7 @@ def case_file(
             decide_by=due.decide_by,
             receipt_hash=lookup,
             complainant_key=crypto.seal(receipt_key, case_key),
+            complainant_public_key=crypto.complainant_keypair(receipt_key)[1],
             sealed_complaint=crypto.seal_json(case_key, complaint),
         )
         case.full_clean()
@@ -131,8 +134,9 @@ def case_file(
         for member in committee:
             if member.pk in named_ids:
                 Recusal.objects.create(case=case, member=member, kind=Recusal.Kind.NAMED)
-        seal_case_key(case=case, case_key=case_key, members=committee, purpose="committee")
-        attach(case=case, case_key=case_key, uploads=attachments, entry=None, from_complainant=True)
+        keys = crypto.CaseKeys({1: case_key}, 1)
+        seal_case_key(case=case, keys=keys, members=committee, purpose="committee")
+        attach(case=case, keys=keys, uploads=attachments, entry=None, from_complainant=True)
         audit("case.file", case, actor=recorded_by or "intake")
         _notify_committee(case, "received")
     return Filed(case, crypto.receipt_format(digits))
@@ -152,7 +156,10 @@ def _notify_committee(case: Case, event: str) -> None:
 
 
 def complainant_enter(*, receipt: str) -> tuple[Case, bytes] | None:
-    """The case and its key for a receipt, or None. The read is recorded with the actor "complainant"."""
+    """The case and the receipt's key (which opens the complainant's copies of the case key:
+    `access.access_complainant_case`)
+    for a receipt, or None. The read is recorded with the actor "complainant". A case filed before key generations
+    gets the complainant's public key now, so that later generations are sealed to them too."""
     digits = crypto.receipt_normalize(receipt)
     if digits is None:
         return None
@@ -161,6 +168,9 @@ def complainant_enter(*, receipt: str) -> tuple[Case, bytes] | None:
     case = selectors.case_by_receipt_hash(lookup)
     if case is None:
         return None
-    case_key = crypto.unseal(receipt_key, bytes(case.complainant_key))
+    crypto.unseal(receipt_key, bytes(case.complainant_key))  # the receipt's key opens the first generation
+    if case.complainant_public_key is None:
+        case.complainant_public_key = crypto.complainant_keypair(receipt_key)[1]
+        case.save(update_fields=["complainant_public_key"])
     audit("case.complainant_enter", case, actor="complainant")
-    return case, case_key
+    return case, receipt_key

@@ -23,15 +23,15 @@ from rankandfile.cases.domain.workflow import Sanction as SanctionKind
 from rankandfile.cases.domain.workflow import State
 from rankandfile.cases.models import Attachment, Case, Entry, Recusal, RetainedFigure, Sanction, SealedKey
 from rankandfile.cases.services.intake import MAX_TEXT, attach, audit
-from rankandfile.cases.services.keys import policy_get, recipients, seal_case_key
+from rankandfile.cases.services.keys import case_key_rotate, policy_get, recipients, seal_case_key, sealing_key
 from rankandfile.cases.uploads import SealedUpload, storage_path
 from rankandfile.org import services as org_services
 from rankandfile.org.models import Member, Membership, RoleTerm
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
-def complaint_of(case: Case, case_key: bytes) -> dict[str, Any]:
-    value = crypto.unseal_json(case_key, bytes(case.sealed_complaint))
+def complaint_of(case: Case, keys: crypto.CaseKeys) -> dict[str, Any]:
+    value = crypto.unseal_json(keys.of(1), bytes(case.sealed_complaint))  # filed under the first generation
     return value if isinstance(value, dict) else {}
 
 
@@ -60,13 +60,13 @@ class OpenCase:
     entries: list[OpenEntry]
 
 
-def _file(attachment: Attachment, case_key: bytes) -> OpenFile:
-    meta = crypto.unseal_json(case_key, bytes(attachment.sealed_meta))
+def _file(attachment: Attachment, keys: crypto.CaseKeys) -> OpenFile:
+    meta = crypto.unseal_json(keys.of(attachment.key_generation), bytes(attachment.sealed_meta))
     return OpenFile(attachment, str(meta.get("name", "")), str(meta.get("content_type", "")))
 
 
-def _open(case: Case, case_key: bytes, *, complainant_view: bool) -> OpenCase:
-    complaint = complaint_of(case, case_key)
+def _open(case: Case, keys: crypto.CaseKeys, *, complainant_view: bool) -> OpenCase:
+    complaint = complaint_of(case, keys)
     entries = list(case.entries.select_related("author").prefetch_related("attachments"))
     if complainant_view:
         entries = [e for e in entries if e.complainant_sees]
@@ -77,37 +77,37 @@ def _open(case: Case, case_key: bytes, *, complainant_view: bool) -> OpenCase:
         named=[people[pk] for pk in complaint.get("named", []) if pk in people],
         others=str(complaint.get("others", "")),
         filed_by=people.get(complaint.get("filed_by") or 0),
-        files=[_file(a, case_key) for a in case.attachments.filter(entry__isnull=True)],
+        files=[_file(a, keys) for a in case.attachments.filter(entry__isnull=True)],
         entries=[
             OpenEntry(
                 e,
-                crypto.unseal(case_key, bytes(e.sealed_body)).decode(),
-                [_file(a, case_key) for a in e.attachments.all()],
+                crypto.unseal(keys.of(e.key_generation), bytes(e.sealed_body)).decode(),
+                [_file(a, keys) for a in e.attachments.all()],
             )
             for e in entries
         ],
     )
 
 
-def case_read(*, actor: Member, case: Case, case_key: bytes) -> OpenCase:
+def case_read(*, actor: Member, case: Case, keys: crypto.CaseKeys) -> OpenCase:
     """A committee member (or the appeal body) reads the case; recorded."""
-    opened = _open(case, case_key, complainant_view=False)
+    opened = _open(case, keys, complainant_view=False)
     audit("case.read", case, actor=actor)
     return opened
 
 
-def case_read_by_complainant(*, case: Case, case_key: bytes) -> OpenCase:
-    opened = _open(case, case_key, complainant_view=True)
+def case_read_by_complainant(*, case: Case, keys: crypto.CaseKeys) -> OpenCase:
+    opened = _open(case, keys, complainant_view=True)
     audit("case.read", case, actor="complainant")
     return opened
 
 
 def attachment_open(
-    *, actor: Member | str, case: Case, case_key: bytes, attachment: Attachment
+    *, actor: Member | str, case: Case, keys: crypto.CaseKeys, attachment: Attachment
 ) -> tuple[OpenFile, Any]:
     """The file's name and type, and an iterator over its decrypted chunks; the download is recorded."""
-    opened = _file(attachment, case_key)
-    meta = crypto.unseal_json(case_key, bytes(attachment.sealed_meta))
+    opened = _file(attachment, keys)
+    meta = crypto.unseal_json(keys.of(attachment.key_generation), bytes(attachment.sealed_meta))
     file_key = bytes.fromhex(meta["file_key"])
     audit("case.download", case, actor=actor, attachment=attachment.pk)
 
@@ -136,32 +136,39 @@ def _bump(case: Case) -> None:
 
 
 def entry_add(
-    *, actor: Member, case: Case, case_key: bytes, kind: str, text: str, attachments: Sequence[SealedUpload] = ()
+    *, actor: Member, case: Case, keys: crypto.CaseKeys, kind: str, text: str, attachments: Sequence[SealedUpload] = ()
 ) -> Entry:
     """A note, an interview record, or a message to the complainant."""
     if kind not in COMMITTEE_KINDS:
         raise ValidationError({"kind": _("Choose a note, an interview record or a message.")})
     body = _check_text(text)
     with transaction.atomic():
+        key = sealing_key(case, keys)
         entry = Entry.objects.create(
-            case=case, kind=kind, author=actor, sealed_body=crypto.seal(case_key, body.encode())
+            case=case, kind=kind, author=actor, sealed_body=crypto.seal(key, body.encode()), key_generation=keys.current
         )
-        attach(case=case, case_key=case_key, uploads=attachments, entry=entry, from_complainant=False)
+        attach(case=case, keys=keys, uploads=attachments, entry=entry, from_complainant=False)
         _bump(case)
         audit(f"case.{kind}", case, actor=actor)
     return entry
 
 
-def complainant_message(*, case: Case, case_key: bytes, text: str, attachments: Sequence[SealedUpload] = ()) -> Entry:
+def complainant_message(
+    *, case: Case, keys: crypto.CaseKeys, text: str, attachments: Sequence[SealedUpload] = ()
+) -> Entry:
     """The complainant answers or adds information (and files), with the receipt's key."""
     body = _check_text(text)
     if case.state == State.CLOSED:
         raise ValidationError({"text": _("This case is closed.")})
     with transaction.atomic():
+        key = sealing_key(case, keys)
         entry = Entry.objects.create(
-            case=case, kind=Entry.Kind.FROM_COMPLAINANT, sealed_body=crypto.seal(case_key, body.encode())
+            case=case,
+            kind=Entry.Kind.FROM_COMPLAINANT,
+            sealed_body=crypto.seal(key, body.encode()),
+            key_generation=keys.current,
         )
-        attach(case=case, case_key=case_key, uploads=attachments, entry=entry, from_complainant=True)
+        attach(case=case, keys=keys, uploads=attachments, entry=entry, from_complainant=True)
         _bump(case)
         audit("case.from_complainant", case, actor="complainant")
         from rankandfile.cases.services.intake import _notify_committee
@@ -204,7 +211,7 @@ class SanctionOrder:
 
 
 def case_decide(
-    *, actor: Member, case: Case, case_key: bytes, text: str, sanctions: Sequence[SanctionOrder] = ()
+    *, actor: Member, case: Case, keys: crypto.CaseKeys, text: str, sanctions: Sequence[SanctionOrder] = ()
 ) -> Case:
     """The committee's decision with its reasons; sanctions are applied through the org's services, each with the
     case's reference as the recorded reason. Open to appeal."""
@@ -214,7 +221,11 @@ def case_decide(
     today = timezone.localdate()
     with transaction.atomic():
         Entry.objects.create(
-            case=case, kind=Entry.Kind.DECISION, author=actor, sealed_body=crypto.seal(case_key, body.encode())
+            case=case,
+            kind=Entry.Kind.DECISION,
+            author=actor,
+            sealed_body=crypto.seal(sealing_key(case, keys), body.encode()),
+            key_generation=keys.current,
         )
         for order in sanctions:
             _apply(actor=actor, case=case, order=order, on=today)
@@ -242,7 +253,7 @@ def _apply(*, actor: Member, case: Case, order: SanctionOrder, on: dt.date) -> N
     Sanction.objects.create(case=case, member=order.member, kind=kind, applied_on=on)
 
 
-def appeal_lodge(*, case: Case, case_key: bytes, text: str, actor: Member | str = "complainant") -> Case:
+def appeal_lodge(*, case: Case, keys: crypto.CaseKeys, text: str, actor: Member | str = "complainant") -> Case:
     """An appeal against the decision goes to the appeal body (holders of `hear_appeals` over the unit, not on
     its committee), which receives the case key now and not before."""
     if not workflow.can_move(State(case.state), State.APPEALED):
@@ -256,17 +267,18 @@ def appeal_lodge(*, case: Case, case_key: bytes, text: str, actor: Member | str 
             case=case,
             kind=Entry.Kind.APPEAL,
             author=actor if isinstance(actor, Member) else None,
-            sealed_body=crypto.seal(case_key, body.encode()),
+            sealed_body=crypto.seal(sealing_key(case, keys), body.encode()),
+            key_generation=keys.current,
         )
         case.state, case.appeal_unit = State.APPEALED, case.unit
         case.version += 1
         case.save(update_fields=["state", "appeal_unit", "version"])
-        seal_case_key(case=case, case_key=case_key, members=appeal_body, purpose=SealedKey.Purpose.APPEAL)
+        seal_case_key(case=case, keys=keys, members=appeal_body, purpose=SealedKey.Purpose.APPEAL)
         audit("case.appealed", case, actor=actor)
     return case
 
 
-def appeal_decide(*, actor: Member, case: Case, case_key: bytes, text: str, reinstate: bool) -> Case:
+def appeal_decide(*, actor: Member, case: Case, keys: crypto.CaseKeys, text: str, reinstate: bool) -> Case:
     """The appeal body decides; upholding the member reinstates every membership the decision ended."""
     if not SealedKey.objects.filter(case=case, member=actor, purpose=SealedKey.Purpose.APPEAL).exists():
         raise PermissionDenied(_("Only the appeal body decides an appeal."))
@@ -275,7 +287,11 @@ def appeal_decide(*, actor: Member, case: Case, case_key: bytes, text: str, rein
     body = _check_text(text)
     with transaction.atomic():
         Entry.objects.create(
-            case=case, kind=Entry.Kind.APPEAL_DECISION, author=actor, sealed_body=crypto.seal(case_key, body.encode())
+            case=case,
+            kind=Entry.Kind.APPEAL_DECISION,
+            author=actor,
+            sealed_body=crypto.seal(sealing_key(case, keys), body.encode()),
+            key_generation=keys.current,
         )
         if reinstate:
             sanctioned = case.sanctions.filter(kind__in=[SanctionKind.SUSPENSION, SanctionKind.EXPULSION]).values(
@@ -291,23 +307,30 @@ def appeal_decide(*, actor: Member, case: Case, case_key: bytes, text: str, rein
     return case
 
 
-def recusal_declare(*, actor: Member, case: Case, case_key: bytes, reason: str) -> Recusal:
-    """A committee member declares a conflict: the committee sees the reason; their key is dropped at once."""
+def recusal_declare(*, actor: Member, case: Case, keys: crypto.CaseKeys, reason: str) -> Recusal:
+    """A committee member declares a conflict: the committee sees the reason; their keys are dropped at once and
+    the case key gets a new generation, sealed to the others, that the recused member never holds."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the conflict is; the committee sees it.")})
     with transaction.atomic():
         recusal, _created = Recusal.objects.update_or_create(
             case=case,
             member=actor,
-            defaults={"kind": Recusal.Kind.DECLARED, "sealed_reason": crypto.seal(case_key, reason.strip().encode())},
+            defaults={
+                "kind": Recusal.Kind.DECLARED,
+                "sealed_reason": crypto.seal(sealing_key(case, keys), reason.strip().encode()),
+                "key_generation": keys.current,
+            },
         )
-        SealedKey.objects.filter(case=case, member=actor).delete()
         audit("case.recused", case, actor=actor)
+        case_key_rotate(case=case, departed={actor.pk}, actor=actor)
     return recusal
 
 
-def recusal_reason(recusal: Recusal, case_key: bytes) -> str:
-    return crypto.unseal(case_key, bytes(recusal.sealed_reason)).decode() if recusal.sealed_reason else ""
+def recusal_reason(recusal: Recusal, keys: crypto.CaseKeys) -> str:
+    if not recusal.sealed_reason:
+        return ""
+    return crypto.unseal(keys.of(recusal.key_generation), bytes(recusal.sealed_reason)).decode()
 
 
 # --- scheduled work ------------------------------------------------------------------------------------------------

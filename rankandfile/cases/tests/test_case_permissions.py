@@ -59,15 +59,15 @@ def world(org: SmallOrg) -> World:
         set_passphrase(member)
     filed = file_case(org, named=[rex])
     org_services.term_end(actor=org.dave, term=fay.role_terms.get(), reason="Stood down.")
-    services.sealed_keys_drop_departed()
+    services.case_keys_rotate_departed()
     case = filed.case
     upload = seal_stream(io.BytesIO(b"%PDF-1.4 complainant's file"), name="mine.pdf", content_type="application/pdf")
     from rankandfile.cases.services.intake import attach
 
     erin_private = services.committee_key_unlock(member=org.erin, passphrase=f"case passphrase of {org.erin.email}")
-    case_key = services.case_key_of(member=org.erin, case=case, private_key=erin_private)
-    assert case_key is not None
-    attach(case=case, case_key=case_key, uploads=[upload], entry=None, from_complainant=True)
+    keys = services.case_key_of(member=org.erin, case=case, private_key=erin_private)
+    assert keys is not None
+    attach(case=case, keys=keys, uploads=[upload], entry=None, from_complainant=True)
     outsider = make_member("Olly Outsider", None)
     people = {
         "committee": org.erin,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from rankandfile.audit.models import AuditEntry
 from rankandfile.cases import selectors, services
+from rankandfile.cases.domain.crypto import CaseKeys
 from rankandfile.cases.models import Case, RetainedFigure
 from rankandfile.cases.tests.helpers import category, complainant_client, file_case, passphrase_of, set_passphrase
 from rankandfile.notifications.models import Notification
@@ -22,22 +23,20 @@ from rankandfile.org.models import Membership, RoleType
 from rankandfile.testing import SmallOrg, give_role, log_in, make_member
 
 
-def erin_key(org: SmallOrg, case: Case) -> bytes:
+def erin_key(org: SmallOrg, case: Case) -> CaseKeys:
     private = services.committee_key_unlock(member=org.erin, passphrase=passphrase_of(org.erin))
     key = services.case_key_of(member=org.erin, case=case, private_key=private)
     assert key is not None
     return key
 
 
-def decided_case(org: SmallOrg, sanctions: list[services.SanctionOrder]) -> tuple[Case, bytes, str]:
+def decided_case(org: SmallOrg, sanctions: list[services.SanctionOrder]) -> tuple[Case, CaseKeys, str]:
     set_passphrase(org.erin)
     filed = file_case(org, named=[org.bob])
     case, key = filed.case, erin_key(org, filed.case)
     services.case_move(actor=org.erin, case=case, to="acknowledged")
     services.case_move(actor=org.erin, case=case, to="investigating")
-    services.case_decide(
-        actor=org.erin, case=case, case_key=key, text="Upheld: a pattern of conduct.", sanctions=sanctions
-    )
+    services.case_decide(actor=org.erin, case=case, keys=key, text="Upheld: a pattern of conduct.", sanctions=sanctions)
     return case, key, filed.receipt
 
 
@@ -113,11 +112,11 @@ def test_an_appeal_goes_to_a_separate_body_which_gets_the_key_only_then_and_may_
     private = services.committee_key_unlock(member=judge, passphrase=passphrase_of(judge))
     key = services.case_key_of(member=judge, case=case, private_key=private)
     assert key is not None
-    services.appeal_decide(actor=judge, case=case, case_key=key, text="Procedure was not followed.", reinstate=True)
+    services.appeal_decide(actor=judge, case=case, keys=key, text="Procedure was not followed.", reinstate=True)
     membership = Membership.objects.get(member=org.bob, unit=org.leeds)
     assert (membership.status, membership.end_kind) == ("active", "")
     with pytest.raises(ValidationError):
-        services.appeal_decide(actor=judge, case=case, case_key=key, text="Again.", reinstate=False)
+        services.appeal_decide(actor=judge, case=case, keys=key, text="Again.", reinstate=False)
 
 
 def test_closed_cases_are_deleted_after_retention_leaving_only_the_figures(org: SmallOrg) -> None:

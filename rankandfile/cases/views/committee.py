@@ -22,11 +22,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from rankandfile.cases import access, forms, selectors, services, unlock, uploads
+from rankandfile.cases.domain.crypto import CaseKeys
 from rankandfile.cases.models import Attachment, Case
 from rankandfile.org.models import Member
 
 
-def _case_key(request: HttpRequest, case: Case) -> bytes | None:
+def _case_keys(request: HttpRequest, case: Case) -> CaseKeys | None:
     private = unlock.private_key(request)
     if private is None:
         return None
@@ -100,8 +101,8 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """Rule: the case's committee (not recused) and, after an appeal, the appeal body; 404 and recorded for
     anyone else. Shows who looked and refused attempts; the content only once unlocked."""
     case = access.access_case(request.user, reference)
-    case_key = _case_key(request, case)
-    opened = services.case_read(actor=request.user, case=case, case_key=case_key) if case_key else None  # type: ignore[arg-type]
+    keys = _case_keys(request, case)
+    opened = services.case_read(actor=request.user, case=case, keys=keys) if keys else None  # type: ignore[arg-type]
     recusals = selectors.recusals_of(case)
     context: dict[str, Any] = {
         "case": case,
@@ -109,7 +110,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "unlocked": unlock.private_key(request) is not None,
         "history": selectors.case_history(case),
         "waiting": services.waiting_for_key(case),
-        "recusals": [(r, services.recusal_reason(r, case_key) if case_key else "") for r in recusals],
+        "recusals": [(r, services.recusal_reason(r, keys) if keys else "") for r in recusals],
         "overdue": selectors.overdue_of(case, case.received_on.today()),
         "entry_form": forms.EntryForm(),
         "decision_form": forms.DecisionForm(),
@@ -120,15 +121,15 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return unlock.keep_private_key(request, render(request, "cases/case_detail.html", context))
 
 
-def _with_key(request: HttpRequest, reference: str, act: Callable[[Member, Case, bytes], None]) -> HttpResponse:
+def _with_key(request: HttpRequest, reference: str, act: Callable[[Member, Case, CaseKeys], None]) -> HttpResponse:
     """Run `act` on an unlocked case; a refusal becomes a message on the case page."""
     case = access.access_case(request.user, reference)
-    case_key = _case_key(request, case)
-    if case_key is None:
+    keys = _case_keys(request, case)
+    if keys is None:
         messages.error(request, _("Unlock your case key first."))
         return _back(request, case)
     try:
-        act(request.user, case, case_key)  # type: ignore[arg-type]
+        act(request.user, case, keys)  # type: ignore[arg-type]
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
     return _back(request, case)
@@ -148,10 +149,10 @@ def _entry_add(request: HttpRequest, reference: str) -> HttpResponse:
     form = forms.EntryForm(request.POST)
     attached = uploads.sealed_uploads(request)
 
-    def act(member: Member, case: Case, case_key: bytes) -> None:
+    def act(member: Member, case: Case, keys: CaseKeys) -> None:
         if not form.is_valid() or getattr(request, "case_uploads_refused", []):
             raise ValidationError(_("Choose a kind, write the text; files: PDF, image or audio, 25 MB at most."))
-        services.entry_add(actor=member, case=case, case_key=case_key, attachments=attached, **form.cleaned_data)
+        services.entry_add(actor=member, case=case, keys=keys, attachments=attached, **form.cleaned_data)
 
     try:
         return _with_key(request, reference, act)
@@ -179,12 +180,12 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     """Rule: the case's committee decides with reasons; sanctions go through the org's services."""
     form = forms.DecisionForm(request.POST)
 
-    def act(member: Member, case: Case, case_key: bytes) -> None:
+    def act(member: Member, case: Case, keys: CaseKeys) -> None:
         if not form.is_valid():
             raise ValidationError(form.errors.as_text())
         data = form.cleaned_data
         orders = [services.SanctionOrder(data["sanctioned"], data["sanction"])] if data["sanction"] else []
-        services.case_decide(actor=member, case=case, case_key=case_key, text=data["text"], sanctions=orders)
+        services.case_decide(actor=member, case=case, keys=keys, text=data["text"], sanctions=orders)
 
     return _with_key(request, reference, act)
 
@@ -195,10 +196,10 @@ def recuse(request: HttpRequest, reference: str) -> HttpResponse:
     """Rule: a member of the case's committee declares a conflict; they lose the case's key at once."""
     form = forms.ReasonForm(request.POST)
 
-    def act(member: Member, case: Case, case_key: bytes) -> None:
+    def act(member: Member, case: Case, keys: CaseKeys) -> None:
         if not form.is_valid():
             raise ValidationError(_("Say what the conflict is."))
-        services.recusal_declare(actor=member, case=case, case_key=case_key, reason=form.cleaned_data["reason"])
+        services.recusal_declare(actor=member, case=case, keys=keys, reason=form.cleaned_data["reason"])
 
     response = _with_key(request, reference, act)
     if selectors.is_recused_by_reference(reference, cast(Member, request.user)):
@@ -212,10 +213,10 @@ def appeal(request: HttpRequest, reference: str) -> HttpResponse:
     """Rule: the case's committee records an appeal lodged by the member a decision sanctioned."""
     form = forms.MessageForm(request.POST)
 
-    def act(member: Member, case: Case, case_key: bytes) -> None:
+    def act(member: Member, case: Case, keys: CaseKeys) -> None:
         if not form.is_valid():
             raise ValidationError(_("Write the grounds of the appeal."))
-        services.appeal_lodge(case=case, case_key=case_key, text=form.cleaned_data["text"], actor=member)
+        services.appeal_lodge(case=case, keys=keys, text=form.cleaned_data["text"], actor=member)
 
     return _with_key(request, reference, act)
 
@@ -226,16 +227,16 @@ def appeal_decide(request: HttpRequest, reference: str) -> HttpResponse:
     """Rule: the appeal body the case was sealed to decides the appeal."""
     form = forms.AppealDecisionForm(request.POST)
 
-    def act(member: Member, case: Case, case_key: bytes) -> None:
+    def act(member: Member, case: Case, keys: CaseKeys) -> None:
         if not form.is_valid():
             raise ValidationError(_("Write the decision and its reasons."))
-        services.appeal_decide(actor=member, case=case, case_key=case_key, **form.cleaned_data)
+        services.appeal_decide(actor=member, case=case, keys=keys, **form.cleaned_data)
 
     return _with_key(request, reference, act)
 
 
-def download(*, actor: Member | str, case: Case, case_key: bytes, attachment: Attachment) -> StreamingHttpResponse:
-    opened, chunks = services.attachment_open(actor=actor, case=case, case_key=case_key, attachment=attachment)
+def download(*, actor: Member | str, case: Case, keys: CaseKeys, attachment: Attachment) -> StreamingHttpResponse:
+    opened, chunks = services.attachment_open(actor=actor, case=case, keys=keys, attachment=attachment)
     response = StreamingHttpResponse(chunks, content_type=opened.content_type or "application/octet-stream")
     response["Content-Disposition"] = "attachment"  # the name stays out of headers a proxy might log
     response["X-Content-Type-Options"] = "nosniff"
@@ -248,10 +249,10 @@ def file(request: HttpRequest, reference: str, attachment_id: int) -> HttpRespon
     """Rule: the case's committee downloads a file, decrypted as it streams; recorded."""
     case = access.access_case(request.user, reference)
     attachment = access.access_attachment(case, attachment_id)
-    case_key = _case_key(request, case)
-    if case_key is None:
+    keys = _case_keys(request, case)
+    if keys is None:
         return HttpResponseRedirect(reverse("cases:key") + f"?next={reverse('cases:case', args=[case.reference])}")
     return unlock.keep_private_key(
         request,
-        download(actor=request.user, case=case, case_key=case_key, attachment=attachment),  # type: ignore[arg-type]
+        download(actor=request.user, case=case, keys=keys, attachment=attachment),  # type: ignore[arg-type]
     )

@@ -30,9 +30,9 @@ def receipt(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         found = services.complainant_enter(receipt=form.cleaned_data["receipt"])
         if found is not None:
-            case, case_key = found
+            case, receipt_key = found
             response = HttpResponseRedirect(reverse("cases:mine"))
-            unlock.remember_case_key(response, unlock.ComplainantAccess(case.pk, case_key))
+            unlock.remember_case_key(response, unlock.ComplainantAccess(case.pk, receipt_key))
             return response
         form.add_error("receipt", _("No case has this receipt. Check the digits."))
     status = 422 if request.method == "POST" else 200
@@ -43,11 +43,11 @@ def receipt(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     """Rule: the complainant, by receipt; everyone else is sent to the receipt page."""
     try:
-        case, case_key = access.access_complainant_case(request)
+        case, keys = access.access_complainant_case(request)
     except Http404:  # no receipt held here: ask for it
         return HttpResponseRedirect(reverse("cases:receipt"))
-    services.case_key_share(case=case, case_key=case_key, actor="complainant")
-    opened = services.case_read_by_complainant(case=case, case_key=case_key)
+    services.case_key_share(case=case, keys=keys, actor="complainant")
+    opened = services.case_read_by_complainant(case=case, keys=keys)
     context = {"opened": opened, "case": case, "form": forms.MessageForm(), "appeal_form": forms.MessageForm()}
     return unlock.keep_case_key(request, render(request, "cases/mine.html", context))
 
@@ -63,14 +63,12 @@ def mine_message(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _mine_message(request: HttpRequest) -> HttpResponse:
-    case, case_key = access.access_complainant_case(request)
+    case, keys = access.access_complainant_case(request)
     form = forms.MessageForm(request.POST)
     attached = uploads.sealed_uploads(request)
     if form.is_valid() and not getattr(request, "case_uploads_refused", []):
         try:
-            services.complainant_message(
-                case=case, case_key=case_key, text=form.cleaned_data["text"], attachments=attached
-            )
+            services.complainant_message(case=case, keys=keys, text=form.cleaned_data["text"], attachments=attached)
         except ValidationError:
             for upload in attached:
                 upload.discard()
@@ -84,11 +82,11 @@ def _mine_message(request: HttpRequest) -> HttpResponse:
 @never_cache
 def mine_appeal(request: HttpRequest) -> HttpResponse:
     """Rule: the complainant, by receipt, appeals a decided case to the appeal body."""
-    case, case_key = access.access_complainant_case(request)
+    case, keys = access.access_complainant_case(request)
     form = forms.MessageForm(request.POST)
     if form.is_valid():
         try:
-            services.appeal_lodge(case=case, case_key=case_key, text=form.cleaned_data["text"])
+            services.appeal_lodge(case=case, keys=keys, text=form.cleaned_data["text"])
         except ValidationError as refused:
             messages.error(request, " ".join(refused.messages))
     return unlock.keep_case_key(request, HttpResponseRedirect(reverse("cases:mine")))
@@ -97,9 +95,9 @@ def mine_appeal(request: HttpRequest) -> HttpResponse:
 @never_cache
 def mine_file(request: HttpRequest, attachment_id: int) -> StreamingHttpResponse:
     """Rule: the complainant, by receipt, downloads the files they sent or were sent."""
-    case, case_key = access.access_complainant_case(request)
+    case, keys = access.access_complainant_case(request)
     attachment = access.access_complainant_attachment(case, attachment_id)
-    return download(actor="complainant", case=case, case_key=case_key, attachment=attachment)
+    return download(actor="complainant", case=case, keys=keys, attachment=attachment)
 
 
 @require_POST

@@ -5,6 +5,7 @@ two_factor (the second factor at login; import it as a module), and importing (t
 nothing: docs/import.md).
 """
 
+from rankandfile.org.services.departures import departure_handler_register, departures_record
 from rankandfile.org.services.importing import (
     ImportProblem,
     ImportReport,
@@ -46,6 +47,8 @@ __all__ = [
     "ImportReport",
     "api_token_create",
     "api_token_revoke",
+    "departure_handler_register",
+    "departures_record",
     "invitation_accept",
     "invitation_find",
     "member_for_api_token",

@@ -4,6 +4,11 @@ The file is read and checked by the pure parser (`org.domain.member_csv`); this 
 database: which units exist, which members already exist (matched by email), and the writes, in batches.
 A 100,000-row file makes a fixed handful of reads and a few hundred batched writes, never one query per row.
 
+A status the file changes is recorded as an officer's change is (`members.membership_ending_apply`): a membership
+made `lapsed` or `left` records its kind (`Membership.end_kind`: `lapsed`, `left_recorded`, which the member may
+contest) and the reason "recorded by a member import"; `active` ends neither a suspension nor an expulsion (the
+row is refused, as `membership_set_status` refuses it).
+
 An importer reaches only members of the units they manage: a row whose email belongs to anyone else (a member of
 another unit only, or an account with no membership) is refused as "not in your units", the same words whatever
 the reason, and that member is left untouched (issue 9; docs/import.md, "Who may import").
@@ -32,6 +37,12 @@ from rankandfile.org.access import require_capability, units_where
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS
 from rankandfile.org.domain.member_csv import MemberRow, Problem, parse_members
 from rankandfile.org.models import Member, Membership, Unit
+from rankandfile.org.services.members import (
+    ENDING_FIELDS,
+    OFFICER_END_KINDS,
+    membership_ending_apply,
+    officer_status_refusal,
+)
 
 BATCH_SIZE = 1000
 
@@ -136,6 +147,7 @@ def members_import(
                     "skip_bad_rows": skip_bad_rows,
                     "skipped": skipped,
                     **counts._asdict(),
+                    "ended": plan.ended,
                 },
             )
     except IntegrityError as error:
@@ -186,6 +198,11 @@ def _unusable_password() -> str:
 
 
 NOT_IN_YOUR_UNITS = "not_in_your_units"
+CASE_ENDING = "case_ending"
+
+
+def _exit_reason() -> str:
+    return _("recorded by a member import")
 
 
 def _members_in_reach(actor: Member, emails: list[str]) -> set[int]:
@@ -203,6 +220,10 @@ def _refused(row: MemberRow) -> ImportProblem:
     return ImportProblem(row.line, "email", NOT_IN_YOUR_UNITS, _("not in your units"))
 
 
+def _case_ending(row: MemberRow, reason: str) -> ImportProblem:
+    return ImportProblem(row.line, "status", CASE_ENDING, reason)
+
+
 class _Counts(NamedTuple):
     created: int
     updated: int
@@ -216,9 +237,14 @@ class _Plan:
     changed_members: list[Member] = field(default_factory=list)
     new_memberships: list[Membership] = field(default_factory=list)
     changed_memberships: list[Membership] = field(default_factory=list)
-    refused: tuple[ImportProblem, ...] = ()  # existing members outside the importer's units
+    refused: tuple[ImportProblem, ...] = ()  # existing members outside the importer's units, case endings
+    ended: dict[str, int] = field(default_factory=dict)  # memberships the import ended, by kind
     updated: int = 0
     unchanged: int = 0
+
+    def count_ending(self, kind: str) -> None:
+        if kind:
+            self.ended[kind] = self.ended.get(kind, 0) + 1
 
 
 def _plan(
@@ -238,7 +264,7 @@ def _plan(
         (m.member_id, m.unit_id): m
         for m in Membership.objects.filter(
             member__email__in=_emails_in(emails), unit_id__in={unit_ids[row.unit_path] for row in rows}
-        ).only("pk", "member_id", "unit_id", "status", "joined_on", "status_changed_on", "left_on")
+        ).only("pk", "member_id", "unit_id", "joined_on", *ENDING_FIELDS)
     }
     plan = _Plan()
     refused = []
@@ -262,14 +288,27 @@ def _plan(
             plan.new_member_rows.append(row)
             continue
         member_changed = _apply_member(member, row)
+        membership = memberships.get((member.pk, unit_ids[row.unit_path]))
+        if (
+            membership is not None
+            and row.status
+            and row.status != membership.status
+            and (refusal := officer_status_refusal(membership, row.status))
+        ):
+            refused.append(_case_ending(row, refusal))
+            continue
         if member_changed:
             plan.changed_members.append(member)
-        membership = memberships.get((member.pk, unit_ids[row.unit_path]))
         if membership is None:
-            plan.new_memberships.append(_new_membership(member.pk, unit_ids[row.unit_path], row, today))
+            membership = _new_membership(member.pk, unit_ids[row.unit_path], row, today)
+            plan.new_memberships.append(membership)
+            plan.count_ending(membership.end_kind)
             membership_changed = True
         else:
+            status_before = membership.status
             membership_changed = _apply_membership(membership, row, today)
+            if membership.status != status_before:
+                plan.count_ending(membership.end_kind)
             if membership_changed:
                 plan.changed_memberships.append(membership)
         if member_changed or membership_changed:
@@ -277,6 +316,8 @@ def _plan(
         else:
             plan.unchanged += 1
     plan.refused = tuple(refused)
+    for row in plan.new_member_rows:
+        plan.count_ending(OFFICER_END_KINDS[Membership.Status(row.status or Membership.Status.ACTIVE)])
     return plan
 
 
@@ -290,7 +331,7 @@ def _write(plan: _Plan, unit_ids: dict[str, int], today: dt.date) -> _Counts:
     ]
     Membership.objects.bulk_create(new_memberships, batch_size=BATCH_SIZE)
     _bulk_set(Member, ["full_name", "phone", "pronouns"], plan.changed_members)
-    _bulk_set(Membership, ["status", "joined_on", "status_changed_on", "left_on"], plan.changed_memberships)
+    _bulk_set(Membership, ["joined_on", *ENDING_FIELDS], plan.changed_memberships)
     return _Counts(created=len(plan.new_members), updated=plan.updated, unchanged=plan.unchanged)
 
 
@@ -339,24 +380,24 @@ def _apply_member(member: Member, row: MemberRow) -> bool:
 
 
 def _new_membership(member_id: int, unit_id: int, row: MemberRow, today: dt.date) -> Membership:
+    membership = Membership(member_id=member_id, unit_id=unit_id, joined_on=row.joined_on or today)
     status = row.status or Membership.Status.ACTIVE
-    return Membership(
-        member_id=member_id,
-        unit_id=unit_id,
-        status=status,
-        joined_on=row.joined_on or today,
-        status_changed_on=None if status == Membership.Status.ACTIVE else today,
-        left_on=today if status == Membership.Status.LEFT else None,
-    )
+    if status != Membership.Status.ACTIVE:  # joining as lapsed or left: an ending, with its kind
+        _apply_status(membership, status, today)
+    return membership
+
+
+def _apply_status(membership: Membership, status: str, today: dt.date) -> None:
+    kind = OFFICER_END_KINDS[Membership.Status(status)]
+    membership_ending_apply(membership, status=status, kind=kind, reason=_exit_reason() if kind else "", day=today)
 
 
 def _apply_membership(membership: Membership, row: MemberRow, today: dt.date) -> bool:
-    """Status and joining date only when the file gives them; a status change is dated the day of the import."""
+    """Status and joining date only when the file gives them; a status change is dated the day of the import and
+    records its kind, as an officer's change does."""
     changed = False
     if row.status and membership.status != row.status:
-        membership.status = row.status
-        membership.status_changed_on = today
-        membership.left_on = today if row.status == Membership.Status.LEFT else None
+        _apply_status(membership, row.status, today)
         changed = True
     if row.joined_on and membership.joined_on != row.joined_on:
         membership.joined_on = row.joined_on

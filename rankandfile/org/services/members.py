@@ -20,6 +20,7 @@ from rankandfile.live.auth import access_changed_on_commit
 from rankandfile.org.access import has_capability, require_capability
 from rankandfile.org.domain.capabilities import ACCOUNTABILITY_COMMITTEE, HEAR_APPEALS, MANAGE_MEMBERS
 from rankandfile.org.models import Invitation, Member, Membership, RoleTerm, Unit
+from rankandfile.org.services.departures import departures_record
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,27 @@ _OFFICER_STATUSES = {Membership.Status.ACTIVE, Membership.Status.LAPSED, Members
 _CASE_ENDINGS = {Membership.EndKind.SUSPENDED, Membership.EndKind.EXPELLED}
 
 
-def _end(membership: Membership, *, status: str, kind: str, reason: str, day: dt.date) -> None:
+# What an officer's status change records as the ending's kind (the member import applies the same rule).
+OFFICER_END_KINDS = {
+    Membership.Status.ACTIVE: "",
+    Membership.Status.LAPSED: Membership.EndKind.LAPSED,
+    Membership.Status.LEFT: Membership.EndKind.LEFT_RECORDED,
+}
+ENDING_FIELDS = ["status", "status_changed_on", "left_on", "exit_reason", "end_kind", "contested_at", "contest_text"]
+
+
+def officer_status_refusal(membership: Membership, status: str) -> str | None:
+    """Why an officer (or an officer's import) may not give the membership this status, or None. A suspension or
+    expulsion is changed by no officer: not to active, nor first to lapsed or left (which would turn the case's
+    ending into an officer's, and then open the way back to active)."""
+    if membership.end_kind in _CASE_ENDINGS:
+        return _("A suspension or expulsion ends only by a decision on appeal.")
+    return None
+
+
+def membership_ending_apply(membership: Membership, *, status: str, kind: str, reason: str, day: dt.date) -> None:
+    """Set the fields of a status change and its kind, unsaved: the one rule for `_end` and the member import,
+    which saves its rows in batches (ENDING_FIELDS)."""
     membership.status = status
     membership.status_changed_on = day
     membership.left_on = day if status == Membership.Status.LEFT else None
@@ -46,18 +67,12 @@ def _end(membership: Membership, *, status: str, kind: str, reason: str, day: dt
     membership.contest_text = ""
     if reason:
         membership.exit_reason = reason[:200]
+
+
+def _end(membership: Membership, *, status: str, kind: str, reason: str, day: dt.date) -> None:
+    membership_ending_apply(membership, status=status, kind=kind, reason=reason, day=day)
     membership.full_clean(exclude=["member", "unit"])
-    membership.save(
-        update_fields=[
-            "status",
-            "status_changed_on",
-            "left_on",
-            "exit_reason",
-            "end_kind",
-            "contested_at",
-            "contest_text",
-        ]
-    )
+    membership.save(update_fields=ENDING_FIELDS)
 
 
 def membership_set_status(
@@ -69,14 +84,10 @@ def membership_set_status(
         raise ValidationError({"status": _("Unknown status. Suspension and expulsion come only from a case decision.")})
     if status == Membership.Status.LEFT and not reason.strip():
         raise ValidationError({"reason": _("Say why: the member is told what was recorded and may contest it.")})
-    if status == Membership.Status.ACTIVE and membership.end_kind in _CASE_ENDINGS:
-        raise ValidationError({"status": _("A suspension or expulsion ends only by a decision on appeal.")})
+    if refusal := officer_status_refusal(membership, status):
+        raise ValidationError({"status": refusal})
     day = on or timezone.localdate()
-    kind = {
-        Membership.Status.ACTIVE: "",
-        Membership.Status.LAPSED: Membership.EndKind.LAPSED,
-        Membership.Status.LEFT: Membership.EndKind.LEFT_RECORDED,
-    }[Membership.Status(status)]
+    kind = OFFICER_END_KINDS[Membership.Status(status)]
     with transaction.atomic():
         _end(membership, status=status, kind=kind, reason=reason.strip(), day=day)
         record(
@@ -86,6 +97,7 @@ def membership_set_status(
             payload={"member": membership.member_id, "unit": membership.unit_id, "status": status, "kind": kind},
         )
         access_changed_on_commit(membership.member_id)  # open live sockets check their right to watch again
+        departures_record([membership.member_id])  # what apps above keep for role holders (case keys) ends too
         if kind == Membership.EndKind.LEFT_RECORDED:
             transaction.on_commit(lambda: _tell_member_of_recorded_exit(membership, reason.strip()))
     return membership
@@ -109,6 +121,7 @@ def membership_leave(
         )
         record("membership.leave", actor=member, obj=membership, payload={"unit": membership.unit_id})
         access_changed_on_commit(member.pk)
+        departures_record([member.pk])  # what apps above keep for role holders (case keys) ends too
     return membership
 
 
@@ -141,6 +154,7 @@ def membership_sanction(
         _end(membership, status=status, kind=kind, reason=reference, day=on or timezone.localdate())
         record("membership.sanction", actor=actor, obj=membership, payload={"kind": kind, "case": reference})
         access_changed_on_commit(membership.member_id)
+        departures_record([membership.member_id])  # what apps above keep for role holders (case keys) ends too
     return membership
 
 
@@ -172,6 +186,7 @@ def term_remove(*, actor: Member, term: RoleTerm, reference: str, on: dt.date | 
         term.save(update_fields=["ends_on", "ended_early_reason"])
         record("role.remove", actor=actor, obj=term, payload={"on": term.ends_on.isoformat(), "case": reference})
         access_changed_on_commit(term.holder_id)
+        departures_record([term.holder_id])  # what apps above keep for role holders (case keys) ends too
     return term
 
 

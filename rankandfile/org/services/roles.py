@@ -18,6 +18,7 @@ from rankandfile.org.access import require_capability
 from rankandfile.org.domain import roles as role_rules
 from rankandfile.org.domain.capabilities import MANAGE_ROLES, unknown_capabilities
 from rankandfile.org.models import Member, RoleTerm, RoleType, Unit
+from rankandfile.org.services.departures import departures_record
 
 
 # --- roles ----------------------------------------------------------------------------------------------
@@ -180,6 +181,7 @@ def term_end(*, actor: Member, term: RoleTerm, reason: str, on: dt.date | None =
         term.save(update_fields=["ends_on", "ended_early_reason"])
         record("role.end", actor=actor, obj=term, payload={"on": term.ends_on.isoformat(), "reason": reason})
         access_changed_on_commit(term.holder_id)  # open live sockets check their right to watch again
+        departures_record([term.holder_id])  # what apps above keep for role holders (case keys) ends too
     return term
 
 
@@ -200,4 +202,5 @@ def term_recall(*, term: RoleTerm, ballot_ref: int, reason: str, on: dt.date | N
         payload={"on": term.ends_on.isoformat(), "reason": reason, "ballot": ballot_ref, "holder": term.holder_id},
     )
     access_changed_on_commit(term.holder_id)
+    departures_record([term.holder_id])
     return term

@@ -17,6 +17,7 @@ from rankandfile.live.auth import access_changed_on_commit
 from rankandfile.org.access import require_capability
 from rankandfile.org.domain.capabilities import MANAGE_UNITS
 from rankandfile.org.models import Member, RoleTerm, Unit
+from rankandfile.org.services.departures import departures_record
 
 
 # --- units ----------------------------------------------------------------------------------------------
@@ -109,4 +110,5 @@ def unit_dissolve(*, actor: Member, unit: Unit, on: dt.date | None = None) -> Un
         record("unit.dissolve", actor=actor, obj=unit, payload={"on": day.isoformat(), "terms_ended": ended})
         for holder_id in holders:
             access_changed_on_commit(holder_id)  # open live sockets check their right to watch again
+        departures_record(holders)  # what apps above keep for role holders (case keys) ends too
     return unit

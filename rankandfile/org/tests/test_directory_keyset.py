@@ -105,3 +105,42 @@ def test_the_api_pages_by_member_and_letter(org: SmallOrg) -> None:
     assert len(first) == 50 and second[0]["full_name"] > first[-1]["full_name"]
     assert api.get(url, {"letter": "e"}).json()[0]["full_name"] == "Erin Committee"
     assert [e["member_id"] for e in api.get(url, {"page": 1}).json()] == [e["member_id"] for e in first]
+
+
+def test_a_deep_page_costs_the_same_however_many_units_the_subtree_has(
+    org: SmallOrg, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each member of the page is checked from their own memberships, never once per unit of the subtree (the plan
+    that made a deep national page cost ~300 ms at 1,000 units: docs/performance.md). Counted in SQLite's virtual
+    machine steps, which do not depend on the machine's load."""
+    from django.db import connection
+
+    from rankandfile.org.models import Unit
+
+    if connection.vendor != "sqlite":
+        pytest.skip("counts SQLite's virtual machine steps")
+    monkeypatch.setattr(selectors, "SORT_OUTRIGHT_UP_TO", 0)
+    crowd(org, 120)
+    anchor = selectors.directory_slice(org.national, per_page=30).next_after
+
+    def steps() -> int:
+        counted = [0]
+
+        def tick() -> int:
+            counted[0] += 1
+            return 0
+
+        connection.ensure_connection()
+        connection.connection.set_progress_handler(tick, 100)
+        try:
+            selectors.directory_slice(org.national, after=anchor, per_page=50)
+        finally:
+            connection.connection.set_progress_handler(None, 100)
+        return counted[0]
+
+    few = steps()
+    Unit.objects.bulk_create(
+        Unit(name=f"Branch {i}", slug=f"b{i}", kind="branch", parent=org.north, path=f"{org.north.path}/b{i}", depth=2)
+        for i in range(600)
+    )
+    assert steps() <= few * 1.2  # measured: 81 and 82 hundred steps; through the old subquery, 88 and 143

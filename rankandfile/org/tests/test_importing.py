@@ -261,3 +261,74 @@ def test_it_updates_members_of_the_importers_units_whatever_their_status(org: Sm
 def test_the_operator_still_updates_anyone(org: SmallOrg) -> None:
     report = members_import(actor=None, unit=org.leeds, file="email,full_name\ndave.secretary@example.org,Dave S\n")
     assert report.written and report.updated == 1
+
+
+# --- endings: a status the file changes records its kind, as an officer's change does (issue 11) ---
+def test_it_records_the_kind_of_each_ending_it_makes(org: SmallOrg) -> None:
+    # alice (Leeds, active) is recorded as having left; frank's lapsed Leeds membership is renewed; two new
+    # members join as lapsed and as left.
+    file = (
+        "email,full_name,status,unit\n"
+        "alice.member@example.org,Alice Member,left,\n"
+        "frank.former@example.org,Frank Former,active,\n"
+        "new.lapsed@example.org,New Lapsed,lapsed,\n"
+        "new.left@example.org,New Left,left,\n"
+    )
+    report = members_import(actor=org.bob, unit=org.leeds, file=file)
+    assert report.written
+    today = timezone.localdate()
+    alice = org.alice.memberships.get(unit=org.leeds)
+    assert (alice.status, alice.end_kind, alice.left_on, alice.exit_reason) == (
+        "left",
+        "left_recorded",
+        today,
+        "recorded by a member import",
+    )
+    assert org.frank.memberships.get(unit=org.leeds).end_kind == ""
+    kinds = dict(Membership.objects.filter(member__email__startswith="new.").values_list("member__email", "end_kind"))
+    assert kinds == {"new.lapsed@example.org": "lapsed", "new.left@example.org": "left_recorded"}
+    assert import_entries()[0].payload["ended"] == {"left_recorded": 2, "lapsed": 1}
+
+
+def test_a_member_recorded_as_left_by_an_import_may_contest_it(org: SmallOrg) -> None:
+    from rankandfile.org.services import membership_contest
+
+    members_import(actor=org.bob, unit=org.leeds, file="email,full_name,status\nalice.member@example.org,Alice,left\n")
+    membership = membership_contest(
+        member=org.alice, membership=org.alice.memberships.get(unit=org.leeds), text="I never left."
+    )
+    assert membership.contest_text == "I never left."
+
+
+def test_it_changes_no_suspension_or_expulsion(org: SmallOrg) -> None:
+    from rankandfile.org.services import membership_sanction
+
+    leeds = org.alice.memberships.get(unit=org.leeds)
+    membership_sanction(actor=org.erin, membership=leeds, kind="expelled", reference="C-AAAA-BBBB")
+    for status in ("active", "lapsed"):
+        report = members_import(
+            actor=org.bob, unit=org.leeds, file=f"email,full_name,status\nalice.member@example.org,Alice,{status}\n"
+        )
+        assert not report.written
+        assert [(p.column, p.code) for p in report.problems] == [("status", "case_ending")]
+    leeds.refresh_from_db()
+    assert (leeds.status, leeds.end_kind) == ("left", "expelled")
+    # The same status as now changes nothing, and is no problem.
+    report = members_import(
+        actor=org.bob, unit=org.leeds, file="email,full_name,status\nalice.member@example.org,Alice Member,left\n"
+    )
+    assert report.written and report.unchanged == 1
+
+
+def test_it_ends_10000_memberships_with_their_kind_in_a_bounded_number_of_queries(
+    org: SmallOrg, django_assert_max_num_queries: Any
+) -> None:
+    members_import(actor=org.carol, unit=org.north, file=generated_csv(10_000))
+    left = ["email,full_name,status,unit"] + [
+        f"m{i}@example.org,Member {i},left,{('leeds', 'york')[i % 2]}" for i in range(10_000)
+    ]
+    with django_assert_max_num_queries(40):
+        report = members_import(actor=org.carol, unit=org.north, file="\n".join(left) + "\n")
+    assert report.updated == 10_000
+    kinds = Membership.objects.filter(member__email__startswith="m", unit__in=[org.leeds, org.york])
+    assert set(kinds.values_list("end_kind", flat=True)) == {"left_recorded"}

@@ -230,7 +230,9 @@ def test_only_the_committee_sanctions_and_only_an_appeal_reinstates(org: SmallOr
     )
     m = membership(org.alice, org)
     assert (m.status, m.end_kind, m.exit_reason) == ("left", "expelled", "C-AAAA-BBBB")
-    with pytest.raises(ValidationError):  # an officer cannot quietly undo it either
-        services.membership_set_status(actor=org.dave, membership=m, status="active")
+    for status in ("active", "lapsed", "left"):  # an officer cannot quietly undo it, nor first turn it into a lapse
+        with pytest.raises(ValidationError):
+            services.membership_set_status(actor=org.dave, membership=m, status=status, reason="Tidying up")
+    assert membership(org.alice, org).end_kind == "expelled"
     services.membership_reinstate(actor=org.erin, membership=m, reference="C-AAAA-BBBB")
     assert membership(org.alice, org).status == "active"
