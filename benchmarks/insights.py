@@ -1,13 +1,15 @@
 """Insights benchmark (issue 13): the simulator's rate, and the insights pages on a large simulated organization.
 
     python benchmarks/insights.py [--members 100000] [--months 60] [--requests 40] [--db sqlite|postgres]
+                                  [--pg-database rankandfile_bench_insights]
 
-Builds a throwaway database (a temporary SQLite file, or `rankandfile_bench_insights` on the PostgreSQL server at
-127.0.0.1:5432), migrates it, and runs the culture simulator through the services for `--months` months of a
-unit of `--members` members (`rankandfile.insights.simulator.run.simulate`): its rate is members × months per
-second. Then it precomputes the figures (`insights.services.snapshots_refresh_stale`, timed) and requests, logged
-in as an ordinary member with Django's test client, the unit's insights page, the national body's, the comparison
-page, the CSV and the API: server time p50/p95 (ms) and SQL queries per request.
+Builds a throwaway database (a temporary SQLite file, or `--pg-database` on the PostgreSQL server at 127.0.0.1:5432,
+dropped before and after: give each concurrent run a name of its own), migrates it, and runs the culture simulator
+through the services for `--months` months of a unit of `--members` members
+(`rankandfile.insights.simulator.run.simulate`): its rate is members × months per second. Then it precomputes the
+figures (`insights.services.snapshots_refresh_stale`, timed) and requests, logged in as an ordinary member with
+Django's test client, the unit's insights page, the national body's, the comparison page, the CSV and the API:
+server time p50/p95 (ms) and SQL queries per request. The load average is printed with the figures.
 
 Targets of the issue: insights pages p95 ≤ 300 ms and ≤ 15 queries at 100,000 members and five simulated years.
 It prints a table, PASS/FAIL per target, and a final line of JSON with every figure.
@@ -39,11 +41,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--attendance", type=int, default=40)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--pg-database", default="rankandfile_bench_insights")
     args = parser.parse_args()
     if args.db == "postgres" and not postgres_available():
         print("insights: PostgreSQL is not reachable on 127.0.0.1:5432")
         return 2
-    with throwaway_database(args.db, "rankandfile_bench_insights") as url:
+    with throwaway_database(args.db, args.pg_database) as url:
         os.environ["DATABASE_URL"] = url
         os.environ.pop("REDIS_URL", None)
         return run(args)
@@ -68,14 +71,20 @@ def run(args: argparse.Namespace) -> int:
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
-    print(f"insights: {args.members} members, {args.months} months ({args.db})", flush=True)
+    print(f"insights: {args.members} members, {args.months} months ({args.db}), load {_load()}", flush=True)
+    cpu = time.process_time()
     start = dt.date.today().replace(day=1) - dt.timedelta(days=int(args.months * 30.44) + 31)
     result = simulate(
         members=args.members, months=args.months, seed=1, rules="open", unit_path="bench/north/branch",
         start=start.replace(day=1), attendance=args.attendance,
     )  # fmt: skip
     rate = args.members * args.months / result.seconds
-    print(f"  simulated in {result.seconds:.1f} s: {rate:,.0f} member-months/s", flush=True)
+    simulate_cpu = time.process_time() - cpu
+    print(
+        f"  simulated in {result.seconds:.1f} s ({simulate_cpu:.1f} s of this process's CPU): {rate:,.0f} "
+        f"member-months/s; load {_load()}",
+        flush=True,
+    )
     began = time.perf_counter()
     refreshed = services.snapshots_refresh_stale()
     refresh_seconds = time.perf_counter() - began
@@ -128,13 +137,19 @@ def run(args: argparse.Namespace) -> int:
         "members": args.members,
         "months": args.months,
         "simulate_seconds": round(result.seconds, 1),
+        "simulate_cpu_seconds": round(simulate_cpu, 1),
         "member_months_per_second": round(rate, 1),
         "refresh_seconds": round(refresh_seconds, 2),
         "pages": figures,
+        "load_average": _load(),
         "pass": all(checks.values()),
     }
     print(json.dumps(summary))
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":
