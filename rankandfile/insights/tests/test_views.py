@@ -57,6 +57,22 @@ def test_the_unit_page_reads_one_precomputed_row(simulated: Simulation) -> None:
     assert sum("insights_snapshot" in q["sql"] for q in queries.captured_queries) == 1
 
 
+def test_the_comparison_shows_each_units_headline_from_its_precomputed_row(simulated: Simulation) -> None:
+    from rankandfile.insights import pages, selectors
+    from rankandfile.insights.models import Snapshot
+
+    services.snapshot_refresh(unit=simulated.unit)
+    whole = Snapshot.objects.get(unit=simulated.unit).figures
+    row = pages.comparison_row(selectors.comparison([simulated.unit])[simulated.unit.pk])
+    assert row == pages.comparison_row(whole) and row["floor"] != "–"  # only the keys it shows left the database
+    client = member_client(plain_member(simulated))
+    client.get(reverse("insights:index"))
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("insights:index")).content.decode()
+    assert row["floor"] in body and row["gini"] in body
+    assert sum("insights_snapshot" in q["sql"] for q in queries.captured_queries) == 1
+
+
 def test_the_csv_has_every_section_and_safe_cells(simulated: Simulation) -> None:
     services.snapshot_refresh(unit=simulated.unit)
     response = member_client(plain_member(simulated)).get(reverse("insights:unit_csv", args=[simulated.unit.pk]))
