@@ -260,9 +260,18 @@ def snapshot_figures(unit: Unit) -> dict[str, Any] | None:
     return Snapshot.objects.filter(unit=unit).values_list("figures", flat=True).first()
 
 
+COMPARED = ("floor", "pile_ons", "retention__gap_12m", "roles__gini")
+
+
 def comparison(units: list[Unit]) -> dict[int, dict[str, Any]]:
-    """Each unit's precomputed figures, for the comparison table (one query; units never refreshed are left out)."""
-    return dict(Snapshot.objects.filter(unit__in=units).values_list("unit_id", "figures"))
+    """The parts of each unit's precomputed figures the comparison table shows (one query; units never refreshed
+    are left out). Only those keys leave the database: a unit's whole figures (every meeting, the survival curves,
+    the surveys) grow with its years, and the table has a row for every unit."""
+    rows = Snapshot.objects.filter(unit__in=units).values_list("unit_id", *(f"figures__{key}" for key in COMPARED))
+    out: dict[int, dict[str, Any]] = {}
+    for unit_id, floor, pile_ons, gap, gini in rows:
+        out[unit_id] = {"floor": floor, "pile_ons": pile_ons, "retention": {"gap_12m": gap}, "roles": {"gini": gini}}
+    return out
 
 
 def my_figures(member: Member) -> dict[str, Any]:

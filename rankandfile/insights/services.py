@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rankandfile import mail
 from rankandfile.audit.services import record
 from rankandfile.ballots import services as ballots
 from rankandfile.ballots.domain import kinds
@@ -114,7 +115,7 @@ def exit_survey_offer(*, membership: Membership, send: bool = True) -> tuple[Exi
         invitation = ExitInvitation(membership=membership, token_hash=hashed)
         invitation.full_clean(exclude=["membership"])
         invitation.save()
-    if send and membership.member.email:
+    if send and membership.member.email and not mail.is_muted():
         link = settings.SITE_URL.rstrip("/") + reverse("insights:exit_survey", args=[raw])
         transaction.on_commit(
             lambda: send_mail(

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core import signing
@@ -32,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rankandfile import mail
 from rankandfile.notifications import kinds, selectors
 from rankandfile.notifications.domain.delivery import Delivery, delivery_for, is_listed, last_digest_moment
 from rankandfile.notifications.models import Notification, Preference
@@ -42,7 +41,9 @@ log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "rankandfile.notifications.unsubscribe"
 DIGEST = "digest"  # the unsubscribe token's "kind" for the daily digest as a whole
 BATCH = 1000
-_muted: ContextVar[bool] = ContextVar("notifications_muted", default=False)
+# Raise no notification (and send no email) inside: loading the demo's years of history is not news to anyone.
+# The one switch lives with the shared tools, so that the apps below notifications obey it too.
+muted = mail.muted
 
 
 # --- raising a notification ----------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def notify_on_commit(*, kind: str, object_id: int, event: str = "", recipients: 
     `recipients` (member ids) when the caller knows them (a nominee, an author); else the kind says who.
     """
     kinds.get(kind)  # an unknown kind is a programming error: fail in the caller's tests, not in the worker
-    if _muted.get():
+    if mail.is_muted():
         return
     members = list(recipients) if recipients is not None else None
 
@@ -62,16 +63,6 @@ def notify_on_commit(*, kind: str, object_id: int, event: str = "", recipients: 
         tasks.fan_out(kind, object_id, event, members)
 
     transaction.on_commit(queue)
-
-
-@contextmanager
-def muted() -> Iterator[None]:
-    """Raise no notification inside: loading the demo's years of history is not news to anyone."""
-    token = _muted.set(True)
-    try:
-        yield
-    finally:
-        _muted.reset(token)
 
 
 def notification_fan_out(*, kind: str, object_id: int, event: str = "", recipients: Iterable[int] | None = None) -> int:

@@ -65,6 +65,14 @@ def test_it_takes_the_members_of_the_units_inside(org: Any) -> None:
     assert ballot.eligible_count == 6  # alice, bob, erin (Leeds), carol, dave, otto (York)
 
 
+def test_it_puts_a_member_of_two_units_inside_on_the_roll_once(org: Any) -> None:
+    # The roll is copied inside the database (INSERT ... SELECT): the join through memberships must stay distinct.
+    Membership.objects.create(member=org.alice, unit=org.york, joined_on=timezone.localdate() - LATER * 10)
+    ballot = open_now(org, draft_ballot(org, unit=org.north))
+    assert ballot.eligible_count == 6
+    assert EligibleVoter.objects.filter(ballot=ballot, member=org.alice).count() == 1
+
+
 def test_it_needs_manage_ballots(org: Any) -> None:
     with pytest.raises(PermissionDenied):
         services.ballot_open(actor=org.bob, ballot=draft_ballot(org), closes_at=timezone.now() + LATER)

@@ -171,6 +171,19 @@ def test_a_membership_that_ends_rotates_at_once(org: SmallOrg, committee: tuple[
     assert not SealedKey.objects.filter(member=cora).exists()
 
 
+def test_a_membership_ended_by_a_member_import_rotates_at_once(org: SmallOrg, committee: tuple[Member, Member]) -> None:
+    _erin, cora = committee
+    case = file_case(org).case
+    org_services.members_import(
+        actor=org.dave,
+        unit=org.national,
+        file=f"email,full_name,status,unit\n{cora.email},{cora.full_name},left,{org.york.path}\n",
+    )
+    case.refresh_from_db()
+    assert (case.key_generation, rotations(case)) == (2, 1)
+    assert not SealedKey.objects.filter(member=cora).exists()
+
+
 def test_a_recusal_rotates_the_case_it_concerns_only(org: SmallOrg, committee: tuple[Member, Member]) -> None:
     erin, cora = committee
     case, other = file_case(org).case, file_case(org, text="Another.").case

@@ -95,6 +95,23 @@ class TestASimulatedUnit:
             "counter_proposals_signed",
         }
 
+    def test_the_comparison_shows_each_units_headline_from_its_precomputed_row(
+        self, simulated_shared: Simulation
+    ) -> None:
+        from rankandfile.insights import pages, selectors
+        from rankandfile.insights.models import Snapshot
+
+        services.snapshot_refresh(unit=simulated_shared.unit)
+        whole = Snapshot.objects.get(unit=simulated_shared.unit).figures
+        row = pages.comparison_row(selectors.comparison([simulated_shared.unit])[simulated_shared.unit.pk])
+        assert row == pages.comparison_row(whole) and row["floor"] != "–"  # only the keys it shows left the database
+        client = member_client(plain_member(simulated_shared))
+        client.get(reverse("insights:index"))
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(reverse("insights:index")).content.decode()
+        assert row["floor"] in body and row["gini"] in body
+        assert sum("insights_snapshot" in q["sql"] for q in queries.captured_queries) == 1
+
 
 def test_a_lapsed_member_and_a_stranger_are_kept_out(org: SmallOrg) -> None:
     url = reverse("insights:unit", args=[org.leeds.pk])

@@ -37,6 +37,7 @@ from rankandfile.org.access import require_capability, units_where
 from rankandfile.org.domain.capabilities import MANAGE_MEMBERS
 from rankandfile.org.domain.member_csv import MemberRow, Problem, parse_members
 from rankandfile.org.models import Member, Membership, Unit
+from rankandfile.org.services.departures import departures_record
 from rankandfile.org.services.members import (
     ENDING_FIELDS,
     OFFICER_END_KINDS,
@@ -332,6 +333,8 @@ def _write(plan: _Plan, unit_ids: dict[str, int], today: dt.date) -> _Counts:
     Membership.objects.bulk_create(new_memberships, batch_size=BATCH_SIZE)
     _bulk_set(Member, ["full_name", "phone", "pronouns"], plan.changed_members)
     _bulk_set(Membership, ["joined_on", *ENDING_FIELDS], plan.changed_memberships)
+    # An ending here ends what apps above keep for role holders (case keys), as an officer's change does.
+    departures_record(m.member_id for m in plan.changed_memberships if m.status != Membership.Status.ACTIVE)
     return _Counts(created=len(plan.new_members), updated=plan.updated, unchanged=plan.unchanged)
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rankandfile import mail
 from rankandfile.audit.services import record
 from rankandfile.live.auth import access_changed_on_commit
 from rankandfile.org.access import has_capability, require_capability
@@ -98,7 +99,7 @@ def membership_set_status(
         )
         access_changed_on_commit(membership.member_id)  # open live sockets check their right to watch again
         departures_record([membership.member_id])  # what apps above keep for role holders (case keys) ends too
-        if kind == Membership.EndKind.LEFT_RECORDED:
+        if kind == Membership.EndKind.LEFT_RECORDED and not mail.is_muted():  # a simulated past tells nobody
             transaction.on_commit(lambda: _tell_member_of_recorded_exit(membership, reason.strip()))
     return membership
 

@@ -11,6 +11,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from rankandfile import mail
 from rankandfile.audit.models import AuditEntry
 from rankandfile.audit.selectors import verify_chain
 from rankandfile.org import services
@@ -203,6 +204,18 @@ def test_a_recorded_leaving_carries_its_kind_tells_the_member_and_can_be_contest
     m.refresh_from_db()
     assert m.contested_at is not None and "still here" in m.contest_text
     assert AuditEntry.objects.filter(action="membership.contest", actor_id=org.alice.pk).exists()
+
+
+def test_a_leaving_recorded_in_a_muted_past_tells_nobody(
+    org: SmallOrg, mailoutbox: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The simulator records exits of its simulated past through this service: they are history, not news.
+    with django_capture_on_commit_callbacks(execute=True), mail.muted():
+        services.membership_set_status(
+            actor=org.bob, membership=membership(org.alice, org), status="left", reason="Moved away."
+        )
+    assert membership(org.alice, org).end_kind == "left_recorded"
+    assert mailoutbox == []
 
 
 def test_a_member_leaves_by_their_own_action(org: SmallOrg) -> None:

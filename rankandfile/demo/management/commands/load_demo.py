@@ -17,6 +17,7 @@ from rankandfile.demo.organization import (
 )
 from rankandfile.demo.recall import load_recalls
 from rankandfile.demo.second_factor import enrol_demo_logins
+from rankandfile.insights import services as insights
 from rankandfile.notifications import services as notifications
 
 
@@ -32,6 +33,9 @@ class Command(BaseCommand):
                 activity_created = load_activity()
                 demo_cases = load_cases()
                 bulletin_created = load_bulletin()
+                # The memberships the demo's past ended are offered the exit survey now, silently: otherwise the
+                # worker's first hourly offer, as `make demo` starts it, would email every one of them.
+                insights.exit_surveys_offer_due()
         except DemoConflict as conflict:
             raise CommandError(str(conflict)) from conflict
         counts = demo_counts() if activity_created else result.counts
