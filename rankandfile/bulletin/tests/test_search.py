@@ -90,3 +90,19 @@ def test_it_pages_through_results(org: SmallOrg, library: dict) -> None:
 def test_it_lists_an_author_s_documents_newest_first_without_words(org: SmallOrg, library: dict) -> None:
     assert ids("", Filters(author_id=org.bob.pk)) == [library["fund"].pk]
     assert ids("") == []
+
+
+def test_it_ranks_only_the_newest_matches_and_says_when_more_match(org: SmallOrg, library: dict) -> None:
+    period = library["period"]
+    newer = [published(org, period, org.bob, title=f"Note {n}", text="A word on the strike.") for n in range(2)]
+    capped = documents_search("strike", candidates=2)
+    assert {hit.document.pk for hit in capped.hits} == {d.pk for d in newer}  # "Rent strike now" is older
+    assert capped.is_capped and not capped.has_next
+    assert documents_search("strike", candidates=3).is_capped  # four match
+    every = documents_search("strike", candidates=4)
+    assert not every.is_capped
+    assert every.hits[0].document.pk == library["rent"].pk  # all four ranked: the title match first
+    # A filter applies before the cap: the older matches are reached by narrowing the search.
+    narrowed = documents_search("strike", Filters(author_id=org.alice.pk), candidates=2)
+    assert [hit.document.pk for hit in narrowed.hits] == [library["rent"].pk]
+    assert not narrowed.is_capped
