@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from rankandfile.bulletin import services
@@ -106,3 +107,13 @@ def test_it_ranks_only_the_newest_matches_and_says_when_more_match(org: SmallOrg
     narrowed = documents_search("strike", Filters(author_id=org.alice.pk), candidates=2)
     assert [hit.document.pk for hit in narrowed.hits] == [library["rent"].pk]
     assert not narrowed.is_capped
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage options (migration 0004)")
+def test_it_keeps_the_table_narrow_and_the_pending_list_short_on_postgresql(db: None) -> None:
+    with connection.cursor() as cursor:
+        names = ["bulletin_document", "bulletin_document_search"]
+        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)", [names])
+        options = dict(cursor.fetchall())
+    assert "toast_tuple_target=128" in options["bulletin_document"]
+    assert "gin_pending_list_limit=512" in options["bulletin_document_search"]
