@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import itertools
 import json
 import os
@@ -34,11 +35,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from _harness import HOST as PG_HOST
-from _harness import PG_PORT, ROOT, cpu_seconds, percentile, postgres_available, say, throwaway_database
+from _harness import PG_ADMIN_URL, PG_PORT, ROOT, cpu_seconds, percentile, postgres_available, say, throwaway_database
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -209,7 +211,8 @@ def seed(n_documents: int, rng: random.Random) -> dict[str, Any]:
             say(f"{made:,} documents ({words_total / made:,.0f} words on average), {rate:,.0f} a second")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # what autovacuum does soon after a bulk load
+            # What autovacuum does soon after a bulk load: statistics, and the GIN index's pending list merged.
+            cursor.execute("VACUUM ANALYZE")
     return {
         "viewer_id": members[-1].pk,
         "period_ids": [p.pk for p in periods],
@@ -259,9 +262,46 @@ def measure(client: Any, urls: list[str]) -> dict[str, Any]:
     }
 
 
+@contextlib.contextmanager
+def kept_database(kind: str) -> Iterator[str]:
+    """`--keep` (development): the same database from run to run, seeded once (a 50,000-document seed takes 7 to
+    20 minutes); migrations added since are applied to it. Never dropped here: `--db X` without `--keep` does."""
+    if kind == "sqlite":
+        folder = Path(tempfile.gettempdir()) / f"{PG_BENCH_DB}-kept"
+        folder.mkdir(exist_ok=True)
+        yield f"sqlite:///{folder / f'{PG_BENCH_DB}.sqlite3'}"
+        return
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_BENCH_DB]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{PG_BENCH_DB}"'.encode())
+    yield f"postgres://postgres@{PG_HOST}:{PG_PORT}/{PG_BENCH_DB}"
+
+
+def seeded_before(n_documents: int) -> dict[str, Any] | None:
+    """What `seed` returned, read back from a kept database holding exactly `n_documents` (else None)."""
+    from django.db.models import Avg
+
+    from rankandfile.bulletin.models import Document, Issue, Period
+    from rankandfile.org.models import Member
+
+    if Document.objects.count() != n_documents:
+        return None
+    return {
+        "viewer_id": Member.objects.order_by("-pk").values_list("pk", flat=True)[0],
+        "period_ids": list(Period.objects.order_by("pk").values_list("pk", flat=True)),
+        "issue_ids": list(
+            Issue.objects.filter(documents__isnull=False).distinct().order_by("pk").values_list("pk", flat=True)
+        ),
+        "words_average": round(Document.objects.aggregate(a=Avg("word_count"))["a"]),
+    }
+
+
 def run_child(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(20261206)
-    with throwaway_database(args.db, PG_BENCH_DB) as url:
+    database = kept_database(args.db) if args.keep else throwaway_database(args.db, PG_BENCH_DB)
+    with database as url:
         os.environ["DATABASE_URL"] = url
         os.environ["DJANGO_SETTINGS_MODULE"] = "rankandfile.settings"
         os.environ["DEBUG"] = "0"
@@ -286,9 +326,17 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         call_command("migrate", verbosity=0, interactive=False)
         phases["migrate"] = round(time.perf_counter() - start, 1)
         start = time.perf_counter()
-        seeded = seed(args.documents, rng)
-        phases["seed"] = round(time.perf_counter() - start, 1)
-        say(f"seeded {args.documents:,} documents in {phases['seed']:.0f} s")
+        kept = seeded_before(args.documents) if args.keep else None
+        if kept is None:
+            if args.keep:
+                call_command("flush", verbosity=0, interactive=False)
+            seeded = seed(args.documents, rng)
+            phases["seed"] = round(time.perf_counter() - start, 1)
+            say(f"seeded {args.documents:,} documents in {phases['seed']:.0f} s")
+        else:
+            seeded = kept
+            say(f"kept database: {args.documents:,} documents seeded before")
+        rng = random.Random(20261207)  # the requests: the same whether the database was seeded now or before
 
         client = Client()
         client.force_login(Member.objects.get(pk=seeded["viewer_id"]))
@@ -305,10 +353,10 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
             import cProfile
             import pstats
 
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU time: the machine is shared
             profiler.runcall(measure, client, search_urls[:20])
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU time: the machine is shared
             profiler.runcall(measure, client, issue_urls[:10])
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(20)
         start = time.perf_counter()
@@ -334,9 +382,9 @@ def run_child(args: argparse.Namespace) -> dict[str, Any]:
         return result
 
 
-def spawn(db: str, documents: int, requests: int) -> dict[str, Any]:
+def spawn(db: str, documents: int, requests: int, *, keep: bool = False, profile: bool = False) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--db", db, "--documents", str(documents),
-               "--requests", str(requests)]  # fmt: skip
+               "--requests", str(requests)] + ["--keep"] * keep + ["--profile"] * profile  # fmt: skip
     print(f"\n[{db}] {documents:,} documents", flush=True)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     result: dict[str, Any] | None = None
@@ -358,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true", help="print where the time goes (development)")
+    parser.add_argument(
+        "--keep", action="store_true", help="seed once and keep the database for the next run (development)"
+    )
     args = parser.parse_args(argv)
     if args.child:
         print(RESULT_PREFIX + json.dumps(run_child(args)), flush=True)
@@ -371,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"PostgreSQL does not answer at {PG_HOST}:{PG_PORT}.", file=sys.stderr)
         return 2
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    runs = {db: spawn(db, args.documents, args.requests) for db in databases}
+    runs = {db: spawn(db, args.documents, args.requests, keep=args.keep, profile=args.profile) for db in databases}
 
     print(
         f"\n{'database':<10} {'search p50':>11} {'search p95':>11} {'issue p50':>10} {'issue p95':>10} {'queries':>8}"

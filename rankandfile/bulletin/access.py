@@ -24,44 +24,44 @@ from rankandfile.org.domain.capabilities import MANAGE_BULLETIN
 from rankandfile.org.models import Unit
 
 
-def access_period(member: Any, period_id: int, *, for_manage: bool = False) -> Period:
+def access_period(member: Any, period_id: int, *, for_write: bool = False) -> Period:
+    """To read it, or for_write: to set it up and schedule its issues (`manage_bulletin` in its unit, else 403)."""
     require_member(member)
     period = selectors.period_by_id(period_id)
     if period is None:
         raise Http404("No such period.")
-    if for_manage:
+    if for_write:
         require_capability(member, period.unit, MANAGE_BULLETIN)
     return period
 
 
-def access_issue(member: Any, issue_id: int, *, for_manage: bool = False) -> Issue:
+def access_issue(member: Any, issue_id: int, *, for_write: bool = False) -> Issue:
+    """To read it, or for_write: to fill and publish it (`manage_bulletin` in the period's unit, else 403)."""
     require_member(member)
     issue = selectors.issue_by_id(issue_id)
     if issue is None:
         raise Http404("No such issue.")
-    if for_manage:
+    if for_write:
         require_capability(member, issue.period.unit, MANAGE_BULLETIN)
     return issue
 
 
-def access_document(member: Any, document_id: int) -> Document:
+def access_document(member: Any, document_id: int, *, for_write: bool = False) -> Document:
+    """To read it (a draft only its author), or for_write: the author's own actions (edit, submit, withdraw,
+    propose, appeal), where anyone else gets 403. Moderation is `access_document_to_moderate`."""
     require_member(member)
     document = selectors.document_by_id(document_id)
     if document is None:
         raise Http404("No such document.")
     if document.status == Document.Status.DRAFT and document.author_id != member.pk:
         raise Http404("No such document.")
-    return document
-
-
-def access_own_document(member: Any, document_id: int) -> Document:
-    document = access_document(member, document_id)
-    if document.author_id != member.pk:
+    if for_write and document.author_id != member.pk:
         raise PermissionDenied(_("Only the document's author may do this."))
     return document
 
 
 def access_document_to_moderate(member: Any, document_id: int) -> Document:
+    """A moderator's actions (hide, place in an issue): `manage_bulletin` in the period's unit, else 403."""
     document = access_document(member, document_id)
     require_capability(member, document.period.unit, MANAGE_BULLETIN)
     return document

@@ -115,7 +115,7 @@ def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
 
 @router.get("/bulletin/search", response={200: list[HitOut], **ERRORS})
 def search_documents(request: HttpRequest, params: Query[SearchIn]) -> list[dict[str, Any]]:
-    """Published documents matching every word of `q`, best first, 20 to a page."""
+    """Published documents matching every word of `q`, best first among the newest 1,000 matches, 20 to a page."""
     require_member(request.user)
     filters = search.Filters(period_id=params.period, author_id=params.author, caucus_id=params.caucus)
     results = search.documents_search(params.q, filters, page=params.page)

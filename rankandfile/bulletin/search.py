@@ -1,9 +1,15 @@
 """Full-text search of published documents: one selector over PostgreSQL full-text search and SQLite FTS5.
 
-`documents_search` hides the difference (migrations 0002 and 0003 build the columns, index and FTS table). It
-ranks with the engine's own measure (PostgreSQL `ts_rank` over the title and the opening of the text, migration
-0003 says why; SQLite FTS5 `bm25`, title ten times the text), ties newest first, pages through the ranked ids, and
-only then asks for the highlighted snippets of the page's documents.
+`documents_search` hides the difference (migrations 0002 and 0003 build the columns, index and FTS table). In two
+steps, in one statement:
+1. the candidates: the newest CANDIDATES documents (by id: the order they were written in) that match every word
+   and the filters, read from the index (the GIN index of `search`; the FTS5 index in descending rowid order);
+2. the ranking of those candidates only, with the engine's own measure (PostgreSQL `ts_rank` over the title and
+   the opening of the text, migration 0003 says why; SQLite FTS5 `bm25`, title ten times the text), ties newest
+   first; then the page of ranked ids, and only then the highlighted snippets of the page's documents.
+Ranking every match made a word found in half of 50,000 documents cost seconds (benchmarks/bulletin.py); with the
+cap, a search costs at most CANDIDATES rankings. A search with more matches says so (`Results.is_capped`): older
+matches are reached by adding a word or a filter (period, author, caucus, dates), which the cap then applies to.
 Hidden documents are not searched: their text is not public.
 """
 
@@ -13,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -29,6 +35,7 @@ from rankandfile.bulletin.domain.search import (
 from rankandfile.bulletin.models import Document
 
 PAGE_SIZE = 20
+CANDIDATES = 1000  # the most a search ranks: the newest matches (docs/bulletin.md, "Search")
 SNIPPET_WORDS = 30
 WINDOW_BEFORE, WINDOW_CHARS = 300, 1200
 
@@ -73,6 +80,8 @@ class Results:
     hits: list[Hit]
     page: int
     has_next: bool
+    is_capped: bool = False  # more documents match than were ranked: the newest `candidates` were
+    candidates: int = CANDIDATES
 
 
 def _where(filters: Filters) -> tuple[list[str], list[Any]]:
@@ -91,9 +100,11 @@ def _where(filters: Filters) -> tuple[list[str], list[Any]]:
     return clauses, params
 
 
-def documents_search(query: str, filters: Filters | None = None, *, page: int = 1) -> Results:
-    """Published, shown documents matching every word of `query`, best first, PAGE_SIZE to a page (without words,
-    the filtered documents newest first)."""
+def documents_search(
+    query: str, filters: Filters | None = None, *, page: int = 1, candidates: int = CANDIDATES
+) -> Results:
+    """Published, shown documents matching every word of `query`, best first among the newest `candidates`
+    matches, PAGE_SIZE to a page (without words, the filtered documents newest first)."""
     filters = filters or Filters()
     terms = query_terms(query)
     page = max(1, page)
@@ -101,7 +112,9 @@ def documents_search(query: str, filters: Filters | None = None, *, page: int = 
         if filters == Filters():
             return Results(query, terms, [], page, has_next=False)
         return _newest(query, filters, page)
-    ranked = _ranked_ids(terms, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1)
+    ranked, matched = _ranked_ids(
+        terms, filters, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1, candidates=candidates
+    )
     has_next = len(ranked) > PAGE_SIZE
     ranked = ranked[:PAGE_SIZE]
     snippets = _snippets(terms, [pk for pk, _rank in ranked])
@@ -115,7 +128,7 @@ def documents_search(query: str, filters: Filters | None = None, *, page: int = 
         for pk, rank in ranked
         if pk in documents and pk in snippets
     ]
-    return Results(query, terms, hits, page, has_next)
+    return Results(query, terms, hits, page, has_next, is_capped=matched > candidates, candidates=candidates)
 
 
 def _newest(query: str, filters: Filters, page: int) -> Results:
@@ -144,32 +157,39 @@ def _newest(query: str, filters: Filters, page: int) -> Results:
     return Results(query, [], hits, page, has_next=len(rows) > PAGE_SIZE)
 
 
-def _ranked_ids(terms: list[str], filters: Filters, *, offset: int, limit: int) -> list[tuple[int, float]]:
+def _ranked_ids(
+    terms: list[str], filters: Filters, *, offset: int, limit: int, candidates: int
+) -> tuple[list[tuple[int, float]], int]:
+    """The page of (id, rank) among the newest `candidates` matches, and how many matched (up to candidates + 1:
+    one more than were ranked says there are more)."""
     clauses, params = _where(filters)
+    # The inner query reads one candidate more than it ranks, to tell "exactly the cap" from "more than the cap".
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT d.id, ts_rank(d.search_head, q) AS rank "  # noqa: S608  (constant clauses; every value is a bound parameter)
-            "FROM bulletin_document d, plainto_tsquery('english', %s) q "
-            f"WHERE d.search @@ q AND {' AND '.join(clauses)} "
-            "ORDER BY rank DESC, d.published_at DESC, d.id DESC LIMIT %s OFFSET %s"
+            "SELECT c.id, ts_rank(c.search_head, c.q) AS rank, c.n FROM ("  # noqa: S608  (constant clauses; every value is a bound parameter)
+            "SELECT d.id, d.published_at, d.search_head, q, row_number() OVER (ORDER BY d.id DESC) AS at, "
+            "count(*) OVER () AS n FROM ("
+            "SELECT d.id, d.published_at, d.search_head FROM bulletin_document d, plainto_tsquery('english', %s) q "
+            f"WHERE d.search @@ q AND {' AND '.join(clauses)} ORDER BY d.id DESC LIMIT %s) d, "
+            "plainto_tsquery('english', %s) q) c "
+            "WHERE c.at <= %s ORDER BY rank DESC, c.published_at DESC, c.id DESC LIMIT %s OFFSET %s"
         )
-        args = [tsquery_text(terms), *params, limit, offset]
+        args = [tsquery_text(terms), *params, candidates + 1, tsquery_text(terms), candidates, limit, offset]
     else:
         sql = (
-            "SELECT d.id, -bm25(bulletin_document_fts, 10.0, 1.0) AS rank "  # noqa: S608  (constant clauses; every value is a bound parameter)
-            "FROM bulletin_document_fts JOIN bulletin_document d ON d.id = bulletin_document_fts.rowid "
+            "SELECT id, rank, n FROM (SELECT id, rank, published_at, "  # noqa: S608  (constant clauses; every value is a bound parameter)
+            "row_number() OVER (ORDER BY id DESC) AS at, count(*) OVER () AS n FROM ("
+            "SELECT f.rowid AS id, -bm25(bulletin_document_fts, 10.0, 1.0) AS rank, d.published_at "
+            "FROM bulletin_document_fts f JOIN bulletin_document d ON d.id = f.rowid "
             f"WHERE bulletin_document_fts MATCH %s AND {' AND '.join(clauses)} "
-            "ORDER BY rank DESC, d.published_at DESC, d.id DESC LIMIT %s OFFSET %s"
+            "ORDER BY f.rowid DESC LIMIT %s)) "
+            "WHERE at <= %s ORDER BY rank DESC, published_at DESC, id DESC LIMIT %s OFFSET %s"
         )
-        args = [fts5_match(terms), *params, limit, offset]
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # For a word in a large share of documents the planner prefers reading the table to the GIN index; it
-            # cannot see that `search @@` then decompresses every document's whole vector (0.16 s at 5,000
-            # documents against 0.04 s through the index). The index it is, for this statement only.
-            cursor.execute("SET LOCAL enable_seqscan = off")
+        args = [fts5_match(terms), *params, candidates + 1, candidates, limit, offset]
+    with connection.cursor() as cursor:
         cursor.execute(sql, args)
-        return [(int(pk), float(rank)) for pk, rank in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return [(int(pk), float(rank)) for pk, rank, _n in rows], (int(rows[0][2]) if rows else 0)
 
 
 def _snippets(terms: list[str], ids: list[int]) -> dict[int, tuple[str, str]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rankandfile.bulletin.domain import rules
@@ -75,16 +76,21 @@ def unpublished_issues(period: Period) -> QuerySet[Issue]:
 
 
 def _listed(queryset: QuerySet[Document]) -> QuerySet[Document]:
-    """What a list of documents shows: author, caucus, who hid it, co-signers, what each responds to."""
+    """What a list of documents shows: author, caucus, who hid it, co-signers, what each responds to.
+
+    The co-signers are counted in a subquery, not by a join and GROUP BY: grouping made the database carry every
+    selected column, the texts included, through the grouping (SQLite groups by all of them)."""
+    cosigners = CoSignature.objects.filter(document=OuterRef("pk")).order_by().values("document").annotate(n=Count("*"))
     return (
         queryset.select_related("author", "caucus", "hidden_by")
-        .annotate(n_cosigners=Count("cosignatures", distinct=True))
+        .annotate(n_cosigners=Coalesce(Subquery(cosigners.values("n")), 0))
         .prefetch_related(Prefetch("responds_to", queryset=Document.objects.only("id", "title", "author_id")))
     )
 
 
 def documents_of_issue(issue: Issue) -> QuerySet[Document]:
-    return _listed(Document.objects.filter(issue=issue)).order_by("submitted_at", "id")
+    """In full (the HTML, not the Markdown source): an issue page shows every document."""
+    return _listed(Document.objects.filter(issue=issue)).defer("text").order_by("submitted_at", "id")
 
 
 def documents_awaiting_issue(period: Period) -> QuerySet[Document]:

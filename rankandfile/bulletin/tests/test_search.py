@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from rankandfile.bulletin import services
@@ -90,3 +91,29 @@ def test_it_pages_through_results(org: SmallOrg, library: dict) -> None:
 def test_it_lists_an_author_s_documents_newest_first_without_words(org: SmallOrg, library: dict) -> None:
     assert ids("", Filters(author_id=org.bob.pk)) == [library["fund"].pk]
     assert ids("") == []
+
+
+def test_it_ranks_only_the_newest_matches_and_says_when_more_match(org: SmallOrg, library: dict) -> None:
+    period = library["period"]
+    newer = [published(org, period, org.bob, title=f"Note {n}", text="A word on the strike.") for n in range(2)]
+    capped = documents_search("strike", candidates=2)
+    assert {hit.document.pk for hit in capped.hits} == {d.pk for d in newer}  # "Rent strike now" is older
+    assert capped.is_capped and not capped.has_next
+    assert documents_search("strike", candidates=3).is_capped  # four match
+    every = documents_search("strike", candidates=4)
+    assert not every.is_capped
+    assert every.hits[0].document.pk == library["rent"].pk  # all four ranked: the title match first
+    # A filter applies before the cap: the older matches are reached by narrowing the search.
+    narrowed = documents_search("strike", Filters(author_id=org.alice.pk), candidates=2)
+    assert [hit.document.pk for hit in narrowed.hits] == [library["rent"].pk]
+    assert not narrowed.is_capped
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage options (migration 0004)")
+def test_it_keeps_the_table_narrow_and_the_pending_list_short_on_postgresql(db: None) -> None:
+    with connection.cursor() as cursor:
+        names = ["bulletin_document", "bulletin_document_search"]
+        cursor.execute("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(%s)", [names])
+        options = dict(cursor.fetchall())
+    assert "toast_tuple_target=128" in options["bulletin_document"]
+    assert "gin_pending_list_limit=512" in options["bulletin_document_search"]

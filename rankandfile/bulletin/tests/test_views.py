@@ -1,12 +1,14 @@
 from typing import Any
 
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rankandfile.bulletin import services
 from rankandfile.bulletin.feeds import feed_key
+from rankandfile.bulletin.search import Results
 from rankandfile.bulletin.tests.helpers import an_issue, leeds_period, published, submitted
 from rankandfile.testing import SmallOrg, log_in
 
@@ -136,3 +138,10 @@ def test_it_shows_the_documents_behind_a_proposal_on_its_ballot(org: SmallOrg) -
     ballot = draft_ballot(org, kind="question", method="yes-no", proposal=proposal, title="Adopt?")
     page = client_for(org.dave).get(reverse("ballots:detail", args=[ballot.pk])).content
     assert b"Discussion documents behind it" in page and document.title.encode() in page
+
+
+def test_the_search_page_says_when_more_documents_match_than_were_ranked(org: SmallOrg) -> None:
+    capped = Results("strike", ["strike"], [], 1, has_next=False, is_capped=True, candidates=1000)
+    assert "More than 1000 documents match every word" in render_to_string("bulletin/search.html", {"results": capped})
+    shown = Results("strike", ["strike"], [], 1, has_next=False)
+    assert "More than" not in render_to_string("bulletin/search.html", {"results": shown})

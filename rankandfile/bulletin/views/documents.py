@@ -87,7 +87,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
 @login_required
 def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
     """Rule: the author, until publication. Every revision is kept with its diff."""
-    document = access.access_own_document(request.user, document_id)
+    document = access.access_document(request.user, document_id, for_write=True)
     form = EditForm(request.POST or None, initial={"title": document.title, "text": document.text})
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +122,7 @@ def revision_detail(request: HttpRequest, document_id: int, number: int) -> Http
 @require_POST
 def document_submit(request: HttpRequest, document_id: int) -> HttpResponse:
     """Rule: the author, before the period's deadline (a reply: within its days, and it is published at once)."""
-    document = access.access_own_document(request.user, document_id)
+    document = access.access_document(request.user, document_id, for_write=True)
     done = _("Published as your reply.") if document.is_reply else _("Submitted: members can read and co-sign it.")
     return act(request, document, partial(services.document_submit, actor=member(request), document=document), done)
 
@@ -131,7 +131,7 @@ def document_submit(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 def document_withdraw(request: HttpRequest, document_id: int) -> HttpResponse:
     """Rule: the author, until publication."""
-    document = access.access_own_document(request.user, document_id)
+    document = access.access_document(request.user, document_id, for_write=True)
     action = partial(services.document_withdraw, actor=member(request), document=document)
     return act(request, document, action, _("Withdrawn."))
 
@@ -160,7 +160,7 @@ def document_place(request: HttpRequest, document_id: int) -> HttpResponse:
     """Rule: `manage_bulletin` in the period's unit. `issue` = an unpublished issue's id, or empty to take out."""
     document = access.access_document_to_moderate(request.user, document_id)
     raw = request.POST.get("issue", "")
-    issue = access.access_issue(request.user, int(raw), for_manage=True) if raw.isdigit() else None
+    issue = access.access_issue(request.user, int(raw), for_write=True) if raw.isdigit() else None
     action = partial(services.document_place, actor=member(request), document=document, issue=issue)
     return act(request, document, action, _("Placed in issue %d.") % issue.number if issue else _("Taken out."))
 
@@ -169,7 +169,7 @@ def document_place(request: HttpRequest, document_id: int) -> HttpResponse:
 @require_POST
 def document_propose(request: HttpRequest, document_id: int) -> HttpResponse:
     """Rule: the author of a published document: it becomes a draft proposal of the period's unit."""
-    document = access.access_own_document(request.user, document_id)
+    document = access.access_document(request.user, document_id, for_write=True)
     try:
         proposal = services.document_propose(actor=member(request), document=document)
     except ValidationError as error:

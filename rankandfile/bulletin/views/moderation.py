@@ -36,7 +36,7 @@ def document_hide(request: HttpRequest, document_id: int) -> HttpResponse:
 @login_required
 def document_appeal(request: HttpRequest, document_id: int) -> HttpResponse:
     """Rule: the author of a hidden document."""
-    document = access.access_own_document(request.user, document_id)
+    document = access.access_document(request.user, document_id, for_write=True)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -54,7 +54,7 @@ def period_create(request: HttpRequest, unit_id: int) -> HttpResponse:
 @login_required
 def period_edit(request: HttpRequest, period_id: int) -> HttpResponse:
     """Rule: `manage_bulletin` in the period's unit. Every change is in the audit log."""
-    period = access.access_period(request.user, period_id, for_manage=True)
+    period = access.access_period(request.user, period_id, for_write=True)
     initial = {name: getattr(period, name) for name in services.periods.PERIOD_FIELDS}
     form = PeriodForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -92,7 +92,7 @@ def period_detail(request: HttpRequest, period_id: int) -> HttpResponse:
 @login_required
 def issue_create(request: HttpRequest, period_id: int) -> HttpResponse:
     """Rule: `manage_bulletin` in the period's unit. The next number on the schedule."""
-    period = access.access_period(request.user, period_id, for_manage=True)
+    period = access.access_period(request.user, period_id, for_write=True)
     form = IssueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +131,7 @@ def issue_print(request: HttpRequest, issue_id: int) -> HttpResponse:
 @require_POST
 def issue_publish(request: HttpRequest, issue_id: int) -> HttpResponse:
     """Rule: `manage_bulletin` in the period's unit; publishes now rather than on its date."""
-    issue = access.access_issue(request.user, issue_id, for_manage=True)
+    issue = access.access_issue(request.user, issue_id, for_write=True)
     action = partial(services.issue_publish, actor=member(request), issue=issue)
     return act(request, issue, action, _("Issue %d published.") % issue.number)
 

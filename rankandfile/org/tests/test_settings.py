@@ -66,6 +66,7 @@ def test_it_sets_sqlite_up_for_concurrent_writers(tmp_path: Path) -> None:
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert "busy_timeout" in config["OPTIONS"]["init_command"]
+    assert "mmap_size" in config["OPTIONS"]["init_command"]  # a large database read through the OS cache
     assert config["CONN_MAX_AGE"] == 0
 
 
