@@ -326,6 +326,10 @@ class LiveMeetingInTheBrowserTest(ChannelsLiveServerTestCase):
         assert sizes["sh"] <= sizes["ch"] and sizes["sw"] <= sizes["cw"], sizes  # no scrolling
         last = rows.nth(11).bounding_box()
         assert last is not None and last["y"] + last["height"] <= 1080
+        waiting = projector.locator("#meeting-queue .queue-more")  # the count, on the screen too
+        expect(waiting).to_have_text("12 waiting")
+        count_box = waiting.bounding_box()
+        assert count_box is not None and count_box["y"] + count_box["height"] <= 1080
         assert not self.csp_errors(), self.csp_errors()
         assert not self.problems, self.problems
 
