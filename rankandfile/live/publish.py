@@ -12,7 +12,9 @@ only asks the server's event loop for a frame, without waiting; the loop sends a
 `coalesce_seconds`, rendered *after* the request was made, so the last change of a burst is always in a frame.
 The server's loop is known to a request's code through a context variable that `ServerLoop` sets around the
 application: asgiref carries context variables into the threads that run synchronous code. Outside a server
-(commands, tests, the threaded test server) there is no loop to ask, and the frame goes out at once.
+(commands, tests, the threaded test server) there is no loop to ask, and the frame goes out at once: from
+the committing thread, or from a worker thread when the committing thread runs an event loop of its own
+(Playwright's sync API in a browser test), where asgiref cannot wait for a coroutine.
 """
 
 from __future__ import annotations
