@@ -90,9 +90,9 @@ def server_env(database_url: str, db: str, static_root: str) -> dict[str, str]:
         "RANKANDFILE_PLAIN_STATIC": "1",
         "PYTHONPATH": str(ROOT),
     }
-    env.pop("REDIS_URL", None)
+    redis_url = env.pop("REDIS_URL", None) or REDIS_URL
     if db == "postgres" and answers(6379):
-        env["REDIS_URL"] = REDIS_URL  # production: live counts go through Redis pub/sub between the workers
+        env["REDIS_URL"] = redis_url  # production: live counts go through Redis pub/sub between the workers
     return env
 
 
@@ -341,7 +341,7 @@ COMMIT;
 """
 
 
-def pgbench(ballot: int, member_ids: list[int], seconds: int = 8) -> float | None:
+def pgbench(ballot: int, member_ids: list[int], db_name: str, seconds: int = 8) -> float | None:
     """Transactions per second of the bare cast transaction (8 clients, 2 threads). Members repeat, so the
     participation insert takes ON CONFLICT DO NOTHING; the unique index is still checked, as in the app."""
     if shutil.which("pgbench") is None:
@@ -351,7 +351,7 @@ def pgbench(ballot: int, member_ids: list[int], seconds: int = 8) -> float | Non
     try:
         command = ["pgbench", "-n", "-h", HOST, "-p", str(PG_PORT), "-U", "postgres", "-c", "8", "-j", "2"]
         command += ["-T", str(seconds), "-D", f"ballot={ballot}", "-D", f"mmin={min(member_ids)}"]
-        command += ["-D", f"mmax={max(member_ids)}", "-f", script.name, PG_BENCH_DB]
+        command += ["-D", f"mmax={max(member_ids)}", "-f", script.name, db_name]
         completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
     finally:
         Path(script.name).unlink(missing_ok=True)
@@ -374,13 +374,13 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
             *os.getloadavg()
         )
     )
-    with throwaway_database(args.db, PG_BENCH_DB) as database_url, tempfile.TemporaryDirectory() as static_root:
+    with throwaway_database(args.db, args.db_name) as database_url, tempfile.TemporaryDirectory() as static_root:
         env = server_env(database_url, args.db, static_root)
         say("live counts through " + ("Redis pub/sub" if "REDIS_URL" in env else "the in-memory channel layer"))
         started = time.perf_counter()
         seeded = run_child(env, "seed", str(args.voters), timeout=600)
         say(f"seeded {args.voters} members, their sessions and 3 open ballots in {time.perf_counter() - started:.1f} s")
-        pgbench_tps = pgbench(seeded["pgbench"], seeded["member_ids"]) if args.db == "postgres" else None
+        pgbench_tps = pgbench(seeded["pgbench"], seeded["member_ids"], args.db_name) if args.db == "postgres" else None
         if pgbench_tps is not None:
             say(f"pgbench, the bare cast transaction: {pgbench_tps:.0f} tps")
         with server(env, workers) as port:
@@ -389,7 +389,7 @@ def run(args: argparse.Namespace) -> tuple[dict[str, Any], list[str]]:
                 f"burst: {burst_load.acknowledged} acknowledged in {burst_load.elapsed_s:.1f} s, "
                 f"statuses {dict(sorted(burst_load.statuses.items()))}"
             )
-            database = PG_BENCH_DB if args.db == "postgres" else None
+            database = args.db_name if args.db == "postgres" else None
             before = (cpu_seconds(group=server_group[0]), cpu_seconds(database=database) if database else 0.0)
             client_before = time.process_time()
             capacity_load = run_load(capacity(port, seeded["capacity"], seeded["sessions"], args.concurrency, seed=2))
@@ -490,6 +490,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres", help="database (postgres)")
     parser.add_argument("--burst", type=float, default=10.0, help="seconds over which the voters arrive (10)")
     parser.add_argument("--concurrency", type=int, default=64, help="phones at a time for the capacity run (64)")
+    parser.add_argument("--db-name", default=PG_BENCH_DB, help=f"throwaway PostgreSQL database ({PG_BENCH_DB})")
     parser.add_argument("--child", nargs=2, metavar=("TASK", "ARG"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 

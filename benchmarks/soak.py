@@ -315,7 +315,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     print(f"=== soak: {args.minutes} min, {args.phones} phones, 3 ballots of {args.voters}, {args.db}, "
           f"{workers} uvicorn worker(s)", flush=True)  # fmt: skip
     say("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    with tempfile.TemporaryDirectory() as folder, throwaway_database(args.db, DB_NAME) as database_url:
+    with tempfile.TemporaryDirectory() as folder, throwaway_database(args.db, args.db_name) as database_url:
         env = server_env(database_url, args.db, folder)
         started = time.perf_counter()
         completed = subprocess.run(
@@ -363,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--chair-every", type=float, default=3.0, help="seconds between the chair's actions (3)")
     parser.add_argument("--vote-window", type=float, default=60.0, help="seconds over which a ballot is cast (60)")
+    parser.add_argument("--db-name", default=DB_NAME, help=f"throwaway PostgreSQL database ({DB_NAME})")
     parser.add_argument("--child-seed", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_seed:

@@ -40,6 +40,7 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, ResolverMatch, get_urlconf, resolve
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.html import escape
 from django.utils.module_loading import import_string
@@ -165,22 +166,18 @@ def _table(model: Any) -> str:
     return str(model._meta.db_table)
 
 
-# What the checks need, read without a lock: the ballot's state and whether the member is on its roll.
-# Parameters: member, ballot. (Positional: psycopg reorders named ones on every call.)
-STATE_SQL = (
-    f"SELECT b.status, b.closes_at, b.opened_at, "  # noqa: S608
-    f"EXISTS (SELECT 1 FROM {_table(EligibleVoter)} r WHERE r.ballot_id = b.id AND r.member_id = %s) "
-    f"FROM {_table(Ballot)} b WHERE b.id = %s"
-)
 # The cast: two statements in one transaction, so that no statement carries both the member and the marks (a
 # server that logs statements with their parameters would otherwise log a vote beside its voter; docs/deploy.md).
 # The first takes the ballot row under the cast's shared lock (casting._lock_open_ballot: a close waits for it),
-# only while it is in the state the checks saw, and records the participation; no row when the state changed
-# meanwhile, and the unique participation refuses a second cast. The lock holds to the commit, so the paper
-# follows into a ballot still open. Parameters: ballot, status, closing time, participation id, member.
+# only while the ballot is open, not past its closing time, opened when the paper this process keeps was read,
+# and the member on its roll, and records the participation; no row otherwise, and the unique participation
+# refuses a second cast. The lock holds to the commit, so the paper follows into a ballot still open.
+# Parameters: ballot, the open status, opening time, now, member (the roll), participation id, member.
 PARTICIPATION_SQL = (
-    f"WITH ballot AS (SELECT id FROM {_table(Ballot)} WHERE id = %s AND status = %s "  # noqa: S608
-    f"AND closes_at IS NOT DISTINCT FROM %s FOR KEY SHARE) "
+    f"WITH ballot AS (SELECT b.id FROM {_table(Ballot)} b WHERE b.id = %s AND b.status = %s "  # noqa: S608
+    f"AND b.opened_at = %s AND (b.closes_at IS NULL OR b.closes_at > %s) "
+    f"AND EXISTS (SELECT 1 FROM {_table(EligibleVoter)} r WHERE r.ballot_id = b.id AND r.member_id = %s) "
+    f"FOR KEY SHARE OF b) "
     f"INSERT INTO {_table(Participation)} ({', '.join(PARTICIPATION_COLUMNS)}) SELECT %s, id, %s FROM ballot"
 )
 # Parameters: paper id, ballot, content, receipt.
@@ -322,26 +319,24 @@ class CastDoor:
         return Cast(request, paper, opened_at, content, session_key)
 
     async def _write(self, cast: Cast, member_id: int, receipt: str) -> None:
-        """Roll and ballot state, then both rows in one transaction; or Refused, nothing written."""
+        """Both rows in one transaction, or Refused with nothing written. The checks are in the participation's
+        statement, and both statements go in one round trip (psycopg's pipeline), the commit in a second: a cast
+        holds a connection of the door's few for two round trips, where it held it for five."""
         pool = await self._connection_pool()
         ballot_id = cast.paper.ballot.pk
+        opened, now = Ballot.Status.OPEN.value, timezone.now()
+        participation = [ballot_id, opened, cast.opened_at, now, member_id, Participation._meta.pk.default(), member_id]
+        paper = [CastBallot._meta.pk.default(), ballot_id, Jsonb(cast.content), receipt]
         async with pool.connection() as conn:
-            state = await (await conn.execute(STATE_SQL, [member_id, ballot_id])).fetchone()
-            if state is None:
-                raise Refused  # no such ballot any more
-            status, closes_at, opened_at, on_roll = state
-            if not on_roll or opened_at != cast.opened_at:
-                raise Refused  # off the roll, or no longer the paper this process keeps
-            if services.cast_refusal_for(status, closes_at):
-                raise Refused  # not open (Django says why)
-            participation = [ballot_id, status, closes_at, Participation._meta.pk.default(), member_id]
-            paper = [CastBallot._meta.pk.default(), ballot_id, Jsonb(cast.content), receipt]
             try:
-                async with conn.transaction():
+                async with conn.pipeline() as pipeline, conn.transaction():
                     written = await conn.execute(PARTICIPATION_SQL, participation)
-                    if written.rowcount != 1:
-                        raise Refused  # the ballot closed meanwhile: nothing is written (rolled back)
                     await conn.execute(PAPER_SQL, paper)
+                    await pipeline.sync()
+                    if written.rowcount != 1:
+                        # Not open, past its closing time, opened again since this process read the paper, or the
+                        # voter off the roll: rolled back, and Django says why.
+                        raise Refused
             except psycopg.errors.UniqueViolation:
                 raise Refused from None  # already voted: Django says so
 

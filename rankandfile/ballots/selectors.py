@@ -236,9 +236,17 @@ def counting_options(ballot: Ballot) -> dict[str, Any]:
     return options
 
 
-def box_document(ballot: Ballot) -> dict[str, Any]:
-    """The anonymized ballot box as the JSON document of docs/counting.md (format rankandfile-ballot-box, v1)."""
-    papers = [{"receipt": paper.receipt, **paper.content} for paper in box(ballot).only("content", "receipt")]
+# A paper as the export writes it: its content and receipt, in the order of the paper's random id.
+BoxPaper = tuple[dict[str, Any], str]
+
+
+def box_document(ballot: Ballot, papers: Sequence[BoxPaper] | None = None) -> dict[str, Any]:
+    """The anonymized ballot box as the JSON document of docs/counting.md (format rankandfile-ballot-box, v1).
+
+    `papers`, the box's (content, receipt) pairs in the order of their ids, when the caller holds them (the close,
+    which has just written them): else they are read."""
+    if papers is None:
+        papers = list(box(ballot).values_list("content", "receipt"))
     return {
         "format": BALLOT_BOX_FORMAT,
         "version": 1,
@@ -247,17 +255,16 @@ def box_document(ballot: Ballot) -> dict[str, Any]:
         "seats": ballot.seats,
         "candidates": option_labels(ballot),
         "options": counting_options(ballot),
-        "ballots": papers,
+        "ballots": [{"receipt": receipt, **content} for content, receipt in papers],
     }
 
 
-def box_bytes(ballot: Ballot) -> bytes:
+def box_bytes(ballot: Ballot, papers: Sequence[BoxPaper] | None = None) -> bytes:
     """The exact bytes published for download (one ballot per line), whose SHA-256 the audit chain records."""
-    document = box_document(ballot)
-    papers = document.pop("ballots")
+    document = box_document(ballot, papers)
+    lines = ",\n".join("  " + json.dumps(p, ensure_ascii=False, sort_keys=True) for p in document.pop("ballots"))
     head = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
-    lines = ",\n".join("  " + json.dumps(p, ensure_ascii=False, sort_keys=True) for p in papers)
-    body = head[:-1] + (', "ballots": [\n' + lines + "\n]}\n" if papers else ', "ballots": []}\n')
+    body = head[:-1] + (', "ballots": [\n' + lines + "\n]}\n" if lines else ', "ballots": []}\n')
     return body.encode()
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
+import operator
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -78,33 +81,57 @@ def _lock_open_box(ballot_id: int) -> None:
         cursor.execute("SET LOCAL lock_timeout = DEFAULT")
 
 
-def _publish_box(ballot: Ballot) -> int:
-    """Move the ballot's papers into the published box in a random order and leave no copy in the open box."""
+def _publish_box(ballot: Ballot) -> list[selectors.BoxPaper]:
+    """Move the ballot's papers into the published box in a random order and leave no copy in the open box.
+
+    Returns the published papers as the export lists them (in the order of their new ids), for the box's bytes."""
     papers = list(CastBallot.objects.filter(ballot=ballot).values_list("content", "receipt"))
     random.SystemRandom().shuffle(papers)
-    PublishedBallot.objects.bulk_create(
-        (PublishedBallot(ballot=ballot, content=content, receipt=receipt) for content, receipt in papers),
-        batch_size=1000,
-    )
+    new_id = PublishedBallot._meta.pk.default  # uuid4: a fresh random id for each paper
+    published = [(new_id(), content, receipt) for content, receipt in papers]
     if connection.vendor == "postgresql":
-        others = list(CastBallot.objects.exclude(ballot=ballot).order_by("id").values_list(*PAPER_FIELDS))
-        with connection.cursor() as cursor:
-            # TRUNCATE refuses while this transaction has deferred foreign-key checks pending on the table (papers
-            # cast in the same transaction: tests, scripts): run those checks now, then defer them again.
-            table = CastBallot._meta.db_table
-            cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [table])
-            keys = ", ".join(connection.ops.quote_name(row[0]) for row in cursor.fetchall())
-            cursor.execute(f"SET CONSTRAINTS {keys} IMMEDIATE")
-            cursor.execute(f"TRUNCATE {table}")
-            cursor.execute(f"SET CONSTRAINTS {keys} DEFERRED")
-        CastBallot.objects.bulk_create(
-            (CastBallot(**dict(zip(PAPER_FIELDS, row, strict=True))) for row in others), batch_size=1000
-        )
+        rows = ((pk, ballot.pk, json.dumps(content), receipt) for pk, content, receipt in published)
+        _copy_rows(PublishedBallot._meta.db_table, rows)
+        _empty_open_box(ballot)
     else:
+        PublishedBallot.objects.bulk_create(
+            (PublishedBallot(id=pk, ballot=ballot, content=c, receipt=r) for pk, c, r in published), batch_size=1000
+        )
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
         CastBallot.objects.filter(ballot=ballot).delete()
-    return len(papers)
+    published.sort(key=operator.itemgetter(0))
+    return [(content, receipt) for _pk, content, receipt in published]
+
+
+def _copy_rows(table: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """PostgreSQL: write rows of (id, ballot_id, content as JSON text, receipt) with one COPY, in their order."""
+    with connection.cursor() as cursor:
+        statement = f"COPY {connection.ops.quote_name(table)} ({', '.join(PAPER_FIELDS)}) FROM STDIN"
+        with cursor.cursor.copy(statement) as copy:  # psycopg's own cursor, in Django's connection and transaction
+            for row in rows:
+                copy.write_row(row)
+
+
+def _empty_open_box(ballot: Ballot) -> None:
+    """PostgreSQL: TRUNCATE the open box, then write back the papers of the other open ballots in the order of
+    their random ids. They are read as text and written back with one COPY, never as model instances: after a
+    busy day there may be tens of thousands (built and saved through the ORM, they took most of a close's time)."""
+    table = connection.ops.quote_name(CastBallot._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, ballot_id, content::text, receipt FROM {table} WHERE ballot_id <> %s ORDER BY id",  # noqa: S608
+            [ballot.pk],
+        )
+        others = cursor.fetchall()
+        # TRUNCATE refuses while this transaction has deferred foreign-key checks pending on the table (papers
+        # cast in the same transaction: tests, scripts): run those checks now, then defer them again.
+        cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'", [table])
+        keys = ", ".join(connection.ops.quote_name(row[0]) for row in cursor.fetchall())
+        cursor.execute(f"SET CONSTRAINTS {keys} IMMEDIATE")
+        cursor.execute(f"TRUNCATE {table}")
+        cursor.execute(f"SET CONSTRAINTS {keys} DEFERRED")
+    _copy_rows(CastBallot._meta.db_table, others)
 
 
 PAPER_FIELDS = ("id", "ballot_id", "content", "receipt")
@@ -162,14 +189,15 @@ def ballot_close(*, actor: Member | None, ballot: Ballot) -> Ballot:
                 )
             )
         cast = Participation.objects.filter(ballot=ballot).count()
-        papers = _publish_box(ballot)
+        box = _publish_box(ballot)
+        papers = len(box)
         if papers != cast:  # cannot happen while casts are atomic; refuse to publish a box that does not add up
             raise ValidationError(
                 _("The box holds %(papers)d ballots for %(cast)d voters.") % {"papers": papers, "cast": cast}
             )
         ballot.status, ballot.closed_at, ballot.cast_count = Ballot.Status.CLOSED, now, cast
         ballot.seed = secrets.token_hex(8)
-        published = selectors.box_bytes(ballot)
+        published = selectors.box_bytes(ballot, box)
         try:
             result = ballot_count(ballot, published) if cast else None
         except (counting.CountError, counting.InputError) as error:

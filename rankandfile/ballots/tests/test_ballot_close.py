@@ -95,3 +95,27 @@ def test_it_closes_nothing_before_the_closing_time_on_schedule(org: Any, ranked:
 def test_it_decides_nothing_without_ballots(org: Any, ranked: Any) -> None:
     ballot = services.ballot_close(actor=org.dave, ballot=ranked)
     assert ballot.decision["verdict"] == "no_ballots" and ballot.report_html == ""
+
+
+def _close_counting_queries(org: Any, voters_n: int) -> tuple[int, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    extra = voters(org.leeds, voters_n, prefix=f"Voter{voters_n}-")
+    ballot, other = open_ballot(org, title=f"Closed {voters_n}"), open_ballot(org, title=f"Still open {voters_n}")
+    for member in extra:
+        services.ballot_cast(voter=member, ballot=ballot, names=["Ben", "Ann"])
+        services.ballot_cast(voter=member, ballot=other, names=["Cat"])
+    with CaptureQueriesContext(connection) as queries:
+        ballot = services.ballot_close(actor=org.dave, ballot=ballot)
+    assert ballot.cast_count == voters_n and CastBallot.objects.filter(ballot=other).count() == voters_n
+    return len(queries), ballot
+
+
+def test_its_queries_do_not_grow_with_the_papers_in_the_box(org: Any) -> None:
+    few, _ = _close_counting_queries(org, 2)
+    many, ballot = _close_counting_queries(org, 12)
+    assert many == few  # no round trip per paper, of this ballot or of the others still open
+    # The bytes hashed at the close, from the papers it wrote, are the bytes the download reads back.
+    assert hashlib.sha256(selectors.box_bytes(ballot)).hexdigest() == ballot.box_sha256
+    assert json.loads(selectors.box_bytes(ballot))["ballots"][0]["ranking"] == ["Ben", "Ann"]

@@ -76,6 +76,29 @@ def test_every_page_with_a_vote_is_uncached_uncompressed_and_sends_no_referer(
     assert_kept_secret(client.post(f"/ballots/{ranked.pk}/receipt/", codes(page.content.decode())))
 
 
+def history_script(page: str) -> str | None:
+    """The address here.js puts in the history in place of the POST, if it is loaded so as to run before anything
+    after it in the page exists (no defer, no async)."""
+    found = re.search(r'<script src="[^"]*/ballots/here\.js" data-here="([^"]+)"></script>', page)
+    return found.group(1) if found else None
+
+
+def test_the_pages_answering_a_post_leave_it_out_of_the_history_before_their_buttons_exist(
+    org: Any, ranked: Any
+) -> None:
+    """Back from the receipt, or a reload, never comes to a POST's result (Chrome's "Confirm form resubmission",
+    or ERR_CACHE_MISS for a page never stored): replaced before the page's buttons are parsed, so however quick
+    the tap on "Cast my ballot"."""
+    client = client_of(org.alice)
+    review = client.post(f"/ballots/{ranked.pk}/review/", {"rank-2": "1"}).content.decode()
+    assert history_script(review) == f"/ballots/{ranked.pk}/"
+    assert review.index("ballots/here.js") < review.index("<form") < review.index("Cast my ballot")
+    receipt = client.post(f"/ballots/{ranked.pk}/cast/", {"mark": ["2"]}).content.decode()
+    assert history_script(receipt) == f"/ballots/{ranked.pk}/my-receipt/"
+    assert receipt.index("ballots/here.js") < receipt.index("<body")
+    assert history_script(client.get(f"/ballots/{ranked.pk}/my-receipt/").content.decode()) is None  # a GET
+
+
 # --- finding 6: one size whatever the vote ------------------------------------------------------------------
 VOTES = [{"rank-1": "1"}, {"rank-2": "1"}, {"rank-2": "1", "rank-1": "2", "rank-3": "3"}, {"rank-3": "1"}]
 

@@ -1,9 +1,10 @@
 /* The receipt after a cast: keep it in this browser tab, offer Copy, Download and Share, warn before leaving.
  *
  * The server never stores the check code (docs/ballots.md, "Your receipt"). This script keeps the receipt in the
- * tab's sessionStorage (gone when the tab closes; logging out clears it) and replaces the cast's address in the
- * history with the receipt page's, so a reload or the back button shows the receipt again instead of casting
- * twice. Until the voter has copied, downloaded, shared or written down the codes, leaving the page asks first.
+ * tab's sessionStorage (gone when the tab closes; logging out clears it); here.js has already put the receipt
+ * page's address in place of the cast's in the history, so a reload or the back button comes to that page, and
+ * this script shows the receipt again there instead of casting twice. Until the voter has copied, downloaded,
+ * shared or written down the codes, leaving the page asks first.
  */
 (function () {
   "use strict";
@@ -28,7 +29,6 @@
       kept: false
     };
     if (store) { store.setItem(key, JSON.stringify(data)); }
-    window.history.replaceState(null, "", root.dataset.here);
   } else {
     var raw = store ? store.getItem(key) : null;
     if (!raw) { return; }  // the page says the receipt was shown once
