@@ -12,15 +12,12 @@ only asks the server's event loop for a frame, without waiting; the loop sends a
 `coalesce_seconds`, rendered *after* the request was made, so the last change of a burst is always in a frame.
 The server's loop is known to a request's code through a context variable that `ServerLoop` sets around the
 application: asgiref carries context variables into the threads that run synchronous code. Outside a server
-(commands, tests, the threaded test server) there is no loop to ask, and the frame goes out at once: from
-the committing thread, or from a worker thread when the committing thread runs an event loop of its own
-(Playwright's sync API in a browser test), where asgiref cannot wait for a coroutine.
+(commands, tests, the threaded test server) there is no loop to ask, and the frame goes out at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import contextvars
 import json
@@ -31,15 +28,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, transaction
 
 from rankandfile.live.hub import publish
 
 log = logging.getLogger(__name__)
-
-PUBLISH_TIMEOUT = 30.0  # seconds: a publish from a thread that runs an event loop waits at most this long
-# One thread, so that frames handed to it go out in the order of their commits.
-_publisher = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-publish")
 
 # What a feed's render function returns for an object id: (version, content), or None if the object is gone.
 Render = Callable[[int], "tuple[int, str] | None"]
@@ -106,31 +99,13 @@ class Feed:
             if self.coalesce_seconds and loop is not None and loop.is_running():
                 loop.call_soon_threadsafe(self._schedule, pk, 0.0 if at_once else self.coalesce_seconds)
                 return
-            if _loop_runs_in_this_thread():
-                # Synchronous code in a thread that runs an event loop (Playwright's sync API in a browser test, a
-                # notebook): asgiref cannot wait for a coroutine there, so a thread of its own renders and sends
-                # the frame, and this one waits for it, as it would have waited for the publish.
-                try:
-                    _publisher.submit(self._publish_from_a_thread, pk).result(timeout=PUBLISH_TIMEOUT)
-                except TimeoutError:
-                    log.warning("live: publish to %s took over %s s", self.group(pk), PUBLISH_TIMEOUT)
-                return
-            self._publish_now(pk)
+            try:
+                frame = self.frame(pk)
+                async_to_sync(publish)(self.group(pk), frame.version, frame.text)
+            except Exception:  # a failed broadcast must never undo or fail a committed write; clients re-fetch
+                log.warning("live: publish to %s failed", self.group(pk), exc_info=True)
 
         transaction.on_commit(send)
-
-    def _publish_now(self, pk: int) -> None:
-        try:
-            frame = self.frame(pk)
-            async_to_sync(publish)(self.group(pk), frame.version, frame.text)
-        except Exception:  # a failed broadcast must never undo or fail a committed write; clients re-fetch
-            log.warning("live: publish to %s failed", self.group(pk), exc_info=True)
-
-    def _publish_from_a_thread(self, pk: int) -> None:
-        try:
-            self._publish_now(pk)
-        finally:
-            connections.close_all()  # this thread's own connections only
 
     def changed(self, pk: int) -> None:
         """From code running on the server's event loop (the ballots' cast door): a change has committed."""
@@ -162,14 +137,6 @@ class Feed:
             return self.frame(pk)
         finally:
             close_old_connections()  # a pool thread of the loop: give its connection back
-
-
-def _loop_runs_in_this_thread() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 class ServerLoop:

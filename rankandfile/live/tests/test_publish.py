@@ -109,29 +109,6 @@ def test_it_publishes_at_once_outside_a_server_even_when_it_coalesces(published:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_publishes_from_synchronous_code_in_a_thread_that_runs_an_event_loop(
-    published: Published, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Playwright's sync API runs a loop in the test's thread, where the test calls the services: asgiref refused
-    there ("You cannot use AsyncToSync in the same thread as an async event loop") and the frame was lost."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # as the browser tests' Django code runs
-    thing = Thing()
-    feed = Feed("thing", thing.render, coalesce_seconds=60)
-
-    async def synchronous_code_under_a_running_loop() -> None:
-        for version in (1, 2):
-            with transaction.atomic():
-                thing.version = version
-                feed.publish_on_commit(4)
-            assert published.versions[-1:] == [version]  # sent by the time the commit returns, as elsewhere
-
-    with caplog.at_level(logging.WARNING, logger="rankandfile.live.publish"):
-        asyncio.run(synchronous_code_under_a_running_loop())
-    assert published.versions == [1, 2] and published.frames[0][0] == "thing-4"
-    assert caplog.text == ""
-
-
-@pytest.mark.django_db(transaction=True)
 def test_a_failed_publish_never_fails_the_committed_write(
     published: Published, caplog: pytest.LogCaptureFixture
 ) -> None:
