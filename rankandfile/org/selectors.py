@@ -162,16 +162,7 @@ def directory_page(
         page_ids = list(ids[start:stop])
     by_id = Membership.objects.select_related("member", "unit").in_bulk(page_ids)
     rows = [by_id[pk] for pk in page_ids if pk in by_id]
-    roles: dict[int, list[str]] = defaultdict(list)
-    current = (
-        RoleTerm.objects.current()
-        .filter(holder_id__in={m.member_id for m in rows})
-        .values_list("holder_id", "role_type__name", "role_type__unit__name")
-    )
-    for holder_id, role_name, unit_name in current:
-        roles[holder_id].append(f"{role_name}, {unit_name}")
-    for membership in rows:
-        membership.current_roles = roles.get(membership.member_id, [])  # type: ignore[attr-defined]  # for display
+    _attach_roles(rows)
     page_obj.object_list = rows  # type: ignore[assignment]  # the page of ids becomes the page of rows
     return page_obj
 
