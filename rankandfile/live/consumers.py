@@ -33,11 +33,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # Measured: a channel per socket cost a Redis SUBSCRIBE per connection with the pub/sub layer, and made the
     # in-memory layer scan every socket's queue on each message.
     channel_layer_alias = "live-sockets-have-no-channel"
-    # While the member's access is being checked again: frames are held (the newest kept), not written.
+    # Until the socket is accepted, and while the member's access is being checked again: frames are held (the
+    # newest kept), not written.
     _checking: asyncio.Future[None] | None = None
     _check_again = False
     _held: str | None = None
     _ended = False
+    _accepted = False
 
     async def group_for(self, user: Any, **kwargs: Any) -> str | None:
         raise NotImplementedError
@@ -59,12 +61,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await asyncio.shield(self._checking)
             if self._ended:
                 return
+        # Subscribed before the socket is accepted: a page re-reads the state over HTTP once its socket opens, and
+        # every change committed from then on must reach the socket. Accepting first left a moment in which a frame
+        # went to no one (a test lost one on a loaded machine). A frame arriving before the accept is held.
+        subscriber = await hub.subscribe(group, self._send_text)
+        if self._ended:  # a check that started meanwhile refused the member and closed the socket
+            await hub.unsubscribe(group, subscriber)
+            return
+        self.group, self.subscriber = group, subscriber
         await self.accept()
-        self.group = group
-        self.subscriber = await hub.subscribe(group, self._send_text)
+        self._accepted = True
+        frame, self._held = self._held, None
+        if frame is not None:
+            await self._send_text(frame)
 
     def _send_text(self, frame: str) -> Awaitable[None]:
-        if self._checking is not None:
+        if self._checking is not None or not self._accepted:
             return self._hold(frame)
         # Straight to the ASGI send, past `AsyncWebsocketConsumer.send` and `AsyncConsumer.send`: two coroutine
         # frames less per socket and frame, which a broadcast to a hall pays a thousand times.

@@ -71,3 +71,35 @@ async def test_a_frame_sent_during_the_check_waits_for_its_answer(allowed: bool,
         assert await socket.receive_nothing(timeout=0.1)
         assert hub.local_count("gated-1") == 0
     await socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_socket_is_subscribed_before_it_opens_and_gets_a_frame_sent_meanwhile(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page re-reads the state once its socket opens: every frame from then on must reach it."""
+    from rankandfile.testing import build_small_org
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    org = await sync_to_async(build_small_org)()
+    Gated.allowed, Gated.gate, Gated.checks = True, asyncio.Event(), 0
+    events: list[str] = []
+    subscribe, accept = hub.subscribe, Gated.accept
+
+    async def subscribe_and_publish(group: str, send: Any) -> Any:
+        subscriber = await subscribe(group, send)
+        events.append("subscribed")
+        await hub.deliver_locally(group, 1, "a change committed while subscribing")
+        return subscriber
+
+    async def accept_and_note(self: Gated, *args: Any, **kwargs: Any) -> None:
+        events.append("accepted")
+        await accept(self, *args, **kwargs)
+
+    monkeypatch.setattr(hub, "subscribe", subscribe_and_publish)
+    monkeypatch.setattr(Gated, "accept", accept_and_note)
+    socket = await connect(org.alice)  # the accept is the first thing the socket sends, before any frame
+    assert events == ["subscribed", "accepted"]
+    assert await socket.receive_from(timeout=5) == "a change committed while subscribing"
+    await socket.disconnect()
+    assert hub.local_count("gated-1") == 0
