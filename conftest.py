@@ -36,6 +36,15 @@ def _clear_cache() -> None:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _tables_emptied_by_delete() -> Any:
+    """Transactional tests end with every table emptied; on PostgreSQL by `DELETE`, not `TRUNCATE` (testing.py)."""
+    from rankandfile.testing import emptied_by_delete_on_postgresql
+
+    with emptied_by_delete_on_postgresql():
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _tasks_run_at_once() -> Any:
     """Tests run every queued task at once, in process (huey's immediate mode, with in-memory storage)."""
     from huey.contrib.djhuey import HUEY

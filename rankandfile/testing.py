@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +120,32 @@ def rows_shared_by_tests(django_db_blocker: Any, tmp_dir: Path) -> Iterator[None
             yield
         finally:
             transaction.set_rollback(True)
+
+
+@contextmanager
+def emptied_by_delete_on_postgresql() -> Iterator[None]:
+    """Transactional tests empty every table when they end (Django's flush). On PostgreSQL, Django does it with one
+    `TRUNCATE` of all 77 tables, which gives each table and index a new file: 0.3 s per test on a quiet machine, up
+    to 2 s with the other worker busy, for tables that hold a few rows. `DELETE FROM` each table empties the same
+    tables in milliseconds; PostgreSQL checks the foreign keys (deferred, as Django makes them) at the commit, when
+    every table is empty. A flush that must also restart the id sequences keeps Django's own statement. Tests only:
+    production never flushes."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def delete_each_table(
+        self: Any, style: Any, tables: Sequence[str], *, reset_sequences: bool = False, allow_cascade: bool = False
+    ) -> list[str]:
+        if reset_sequences:
+            return truncate(self, style, tables, reset_sequences=True, allow_cascade=allow_cascade)
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    DatabaseOperations.sql_flush = delete_each_table  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DatabaseOperations.sql_flush = truncate  # type: ignore[method-assign]
 
 
 def build_small_org() -> SmallOrg:
