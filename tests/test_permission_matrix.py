@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -1936,18 +1937,37 @@ def member_of(org: SmallOrg, persona: str) -> Any:
     return getattr(org, persona, None)
 
 
-def request_as(org: SmallOrg, persona: str, case: Case) -> str:
-    client = Client()
+@dataclass(frozen=True)
+class Logins:
+    """Each persona's ways in, made once for the cases that share an organization: a logged-in session (with the
+    second factor for those who need one, as the login gives it) and an API token with every scope. What a case
+    does to them (a logout, a revoked token) is rolled back with the case's savepoint."""
+
+    session_keys: dict[str, str]
+    tokens: dict[str, str]
+
+    @classmethod
+    def make(cls, org: SmallOrg) -> Logins:
+        session_keys, tokens = {}, {}
+        for persona in PERSONAS:
+            if (member := member_of(org, persona)) is not None:
+                client = Client()
+                log_in(client, member)
+                session_keys[persona] = client.cookies[settings.SESSION_COOKIE_NAME].value
+                _token, tokens[persona] = services.api_token_create(member=member, name="matrix", scopes=SCOPES)
+        return cls(session_keys, tokens)
+
+
+def request_as(client: Client, persona: str, case: Case, *, org: SmallOrg, logins: Logins, url: str) -> str:
+    """One persona's request, on a client shared by the case's personas (its middleware is loaded once)."""
+    client.cookies.clear()
     headers: dict[str, str] = {}
-    member = member_of(org, persona)
-    if member is not None:
+    if persona in logins.session_keys:
         if case.api:
-            _token, raw = services.api_token_create(member=member, name="matrix", scopes=SCOPES)
-            headers["Authorization"] = f"Bearer {raw}"
+            headers["Authorization"] = f"Bearer {logins.tokens[persona]}"
         else:
-            log_in(client, member)  # officers and operators with their second factor, as the login gives it
-    url = case.url(org)
-    data = case.data(org) if case.data else {}
+            client.cookies[settings.SESSION_COOKIE_NAME] = logins.session_keys[persona]
+    data = case.data(org) if case.data else {}  # per request: an upload is read by the request that sends it
     if case.method == "get":
         response = client.get(url, headers=headers)
     elif case.json:
@@ -1989,44 +2009,47 @@ def test_it_has_an_entry_for_every_websocket_route() -> None:
 
 
 @pytest.fixture(scope="class")
-def _matrix_org(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[SmallOrg]:
-    """The organization every case meets, built once per test process instead of once per case, in a transaction
-    rolled back when the class below is done. The personas' second factors are enrolled here once, as `log_in`
-    would enrol them for each request."""
+def _matrix_org(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[SmallOrg, Logins]]:
+    """The organization every case meets, and each persona's session and token, built once per test process
+    instead of once per case, in a transaction rolled back when the class below is done."""
     with rows_shared_by_tests(django_db_blocker, tmp_path_factory.getbasetemp()):
         org = build_small_org()
         other_unit_officer(org)
-        for persona in PERSONAS:
-            member = member_of(org, persona)
-            if member is not None:
-                log_in(Client(), member)
-        yield org
+        yield org, Logins.make(org)
 
 
 @pytest.fixture
-def matrix_org(_matrix_org: SmallOrg, db: Any) -> SmallOrg:
-    for persona_field in dataclasses.fields(_matrix_org):
-        getattr(_matrix_org, persona_field.name).refresh_from_db()
-    return _matrix_org
+def matrix_org(_matrix_org: tuple[SmallOrg, Logins], db: Any) -> SmallOrg:
+    org, _logins = _matrix_org
+    for persona_field in dataclasses.fields(org):
+        getattr(org, persona_field.name).refresh_from_db()
+    return org
+
+
+@pytest.fixture
+def matrix_logins(_matrix_org: tuple[SmallOrg, Logins]) -> Logins:
+    return _matrix_org[1]
 
 
 class TestEveryPersonaAtEveryUrl:
     """The cases share one organization (`_matrix_org`); the tests after the class build their own."""
 
     @pytest.mark.parametrize("case", list(all_cases()))
-    def test_it_gives_each_persona_what_the_rule_says(self, matrix_org: SmallOrg, case: Case) -> None:
+    def test_it_gives_each_persona_what_the_rule_says(
+        self, matrix_org: SmallOrg, matrix_logins: Logins, case: Case
+    ) -> None:
         org = matrix_org
+        url = case.url(org)  # the objects it names are made once, in the test's transaction
+        client = Client()
         got: dict[str, str] = {}
         for persona in PERSONAS:
             # Each persona's request runs in a savepoint rolled back afterwards, so writes (dissolving a unit,
-            # appointing) by one persona do not change what the next one meets.
+            # appointing, logging out) by one persona do not change what the next one meets.
             with transaction.atomic():
-                got[persona] = request_as(org, persona, case)
+                got[persona] = request_as(client, persona, case, org=org, logins=matrix_logins, url=url)
                 transaction.set_rollback(True)
-            # Logging in wrote last_login to the in-memory persona (a reset link's token depends on it); forget it
-            # with the rolled-back rows.
-            if (member := member_of(org, persona)) is not None:
-                member.refresh_from_db(fields=["last_login"])
         wrong = {p: f"expected {case.expected[p]}, got {got[p]}" for p in PERSONAS if got[p] != case.expected[p]}
         assert not wrong, f"{case.label} ({case.method.upper()} {case.url.__name__}): {wrong}"
 
