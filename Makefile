@@ -44,6 +44,10 @@ demo: migrate
 ## tests in pytest-django's order (transactional tests, which empty the database, after the others).
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist load
+# Some machines set PYTHONDONTWRITEBYTECODE: then every process of the two runs (each worker, each command a test
+# starts) compiled the whole project again, and pytest rewrote every test module's asserts again. Make passes it to
+# no command: compiled files go to __pycache__ (ignored by git), written by the SQLite run, read by the PostgreSQL run.
+unexport PYTHONDONTWRITEBYTECODE
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
