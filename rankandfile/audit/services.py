@@ -46,7 +46,9 @@ def record(
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = object_id or obj.pk
-    with transaction.atomic():
+    # No savepoint of its own: the entry joins the caller's transaction, and a failure to write it fails the action
+    # (a caller cannot catch it and commit the action without its entry). Two round trips fewer per action.
+    with transaction.atomic(savepoint=False):
         head = _head_for_update()
         created_at = timezone.now().astimezone(dt.UTC)
         link = Link(
@@ -86,7 +88,9 @@ def audit_head_publish(*, actor: Any = None) -> tuple[PublishedHead, bool]:
     an entry of the chain, and the committee and AUDIT_HEAD_EMAIL_TO get the head by email after the commit.
     """
     key = signing.signing_key()  # read (or created) before the transaction: no file work under the head's lock
-    with transaction.atomic():
+    # No savepoint of its own: the entry joins the caller's transaction, and a failure to write it fails the action
+    # (a caller cannot catch it and commit the action without its entry). Two round trips fewer per action.
+    with transaction.atomic(savepoint=False):
         head = _head_for_update()
         if head.seq == 0:
             raise ValidationError("The audit chain is empty: there is no head to publish yet.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from typing import Any
 
@@ -100,3 +101,24 @@ def test_it_verifies_through_the_cli(chain: list[AuditEntry], capsys: Any) -> No
     assert main(["verify-audit"]) == 0
     AuditEntry.objects.filter(seq=1).update(actor="someone else")
     assert main(["verify-audit"]) == 1
+
+
+def test_an_action_cannot_commit_without_its_entry(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry joins the action's transaction with no savepoint of its own: a caller that swallowed a failed
+    write of the entry could otherwise commit the action unrecorded."""
+    from django.db import DatabaseError, transaction
+    from django.db.transaction import TransactionManagementError
+
+    from rankandfile.org.models import Unit
+    from rankandfile.testing import make_unit
+
+    def disk_full(**_fields: Any) -> AuditEntry:
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(AuditEntry.objects, "create", disk_full)
+    with pytest.raises(TransactionManagementError), transaction.atomic():
+        unit = make_unit("Leeds", None, "branch")
+        with contextlib.suppress(DatabaseError):  # a careless caller goes on
+            record("unit.create", obj=unit)
+        Unit.objects.count()  # refused: the transaction can only be rolled back
+    assert not Unit.objects.filter(name="Leeds").exists()
