@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openapi_spec_validator import validate
 
 from rankandfile.audit.models import AuditEntry
@@ -97,12 +99,22 @@ def test_it_stores_only_the_hash_of_a_token(org: SmallOrg) -> None:
         assert raw not in repr(cursor.fetchall())
 
 
-def test_it_notes_when_a_token_was_last_used(org: SmallOrg) -> None:
+def test_it_notes_when_a_token_was_last_used_to_the_minute(org: SmallOrg) -> None:
     token, raw = services.api_token_create(member=org.alice, name="laptop")
     assert token.last_used_at is None
     Api(raw=raw).get("/units")
     token.refresh_from_db()
-    assert token.last_used_at is not None
+    first_use = token.last_used_at
+    assert first_use is not None
+    with CaptureQueriesContext(connection) as queries:
+        Api(raw=raw).get("/units")  # within the minute: the row is not written again
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "org_apitoken" in q["sql"]]
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first_use - dt.timedelta(minutes=2))
+    Api(raw=raw).get("/units")
+    token.refresh_from_db()
+    assert token.last_used_at is not None and token.last_used_at > first_use
 
 
 def test_it_refuses_a_former_member_s_token(org: SmallOrg) -> None:
