@@ -15,9 +15,8 @@ def _fast_hashing_and_clean_cache(settings: Any, tmp_path_factory: Any) -> Any:
 
     for name, value in settings_for_tests(tmp_path_factory.getbasetemp()).items():
         setattr(settings, name, value)
-    _clear_cache()
+    _clear_cache()  # before each test, so none starts with another's keys (once: a clear costs a Redis scan)
     yield
-    _clear_cache()
 
 
 def _clear_cache() -> None:

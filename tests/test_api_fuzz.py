@@ -32,7 +32,7 @@ from rankandfile.org.domain.api_tokens import SCOPES
 from rankandfile.org.models import RoleTerm
 from rankandfile.proposals import services as proposal_services
 from rankandfile.recall import services as recall_services
-from rankandfile.testing import SmallOrg
+from rankandfile.testing import SmallOrg, build_small_org, rows_shared_by_tests
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 
@@ -60,8 +60,7 @@ def connection_kept_across_requests() -> Iterator[None]:
         request_finished.connect(close_old_connections)
 
 
-@pytest.fixture
-def real_ids(org: SmallOrg) -> dict[str, Any]:
+def objects_that_exist(org: SmallOrg) -> dict[str, Any]:
     """Objects that exist, of every kind a path names: a draft, an open and a closed ballot, a proposal, a recall
     petition (alice's, against bob)."""
     proposal = proposal_services.proposal_create(
@@ -85,13 +84,38 @@ def real_ids(org: SmallOrg) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def tokens(org: SmallOrg) -> dict[str, str]:
+def tokens_of(org: SmallOrg) -> dict[str, str]:
     """Alice, an ordinary member of Leeds, and Dave, the national secretary (every officer's capability)."""
     return {
         who: org_services.api_token_create(member=member, name="fuzz", scopes=SCOPES)[1]
         for who, member in (("member", org.alice), ("officer", org.dave))
     }
+
+
+@pytest.fixture(scope="module")
+def _world(
+    django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any
+) -> Iterator[tuple[SmallOrg, dict[str, Any], dict[str, str]]]:
+    """One organization, its objects and tokens for the module's tests (92 operations), built once per test
+    process in a transaction rolled back at the end; each test's writes are rolled back with its savepoint."""
+    with rows_shared_by_tests(django_db_blocker, tmp_path_factory.getbasetemp()):
+        org = build_small_org()
+        yield org, objects_that_exist(org), tokens_of(org)
+
+
+@pytest.fixture
+def org(_world: tuple[SmallOrg, dict[str, Any], dict[str, str]], db: Any) -> SmallOrg:
+    return _world[0]
+
+
+@pytest.fixture
+def real_ids(_world: tuple[SmallOrg, dict[str, Any], dict[str, str]], db: Any) -> dict[str, Any]:
+    return _world[1]
+
+
+@pytest.fixture
+def tokens(_world: tuple[SmallOrg, dict[str, Any], dict[str, str]], db: Any) -> dict[str, str]:
+    return _world[2]
 
 
 @pytest.fixture(autouse=True)
