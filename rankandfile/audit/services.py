@@ -88,9 +88,7 @@ def audit_head_publish(*, actor: Any = None) -> tuple[PublishedHead, bool]:
     an entry of the chain, and the committee and AUDIT_HEAD_EMAIL_TO get the head by email after the commit.
     """
     key = signing.signing_key()  # read (or created) before the transaction: no file work under the head's lock
-    # No savepoint of its own: the entry joins the caller's transaction, and a failure to write it fails the action
-    # (a caller cannot catch it and commit the action without its entry). Two round trips fewer per action.
-    with transaction.atomic(savepoint=False):
+    with transaction.atomic():
         head = _head_for_update()
         if head.seq == 0:
             raise ValidationError("The audit chain is empty: there is no head to publish yet.")
