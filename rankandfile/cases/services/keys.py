@@ -254,7 +254,7 @@ def case_key_rotate(*, case: Case, departed: set[int], actor: object = None) -> 
             audit_case("case.key_drop", locked, actor=actor, payload={"from": member_id})
         generation = locked.key_generation + 1
         new_key = crypto.new_key()
-        remaining = (
+        remaining = list(
             SealedKey.objects.filter(case=locked, generation=locked.key_generation)
             .values_list("member_id", "purpose")
             .order_by("member_id")
