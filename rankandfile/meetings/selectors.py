@@ -180,12 +180,12 @@ def speaker_queue(
     return SpeakerQueue(rows=tuple(rows), order=order)
 
 
+EARLY = dt.timedelta(hours=1)  # opening earlier than this before `starts_at` needs a reason (services/guards.py)
+
+
 def opens_early(meeting: Meeting, now: dt.datetime | None = None) -> bool:
     """Whether opening `meeting` now meets the guard on opening more than an hour before its time."""
     return meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at - (now or timezone.now()) > EARLY
-
-
-EARLY = dt.timedelta(hours=1)  # opening earlier than this before `starts_at` needs a reason (services/guards.py)
 
 
 # --- a speaker typed by name (the chair's "add a speaker") ------------------------------------------------------
@@ -197,8 +197,8 @@ def speaker_suggestions(meeting: Meeting, typed: str = "") -> list[tuple[Member,
     """Up to SUGGESTIONS members who may take part and whose name contains `typed`: the checked-in first.
 
     Each comes with whether they are checked in and the text the name field takes: the name, or, for a name two
-    members share, the name and "(#id)" so that it resolves to one (`speaker_by_name`). One query, and one more
-    when names are shared.
+    members share, the name and "(#id)" so that it resolves to one (`speaker_by_name`). Two queries (one when
+    nothing matches).
     """
     present = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk"))
     people = active_members(meeting.unit).annotate(is_here=Exists(present))
@@ -206,12 +206,12 @@ def speaker_suggestions(meeting: Meeting, typed: str = "") -> list[tuple[Member,
     if typed:
         people = people.filter(full_name__icontains=_WITH_ID.sub(r"\g<name>", typed) or typed)
     found = list(people.order_by("-is_here", "full_name", "id")[:SUGGESTIONS])
-    names = [m.full_name for m in found]
-    shared = {n for n in names if names.count(n) > 1}
-    if found:
-        shared |= set(
+    shared: set[str] = set()
+    if found:  # names held by more than one member who may take part, suggested now or not
+        shared = set(
             active_members(meeting.unit)
-            .filter(full_name__in=names)
+            .filter(full_name__in=[m.full_name for m in found])
+            .order_by()  # no ordering column in the GROUP BY: it grouped by member, and every count was 1
             .values("full_name")
             .annotate(n=Count("id", distinct=True))
             .filter(n__gt=1)

@@ -15,7 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from rankandfile.meetings.models import AgendaItem, Attendance, InquoratePeriod, Meeting, Override
-from rankandfile.meetings.selectors import EARLY
+from rankandfile.meetings.selectors import opens_early
 from rankandfile.meetings.services._base import _override
 from rankandfile.org.models import Member
 
@@ -65,7 +65,7 @@ def over_count_message(votes: int, present: int) -> str:
 
 
 def guard_open(*, meeting: Meeting, actor: Member, reason: str, now: dt.datetime) -> None:
-    if meeting.starts_at - now > EARLY:
+    if opens_early(meeting, now):
         _pass(
             meeting=meeting,
             actor=actor,

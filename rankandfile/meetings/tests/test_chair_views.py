@@ -13,7 +13,7 @@ from rankandfile.meetings import selectors, services
 from rankandfile.meetings.models import Meeting, Override, SpeakingRequest
 from rankandfile.meetings.tests.conftest import make_meeting
 from rankandfile.org.models import Member
-from rankandfile.testing import SmallOrg, log_in
+from rankandfile.testing import SmallOrg, log_in, make_member
 
 HTMX = {"HX-Request": "true"}
 
@@ -107,6 +107,20 @@ def test_a_shared_name_is_suggested_with_its_id_and_resolves_to_that_member(org:
     chosen = {"member": f"Erin Committee (#{twin.pk})", "stance": "against"}
     assert bob.post(url("speaker_add", meeting), chosen, headers=HTMX).status_code == 200
     assert SpeakingRequest.objects.get(meeting=meeting).member == twin
+
+
+def test_a_name_shared_with_a_member_past_the_suggestions_is_suggested_with_its_id(
+    org: SmallOrg, meeting: Meeting
+) -> None:
+    services.attendance_check_in(member=org.erin, meeting=meeting)
+    for n in range(selectors.SUGGESTIONS - 1):  # the checked-in come first: these fill the list with erin
+        services.attendance_add(actor=org.bob, meeting=meeting, member=make_member(f"Erin Aaa {n}", org.leeds))
+    twin = make_member("Erin Twin", org.leeds)  # not checked in: past the twelve suggested
+    twin.full_name = "Erin Committee"
+    twin.save(update_fields=["full_name"])
+    suggested = {member.pk: value for member, _, value in selectors.speaker_suggestions(meeting, "erin")}
+    assert twin.pk not in suggested
+    assert suggested[org.erin.pk] == f"Erin Committee (#{org.erin.pk})"
 
 
 def test_no_meeting_template_carries_an_inline_style() -> None:
