@@ -294,7 +294,7 @@ def _plan(
             membership is not None
             and row.status
             and row.status != membership.status
-            and (refusal := officer_status_refusal(membership, row.status))
+            and (refusal := officer_status_refusal(membership))
         ):
             refused.append(_case_ending(row, refusal))
             continue

@@ -48,9 +48,9 @@ OFFICER_END_KINDS = {
 ENDING_FIELDS = ["status", "status_changed_on", "left_on", "exit_reason", "end_kind", "contested_at", "contest_text"]
 
 
-def officer_status_refusal(membership: Membership, status: str) -> str | None:
-    """Why an officer (or an officer's import) may not give the membership this status, or None. A suspension or
-    expulsion is changed by no officer: not to active, nor first to lapsed or left (which would turn the case's
+def officer_status_refusal(membership: Membership) -> str | None:
+    """Why an officer (or an officer's import) may not change the membership's status at all, or None. A suspension
+    or expulsion is changed by no officer: not to active, nor first to lapsed or left (which would turn the case's
     ending into an officer's, and then open the way back to active)."""
     if membership.end_kind in _CASE_ENDINGS:
         return _("A suspension or expulsion ends only by a decision on appeal.")
@@ -85,7 +85,7 @@ def membership_set_status(
         raise ValidationError({"status": _("Unknown status. Suspension and expulsion come only from a case decision.")})
     if status == Membership.Status.LEFT and not reason.strip():
         raise ValidationError({"reason": _("Say why: the member is told what was recorded and may contest it.")})
-    if refusal := officer_status_refusal(membership, status):
+    if refusal := officer_status_refusal(membership):
         raise ValidationError({"status": refusal})
     day = on or timezone.localdate()
     kind = OFFICER_END_KINDS[Membership.Status(status)]
